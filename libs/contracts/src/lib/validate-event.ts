@@ -1,0 +1,86 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import type { EventEnvelope } from './envelope/event-envelope';
+import { EventEnvelopeFields } from './envelope/event-envelope.schema';
+import { EVENT_CATALOG, EventType, isEventType } from './catalog/event-catalog';
+import type { ProvenanceEvent } from './catalog/provenance-event';
+import { findNonJsonValue, isPlainObject } from './validation/json-value';
+import { ValidationProblem, toValidationProblems } from './validation/validation-problem';
+import { upcastEvent } from './versioning/upcasters';
+
+export type ValidationOutcome<T> = { ok: true; value: T } | { ok: false; problems: ValidationProblem[] };
+
+const STRICT = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+
+/**
+ * Validates a payload against the declared class of `type` at `schemaVersion`.
+ * Unknown fields are refused: a new field is a new schema version.
+ */
+export function validatePayload(
+  type: EventType,
+  schemaVersion: number,
+  payload: unknown,
+  basePath = 'payload',
+): ValidationProblem[] {
+  const payloadClass = EVENT_CATALOG[type].versions[schemaVersion];
+  if (!payloadClass) {
+    const known = Object.keys(EVENT_CATALOG[type].versions).join(', ');
+    return [
+      {
+        path: 'schemaVersion',
+        problem: `schemaVersion ${schemaVersion} of ${type} is not supported (supported: ${known})`,
+      },
+    ];
+  }
+  if (!isPlainObject(payload)) return [{ path: basePath, problem: `${basePath} must be a JSON object` }];
+  const nonJson = findNonJsonValue(payload, basePath);
+  if (nonJson) return [nonJson];
+  const instance = plainToInstance(payloadClass, payload);
+  return toValidationProblems(validateSync(instance, STRICT), basePath);
+}
+
+/**
+ * Validates a whole envelope as received (from Kafka, a file log or another
+ * producer): the envelope fields, then the payload at its declared schema
+ * version, then that the subject is the entity the payload names. The value
+ * returned is the input itself (never a transformed copy), so digests
+ * computed over it are over what was received.
+ */
+export function validateEnvelope(raw: unknown): ValidationOutcome<EventEnvelope<EventType>> {
+  if (!isPlainObject(raw)) return fail('', 'event must be a JSON object');
+  const nonJson = findNonJsonValue(raw);
+  if (nonJson) return { ok: false, problems: [nonJson] };
+
+  const envelopeProblems = toValidationProblems(validateSync(plainToInstance(EventEnvelopeFields, raw), STRICT));
+  if (envelopeProblems.length > 0) return { ok: false, problems: envelopeProblems };
+
+  const envelope = raw as unknown as EventEnvelope<EventType, Record<string, unknown>>;
+  if (!isEventType(envelope.type)) return fail('type', 'type must be a known event type');
+  const payloadProblems = validatePayload(envelope.type, envelope.schemaVersion, envelope.payload);
+  if (payloadProblems.length > 0) return { ok: false, problems: payloadProblems };
+
+  const expectedSubject = subjectOf(upcastEvent(envelope as EventEnvelope<EventType>) as ProvenanceEvent);
+  if (envelope.subject !== expectedSubject) {
+    return fail('subject', `subject must be the entity the payload is about (${expectedSubject})`);
+  }
+  return { ok: true, value: envelope as EventEnvelope<EventType> };
+}
+
+/**
+ * Validates an envelope and brings it to the current schema version of its
+ * type: the form projections and queries work with.
+ */
+export function parseEvent(raw: unknown): ValidationOutcome<ProvenanceEvent> {
+  const outcome = validateEnvelope(raw);
+  return outcome.ok ? { ok: true, value: upcastEvent(outcome.value) } : outcome;
+}
+
+/** The entity id an event is about, as its catalog entry defines it. */
+export function subjectOf(event: ProvenanceEvent): string {
+  const definition = EVENT_CATALOG[event.type] as { subjectOf(payload: unknown): string };
+  return definition.subjectOf(event.payload);
+}
+
+function fail(path: string, problem: string): ValidationOutcome<never> {
+  return { ok: false, problems: [{ path, problem }] };
+}
