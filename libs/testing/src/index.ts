@@ -1,0 +1,3 @@
+export * from './lib/infrastructure';
+export * from './lib/unique-names';
+export * from './lib/integration-env';
