@@ -1,0 +1,12 @@
+export * from './lib/event-log.port';
+export * from './lib/event-log.errors';
+export { murmur2, partitionForKey } from './lib/partitioner';
+export { FileEventLog } from './lib/file/file-event-log';
+export type { RecoveryReport } from './lib/file/file-event-log';
+export type { ConsumerErrorContext, FileEventLogOptions, FsyncPolicy } from './lib/file/file-event-log.options';
+export type { Truncation } from './lib/file/partition-log';
+export {
+  DataDirectoryLockedError,
+  LogCorruptedError,
+  PartitionWriteFailedError,
+} from './lib/file/file-event-log.errors';

@@ -1,0 +1,92 @@
+/**
+ * The event log the platform is built on: Kafka in production, a durable
+ * file-backed log in the embedded mode. Both adapters honour the same
+ * semantics, held by one contract suite (event-log.contract.ts):
+ *
+ * - a topic has a fixed number of partitions; a message goes to the
+ *   partition chosen by its key (murmur2, as Kafka's default partitioner),
+ *   so each key's messages stay in order;
+ * - offsets are per partition, dense from 0 and decimal strings
+ *   (Kafka offsets are 64-bit);
+ * - `publish` resolves only once every message is durable (acks=all, or
+ *   fsync'd), and rejects otherwise: a caller that got no answer must assume
+ *   nothing was accepted and may retry;
+ * - a consumer group reads each partition from its committed offset (or from
+ *   the earliest one when it has none), and commits only what its handler
+ *   says it has finished: delivery is at least once, effects must be
+ *   idempotent.
+ */
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+export interface OutgoingMessage {
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface LogRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string;
+  value: Buffer;
+  headers: Record<string, string>;
+  /** When the log appended the record (ms since epoch). */
+  timestamp: number;
+}
+
+export interface PublishedRecord {
+  partition: number;
+  offset: string;
+}
+
+export interface PartitionPosition {
+  topic: string;
+  partition: number;
+  /** The next offset to read. */
+  offset: string;
+}
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: LogRecord[];
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /**
+   * Called with consecutive records of one partition. Resolving does not
+   * commit: call `commit` once the records' effects are durable.
+   */
+  onBatch: (batch: RecordBatch, consumer: ConsumerHandle) => Promise<void>;
+  /** Largest number of records handed over at once (the adapter may give fewer). */
+  maxBatchSize?: number;
+}
+
+export interface ConsumerHandle {
+  /** Records these positions (next offset to read) as the group's progress. */
+  commit(positions: PartitionPosition[]): Promise<void>;
+  /** Stops consuming; a batch in progress completes first. */
+  stop(): Promise<void>;
+}
+
+export interface EventLog {
+  /** Creates the topics that do not exist yet (idempotent). */
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** Appends messages to one topic; resolves with each message's position, in input order, once durable. */
+  publish(topic: string, messages: OutgoingMessage[]): Promise<PublishedRecord[]>;
+  /** Joins a consumer group and delivers batches until stopped. */
+  consume(options: ConsumerOptions): Promise<ConsumerHandle>;
+  /** The group's committed positions of a topic (partitions without a commit are absent). */
+  committedOffsets(groupId: string, topic: string): Promise<PartitionPosition[]>;
+  /** The earliest and next-to-be-written offset of every partition of a topic. */
+  offsets(topic: string): Promise<Array<{ partition: number; earliest: string; latest: string }>>;
+  /** Reads up to `max` records of one partition from `offset`, without a group (replay, audit). */
+  read(topic: string, partition: number, offset: string, max: number): Promise<LogRecord[]>;
+  close(): Promise<void>;
+}

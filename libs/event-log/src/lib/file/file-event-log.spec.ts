@@ -1,0 +1,392 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeEventLogContract } from '../event-log.contract';
+import { EventLogClosedError, OffsetOutOfRangeError, UnknownTopicError } from '../event-log.errors';
+import { ConsumerHandle, LogRecord, RecordBatch } from '../event-log.port';
+import { partitionForKey } from '../partitioner';
+import { FileEventLog } from './file-event-log';
+import { DataDirectoryLockedError, LogCorruptedError } from './file-event-log.errors';
+import { FileEventLogOptions } from './file-event-log.options';
+
+const quiet: FileEventLogOptions = { onConsumerError: () => undefined };
+
+describeEventLogContract('FileEventLog', async () => {
+  const directory = await mkdtemp(join(tmpdir(), 'file-event-log-'));
+  let log = await FileEventLog.open(directory, quiet);
+  return {
+    log,
+    reopen: async () => {
+      await log.close();
+      log = await FileEventLog.open(directory, quiet);
+      return log;
+    },
+    dispose: async () => {
+      await log.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('FileEventLog', () => {
+  let directory: string;
+  const opened: FileEventLog[] = [];
+  const openLog = async (options: FileEventLogOptions = {}) => {
+    const log = await FileEventLog.open(directory, { ...quiet, ...options });
+    opened.push(log);
+    return log;
+  };
+  const segmentFile = (topic: string, partition = 0, baseOffset = 0) =>
+    join(directory, 'topics', topic, String(partition), `${String(baseOffset).padStart(20, '0')}.log`);
+  const values = (records: LogRecord[]) => records.map((record) => record.value.toString());
+  const message = (key: string, value: string) => ({ key, value: Buffer.from(value) });
+
+  /** A closed log holding topic `t` (one partition) with one record per publish call. */
+  const logWithRecords = async (...publishes: string[][]) => {
+    const log = await openLog();
+    await log.ensureTopics([{ name: 't', partitions: 1 }]);
+    for (const batch of publishes)
+      await log.publish(
+        't',
+        batch.map((value) => message('k', value)),
+      );
+    await log.close();
+  };
+  /** File positions of the records of `t`/0, from reading it back. */
+  const recordStarts = async (count: number) => {
+    const bytes = await readFile(segmentFile('t'));
+    const starts = [0];
+    while (starts.length < count)
+      starts.push(starts[starts.length - 1] + bytes.readUInt32BE(starts[starts.length - 1]) + 4);
+    return { starts, size: bytes.length };
+  };
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'file-event-log-'));
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((log) => log.close()));
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  describe('recovery', () => {
+    it('opens a cleanly closed log without truncating anything', async () => {
+      await logWithRecords(['a'], ['b']);
+
+      const log = await openLog();
+
+      expect(log.recovery).toEqual({ truncations: [], truncatedBytes: 0 });
+      expect(values(await log.read('t', 0, '0', 10))).toEqual(['a', 'b']);
+    });
+
+    it('cuts a record torn mid-way off the tail, keeps the ones before it and reuses its offset', async () => {
+      await logWithRecords(['a'], ['b'], ['c']);
+      const { starts, size } = await recordStarts(3);
+      await truncate(segmentFile('t'), size - 10);
+
+      const log = await openLog();
+
+      expect(log.recovery.truncations).toEqual([
+        {
+          file: segmentFile('t'),
+          position: starts[2],
+          bytes: size - 10 - starts[2],
+          reason: expect.stringMatching(/overruns/),
+        },
+      ]);
+      expect(values(await log.read('t', 0, '0', 10))).toEqual(['a', 'b']);
+      expect(await log.publish('t', [message('k', 'd')])).toEqual([{ partition: 0, offset: '2' }]);
+      await log.close();
+      expect(values(await (await openLog()).read('t', 0, '0', 10))).toEqual(['a', 'b', 'd']);
+    });
+
+    it('cuts garbage after the last record and reports how many bytes it cut', async () => {
+      await logWithRecords(['a', 'b'], ['c']);
+      const { size } = await recordStarts(3);
+      await appendFile(segmentFile('t'), randomBytes(100));
+
+      const log = await openLog();
+
+      expect(log.recovery.truncatedBytes).toBe(100);
+      expect(log.recovery.truncations[0].position).toBe(size);
+      expect(values(await log.read('t', 0, '0', 10))).toEqual(['a', 'b', 'c']);
+      expect((await stat(segmentFile('t'))).size).toBe(size);
+    });
+
+    it('cuts the last write at a hole the crash left in it, though later records of that write survived', async () => {
+      await logWithRecords(['a'], ['b', 'c', 'd']);
+      const { starts, size } = await recordStarts(4);
+      // The page holding "c" never reached the disk: it reads back as zeros.
+      const file = await open(segmentFile('t'), 'r+');
+      await file.write(Buffer.alloc(starts[3] - starts[2]), 0, starts[3] - starts[2], starts[2]);
+      await file.close();
+
+      const log = await openLog();
+
+      expect(log.recovery.truncations).toEqual([
+        { file: segmentFile('t'), position: starts[2], bytes: size - starts[2], reason: expect.any(String) },
+      ]);
+      expect(values(await log.read('t', 0, '0', 10))).toEqual(['a', 'b']);
+    });
+
+    it('refuses to open a segment damaged before records of a later write, naming the file and byte', async () => {
+      await logWithRecords(['a'], ['b'], ['c']);
+      const { starts } = await recordStarts(3);
+      const file = await open(segmentFile('t'), 'r+');
+      await file.write(Buffer.from('X'), 0, 1, starts[2] - 1); // the last byte of "b"'s value
+      await file.close();
+
+      const opening = FileEventLog.open(directory, quiet);
+
+      await expect(opening).rejects.toThrow(LogCorruptedError);
+      await expect(opening).rejects.toMatchObject({ file: segmentFile('t'), position: starts[1] });
+      await expect(opening).rejects.toThrow(`${segmentFile('t')} is corrupt at byte ${starts[1]}: CRC mismatch`);
+      // The failed open released the directory: the same error again, not a lock error.
+      await expect(FileEventLog.open(directory, quiet)).rejects.toThrow(LogCorruptedError);
+    });
+
+    it('checks every record when reading and reports damage that appeared after opening', async () => {
+      await logWithRecords(['a'], ['b']);
+      const log = await openLog();
+      const { starts } = await recordStarts(2);
+      const file = await open(segmentFile('t'), 'r+');
+      await file.write(Buffer.from('X'), 0, 1, starts[1] - 1); // the last byte of "a"'s value
+      await file.close();
+
+      await expect(log.read('t', 0, '0', 10)).rejects.toThrow(LogCorruptedError);
+      expect(values(await log.read('t', 0, '1', 10))).toEqual(['b']);
+    });
+
+    it('ignores a topic whose creation a crash interrupted and creates it again', async () => {
+      const log = await openLog();
+      await log.ensureTopics([{ name: 't', partitions: 2 }]);
+      await log.close();
+      await rm(join(directory, 'topics', 't', 'topic.json'));
+
+      const reopened = await openLog();
+      await expect(reopened.offsets('t')).rejects.toThrow(UnknownTopicError);
+      await reopened.ensureTopics([{ name: 't', partitions: 3 }]);
+
+      expect(await reopened.offsets('t')).toHaveLength(3);
+    });
+  });
+
+  describe('data directory lock', () => {
+    let child: ChildProcess | undefined;
+
+    afterEach(() => {
+      child?.kill();
+      child = undefined;
+    });
+
+    it('refuses a second open of a directory that is open, and allows it after close', async () => {
+      const first = await openLog();
+
+      await expect(FileEventLog.open(directory, quiet)).rejects.toThrow(DataDirectoryLockedError);
+      await expect(FileEventLog.open(directory, quiet)).rejects.toThrow(`in use by process ${process.pid}`);
+      await first.close();
+
+      await expect(openLog()).resolves.toBeInstanceOf(FileEventLog);
+    });
+
+    it('refuses a lock held by another live process, naming its pid', async () => {
+      child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      await writeFile(join(directory, 'LOCK'), `${child.pid}\n`);
+
+      await expect(FileEventLog.open(directory, quiet)).rejects.toMatchObject({
+        name: 'DataDirectoryLockedError',
+        pid: child.pid,
+      });
+    });
+
+    it('takes over a lock left by a process that died', async () => {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid;
+      await writeFile(join(directory, 'LOCK'), `${dead}\n`);
+
+      await openLog();
+
+      expect((await readFile(join(directory, 'LOCK'), 'utf8')).trim()).toBe(String(process.pid));
+      expect((await readdir(directory)).sort()).toEqual(['LOCK', 'groups', 'topics']);
+    });
+
+    it('removes the lock on close', async () => {
+      const log = await openLog();
+      await log.close();
+
+      expect(await readdir(directory)).not.toContain('LOCK');
+    });
+  });
+
+  describe('writing', () => {
+    it.each<[string, FileEventLogOptions['fsync']]>([
+      ['always', 'always'],
+      ['never', 'never'],
+      ['every 20 ms', { intervalMs: 20 }],
+    ])('keeps every record across a clean close with fsync %s', async (_, fsync) => {
+      const log = await openLog({ fsync });
+      await log.ensureTopics([{ name: 't', partitions: 3 }]);
+      const published = await log.publish(
+        't',
+        Array.from({ length: 100 }, (_, i) => message(`key-${i}`, `v${i}`)),
+      );
+      await log.close();
+
+      const reopened = await openLog();
+      const records = (
+        await Promise.all([0, 1, 2].map((partition) => reopened.read('t', partition, '0', 1_000)))
+      ).flat();
+
+      expect(records.map((r) => `${r.partition}:${r.offset}:${r.value}`).sort()).toEqual(
+        published.map((p, i) => `${p.partition}:${p.offset}:v${i}`).sort(),
+      );
+    });
+
+    it('gives concurrent publishes to one partition dense offsets in call order', async () => {
+      const log = await openLog();
+      await log.ensureTopics([{ name: 't', partitions: 1 }]);
+
+      const published = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          log.publish('t', [message('k', `first-${i}`), message('k', `second-${i}`)]),
+        ),
+      );
+
+      expect(published.map((positions) => positions.map((p) => p.offset))).toEqual(
+        Array.from({ length: 20 }, (_, i) => [String(2 * i), String(2 * i + 1)]),
+      );
+      expect(values(await log.read('t', 0, '0', 100))).toEqual(
+        Array.from({ length: 20 }, (_, i) => [`first-${i}`, `second-${i}`]).flat(),
+      );
+    });
+
+    it('starts a new segment past segmentBytes and reads across segments, also after reopening', async () => {
+      const log = await openLog({ segmentBytes: 1_024 });
+      await log.ensureTopics([{ name: 't', partitions: 1 }]);
+      for (let call = 0; call < 10; call++) {
+        await log.publish(
+          't',
+          Array.from({ length: 5 }, (_, i) => message('k', `${call * 5 + i}`.padEnd(100, '.'))),
+        );
+      }
+      const expected = Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(100, '.'));
+
+      expect((await readdir(join(directory, 'topics', 't', '0'))).length).toBeGreaterThan(3);
+      expect(values(await log.read('t', 0, '3', 100))).toEqual(expected.slice(3));
+      await log.close();
+      const reopened = await openLog({ segmentBytes: 1_024 });
+      expect(values(await reopened.read('t', 0, '0', 100))).toEqual(expected);
+      expect(values(await reopened.read('t', 0, '17', 2))).toEqual(expected.slice(17, 19));
+    });
+
+    it('refuses unknown topics and partitions, offsets past the end, and use after close', async () => {
+      const log = await openLog();
+      await log.ensureTopics([{ name: 't', partitions: 1 }]);
+
+      await expect(log.publish('missing', [message('k', 'v')])).rejects.toThrow(UnknownTopicError);
+      await expect(log.read('t', 1, '0', 1)).rejects.toThrow(UnknownTopicError);
+      await expect(log.read('t', 0, '1', 1)).rejects.toThrow(OffsetOutOfRangeError);
+      await expect(log.ensureTopics([{ name: 'bad/name', partitions: 1 }])).rejects.toThrow('invalid topic');
+      await log.close();
+      await expect(log.publish('t', [message('k', 'v')])).rejects.toThrow(EventLogClosedError);
+    });
+  });
+
+  describe('consumer groups', () => {
+    it("shares a group's partitions among its live consumers, and hands a stopped one's partitions over", async () => {
+      const log = await openLog();
+      await log.ensureTopics([{ name: 't', partitions: 4 }]);
+      const handledBy = new Map<string, string>();
+      const byConsumer = (name: string) => async (batch: RecordBatch, consumer: ConsumerHandle) => {
+        for (const record of batch.records) handledBy.set(record.value.toString(), `${name}:${record.partition}`);
+        await consumer.commit([
+          { topic: 't', partition: batch.partition, offset: String(Number(batch.records.at(-1)?.offset) + 1) },
+        ]);
+      };
+      const first = await log.consume({ groupId: 'g', topics: ['t'], onBatch: byConsumer('first') });
+      const second = await log.consume({ groupId: 'g', topics: ['t'], onBatch: byConsumer('second') });
+      const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
+
+      await log.publish(
+        't',
+        keys.map((key) => message(key, key)),
+      );
+      await waitUntil(() => handledBy.size === 40);
+
+      // Range assignment: the first member takes partitions 0 and 1, the second 2 and 3.
+      for (const key of keys) {
+        const partition = partitionForKey(key, 4);
+        expect(handledBy.get(key)).toBe(`${partition < 2 ? 'first' : 'second'}:${partition}`);
+      }
+
+      await second.stop();
+      await log.publish(
+        't',
+        keys.map((key) => message(key, `${key}-again`)),
+      );
+      await waitUntil(() => keys.every((key) => handledBy.has(`${key}-again`)));
+
+      for (const key of keys) expect(handledBy.get(`${key}-again`)).toMatch(/^first:/);
+      await first.stop();
+    });
+
+    it('keeps committed offsets in one file per group, replaced atomically', async () => {
+      const log = await openLog();
+      await log.ensureTopics([{ name: 't', partitions: 2 }]);
+      await log.publish('t', [message('k', 'v')]);
+      const consumer = await log.consume({
+        groupId: 'group/with odd:chars',
+        topics: ['t'],
+        onBatch: async () => undefined,
+      });
+
+      await consumer.commit([{ topic: 't', partition: 1, offset: '1' }]);
+      await consumer.commit([{ topic: 't', partition: 0, offset: '0' }]);
+
+      expect(await readdir(join(directory, 'groups'))).toEqual(['group%2Fwith%20odd%3Achars.json']);
+      expect(JSON.parse(await readFile(join(directory, 'groups', 'group%2Fwith%20odd%3Achars.json'), 'utf8'))).toEqual({
+        groupId: 'group/with odd:chars',
+        offsets: { t: { '0': '0', '1': '1' } },
+      });
+      await expect(consumer.commit([{ topic: 't', partition: 0, offset: '-1' }])).rejects.toThrow(
+        'not the decimal string',
+      );
+      await expect(consumer.commit([{ topic: 't', partition: 2, offset: '0' }])).rejects.toThrow(UnknownTopicError);
+    });
+
+    it('tells onConsumerError about a failing handler and keeps delivering the same batch', async () => {
+      const errors: Array<{ message: string; offset: string }> = [];
+      const log = await openLog({
+        onConsumerError: (error, { offset }) => errors.push({ message: (error as Error).message, offset }),
+      });
+      await log.ensureTopics([{ name: 't', partitions: 1 }]);
+      await log.publish('t', [message('k', 'a'), message('k', 'b')]);
+      let attempts = 0;
+
+      await log.consume({
+        groupId: 'g',
+        topics: ['t'],
+        onBatch: async () => {
+          attempts++;
+          if (attempts <= 2) throw new Error(`attempt ${attempts} fails`);
+        },
+      });
+      await waitUntil(() => attempts >= 3);
+
+      expect(errors).toEqual([
+        { message: 'attempt 1 fails', offset: '0' },
+        { message: 'attempt 2 fails', offset: '0' },
+      ]);
+    });
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
