@@ -24,7 +24,7 @@ module.exports = {
       },
     ],
   },
-  // canonicalize (RFC 8785) ships as an ES module only.
-  transformIgnorePatterns: ['/node_modules/(?!canonicalize/)'],
+  // Dependencies that ship as ES modules only (Node loads them with require(esm), Jest does not).
+  transformIgnorePatterns: ['/node_modules/(?!(canonicalize|content-disposition)/)'],
   moduleNameMapper: require('./jest.paths').moduleNameMapper(root),
 };

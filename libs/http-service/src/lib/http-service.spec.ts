@@ -1,0 +1,153 @@
+import { Body, Controller, Module, Post } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
+import { Type } from 'class-transformer';
+import { IsArray, IsInt, IsObject, IsString, Min, ValidateNested } from 'class-validator';
+import { CurrentPrincipal, RequireRoles } from './auth/auth.decorators';
+import { ConflictError } from './errors/api-error';
+import { createHttpService } from './http-service';
+
+class PartDto {
+  @IsString() path!: string;
+  @IsInt() @Min(0) sizeBytes!: number;
+}
+class ManifestDto {
+  @IsString() source!: string;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => PartDto) parts!: PartDto[];
+  @IsObject() labels!: Record<string, string>;
+}
+
+@Controller('v1/manifests')
+class ManifestController {
+  @Post()
+  @RequireRoles('data-steward')
+  accept(@Body() body: ManifestDto, @CurrentPrincipal() principal: Principal) {
+    if (body.source === 'taken') throw new ConflictError('manifest already registered with other content');
+    return { accepted: body.parts.length, by: principal.id, labels: body.labels };
+  }
+}
+@Module({ controllers: [ManifestController] })
+class ManifestModule {}
+
+describe('http service', () => {
+  const steward = generateApiKey('alice', ['data-steward']);
+  const viewer = generateApiKey('victor', ['viewer']);
+  let ready = true;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createHttpService({
+      name: 'test-service',
+      description: 'test',
+      imports: [ManifestModule],
+      apiKeys: new ApiKeyVerifier([steward.record, viewer.record]),
+      readinessChecks: [{ name: 'event-log', check: async () => ready }],
+      bodyLimitBytes: 64 * 1024,
+    });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  const post = (body: unknown, token: string | null = steward.token, raw?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/manifests',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      payload: raw ?? JSON.stringify(body),
+    });
+  const valid = {
+    source: 's3://lake/x',
+    parts: [{ path: 'a.parquet', sizeBytes: 3 }],
+    labels: { 'a.b': 'c', $d: 'e' },
+  };
+
+  it('accepts a valid request from an allowed role, user-map keys included', async () => {
+    const res = await post(valid);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toEqual({ accepted: 1, by: 'alice', labels: { 'a.b': 'c', $d: 'e' } });
+  });
+
+  it('answers 401 without credentials and with a wrong key', async () => {
+    for (const token of [null, 'prov_aaaaaaaaaaaa_' + 'x'.repeat(43)]) {
+      const res = await post(valid, token);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('unauthenticated');
+    }
+  });
+
+  it('answers 403 to a role the route does not allow', async () => {
+    const res = await post(valid, viewer.token);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('data-steward') });
+  });
+
+  it('answers 400 with the path of every invalid field', async () => {
+    const res = await post({ ...valid, parts: [{ path: 'a', sizeBytes: -1 }, { sizeBytes: 'x' }] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual([
+      'parts[0].sizeBytes',
+      'parts[1].path',
+      'parts[1].sizeBytes',
+      'parts[1].sizeBytes',
+    ]);
+  });
+
+  it.each([['$where'], ['parts.0'], ['unexpected']])('refuses the unknown field %s with its path', async (key) => {
+    const res = await post({ ...valid, [key]: { $gt: '' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toContainEqual({
+      path: expect.stringContaining(key),
+      problem: expect.stringContaining('should not exist'),
+    });
+  });
+
+  it('answers 400 in the API error shape to malformed JSON and to __proto__ keys', async () => {
+    for (const raw of ['{"source":', '{"__proto__": {"x": 1}}']) {
+      const res = await post(undefined, steward.token, raw);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toEqual({ error: { code: 'invalid_request', message: expect.any(String), details: [] } });
+    }
+  });
+
+  it('answers 413 in the API error shape to a body over the limit', async () => {
+    const res = await post(undefined, steward.token, JSON.stringify({ ...valid, source: 'x'.repeat(100 * 1024) }));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('payload_too_large');
+  });
+
+  it('maps domain errors to their status', async () => {
+    const res = await post({ ...valid, source: 'taken' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toEqual({
+      code: 'conflict',
+      message: 'manifest already registered with other content',
+      details: [],
+    });
+  });
+
+  it('answers 404 in the API error shape to an unknown route', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/nothing',
+      headers: { authorization: `Bearer ${steward.token}` },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('not_found');
+  });
+
+  it('serves health, readiness, metrics and OpenAPI without credentials', async () => {
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    ready = false;
+    const notReady = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json().checks).toEqual([{ name: 'event-log', ok: false }]);
+    ready = true;
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('http_request_duration_seconds_bucket');
+    expect(metrics.body).toContain('route="/v1/manifests"');
+    const openapi = await app.inject({ method: 'GET', url: '/docs/openapi.json' });
+    expect(openapi.json().paths).toHaveProperty('/v1/manifests');
+  });
+});

@@ -1,0 +1,79 @@
+import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiKeyVerifier } from '@prov/auth';
+import { API_KEY_VERIFIER, ApiKeyGuard } from './auth/api-key.guard';
+import { ApiErrorFilter } from './errors/api-error.filter';
+import { HealthController } from './health/health.controller';
+import { READINESS_CHECKS, ReadinessCheck } from './health/readiness';
+import { JsonLogger } from './logging/json-logger';
+import { METRICS_REGISTRY, MetricsController, createMetricsRegistry } from './metrics/metrics';
+import { createRequestValidationPipe } from './request-validation.pipe';
+
+export interface HttpServiceOptions {
+  /** The service's name, in logs, metrics and the OpenAPI title. */
+  name: string;
+  description: string;
+  /** The feature modules of the service. */
+  imports: Array<Type | DynamicModule>;
+  apiKeys: ApiKeyVerifier;
+  readinessChecks?: ReadinessCheck[];
+  bodyLimitBytes: number;
+}
+
+/**
+ * Builds a NestJS service on Fastify with what every service of the platform
+ * has: API-key authentication, the API error shape, request validation,
+ * `/healthz`, `/readyz`, `/metrics`, `/docs` and JSON logs.
+ */
+export async function createHttpService(options: HttpServiceOptions): Promise<NestFastifyApplication> {
+  const { registry, httpDuration } = createMetricsRegistry(options.name);
+
+  @Module({
+    imports: options.imports,
+    controllers: [HealthController, MetricsController],
+    providers: [
+      { provide: API_KEY_VERIFIER, useValue: options.apiKeys },
+      { provide: APP_GUARD, useClass: ApiKeyGuard },
+      { provide: READINESS_CHECKS, useValue: options.readinessChecks ?? [] },
+      { provide: METRICS_REGISTRY, useValue: registry },
+    ],
+  })
+  class HttpServiceModule {}
+
+  const logger = new JsonLogger(options.name);
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(HttpServiceModule, adapter, {
+    logger,
+    bufferLogs: false,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.useGlobalPipes(createRequestValidationPipe());
+  app.enableShutdownHooks();
+  mountOpenApi(app, options);
+  return app;
+}
+
+function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.name)
+      .setDescription(options.description)
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (prov_<id>_<secret>)' })
+      .addSecurityRequirements('bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
