@@ -18,3 +18,4 @@ export * from './lib/validate-event';
 export * from './lib/versioning/upcaster-registry';
 export { upcasters, upcastEvent } from './lib/versioning/upcasters';
 export { eventJsonSchemaFileName } from './lib/json-schema/schema-file-name';
+export * from './lib/errors/domain-error';

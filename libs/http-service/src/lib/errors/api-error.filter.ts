@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiError, ApiErrorBody } from './api-error';
+import { DomainError, DomainErrorKind } from '@prov/contracts';
+import { ApiErrorBody } from './api-error';
 
 /**
  * Maps every error a request can end with to the API error shape. Errors of
@@ -19,7 +20,10 @@ export class ApiErrorFilter implements ExceptionFilter {
 }
 
 export function toApiError(exception: unknown, logger: Pick<Logger, 'error'>): { status: number; body: ApiErrorBody } {
-  if (exception instanceof ApiError) return { status: exception.status, body: exception.toBody() };
+  if (exception instanceof DomainError) {
+    const { status, code } = BY_KIND[exception.kind];
+    return { status, body: { error: { code, message: exception.message, details: exception.details } } };
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     return { status, body: body(codeFor(status), exception.message) };
@@ -32,6 +36,17 @@ export function toApiError(exception: unknown, logger: Pick<Logger, 'error'>): {
   logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
   return { status: 500, body: body('internal', 'Internal error') };
 }
+
+const BY_KIND: Record<DomainErrorKind, { status: number; code: string }> = {
+  invalid: { status: 400, code: 'invalid_request' },
+  unauthenticated: { status: 401, code: 'unauthenticated' },
+  forbidden: { status: 403, code: 'forbidden' },
+  'not-found': { status: 404, code: 'not_found' },
+  conflict: { status: 409, code: 'conflict' },
+  'too-large': { status: 413, code: 'payload_too_large' },
+  unprocessable: { status: 422, code: 'unprocessable' },
+  unavailable: { status: 503, code: 'unavailable' },
+};
 
 const body = (code: string, message: string): ApiErrorBody => ({ error: { code, message, details: [] } });
 

@@ -1,80 +1,52 @@
-import type { ValidationProblem } from '@prov/contracts';
+import { DomainError, ValidationProblem } from '@prov/contracts';
 
 /** The error body of every service (shared/API.md). */
 export interface ApiErrorBody {
   error: { code: string; message: string; details: ValidationProblem[] };
 }
 
-/**
- * An error a request can end with, mapped once (api-error.filter.ts) to its
- * status and the API error shape. `retriable` tells clients (and the SDK)
- * whether the same request may succeed later.
- */
-export abstract class ApiError extends Error {
-  abstract readonly status: number;
-  abstract readonly code: string;
-  readonly retriable: boolean = false;
-
-  constructor(
-    message: string,
-    readonly details: ValidationProblem[] = [],
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-
-  toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, details: this.details } };
-  }
-}
-
-export class InvalidRequestError extends ApiError {
-  readonly status = 400;
-  readonly code = 'invalid_request';
+/** Errors the HTTP layer itself raises; domain libraries raise their own DomainErrors. */
+export class InvalidRequestError extends DomainError {
+  readonly kind = 'invalid';
+  readonly retriable = false;
   constructor(details: ValidationProblem[], message = describeProblems(details)) {
     super(message, details);
   }
 }
 
-export class UnauthenticatedError extends ApiError {
-  readonly status = 401;
-  readonly code = 'unauthenticated';
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated';
+  readonly retriable = false;
   constructor(message = 'Authorization: Bearer <API key> is missing or not valid') {
     super(message);
   }
 }
 
-export class ForbiddenError extends ApiError {
-  readonly status = 403;
-  readonly code = 'forbidden';
+export class ForbiddenError extends DomainError {
+  readonly kind = 'forbidden';
+  readonly retriable = false;
 }
 
-export class NotFoundError extends ApiError {
-  readonly status = 404;
-  readonly code = 'not_found';
+export class NotFoundError extends DomainError {
+  readonly kind = 'not-found';
+  readonly retriable = false;
 }
 
 /** The request contradicts an immutable record already accepted. */
-export class ConflictError extends ApiError {
-  readonly status = 409;
-  readonly code = 'conflict';
+export class ConflictError extends DomainError {
+  readonly kind = 'conflict';
+  readonly retriable = false;
 }
 
-export class PayloadTooLargeError extends ApiError {
-  readonly status = 413;
-  readonly code = 'payload_too_large';
-}
-
-export class UnprocessableError extends ApiError {
-  readonly status = 422;
-  readonly code = 'unprocessable';
+export class UnprocessableError extends DomainError {
+  readonly kind = 'unprocessable';
+  readonly retriable = false;
 }
 
 /** A dependency (the event log) did not acknowledge; nothing was accepted. */
-export class ServiceUnavailableError extends ApiError {
-  readonly status = 503;
-  readonly code = 'unavailable';
-  override readonly retriable = true;
+export class ServiceUnavailableError extends DomainError {
+  readonly kind = 'unavailable';
+  readonly retriable = true;
 }
 
 function describeProblems(details: ValidationProblem[]): string {
