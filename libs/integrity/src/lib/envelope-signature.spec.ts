@@ -94,11 +94,9 @@ describe('envelope signatures', () => {
   });
 
   it('detects a changed signature and an unknown key', () => {
-    const flipped = signed.integrity.signature!.startsWith('A') ? 'B' : 'A';
-    const badSignature = {
-      ...signed,
-      integrity: { ...signed.integrity, signature: flipped + signed.integrity.signature!.slice(1) },
-    };
+    const signature = signed.integrity.signature ?? '';
+    const flipped = (signature.startsWith('A') ? 'B' : 'A') + signature.slice(1);
+    const badSignature = { ...signed, integrity: { ...signed.integrity, signature: flipped } };
     expect(verifyEnvelope(badSignature, lookup)).toEqual({ ok: false, reason: 'bad-signature' });
     expect(verifyEnvelope(signed, () => undefined)).toEqual({ ok: false, reason: 'unknown-key' });
     expect(verifyEnvelope(signed, () => generateSigningKeyPair().publicKey)).toEqual({
