@@ -19,3 +19,4 @@ export * from './lib/versioning/upcaster-registry';
 export { upcasters, upcastEvent } from './lib/versioning/upcasters';
 export { eventJsonSchemaFileName } from './lib/json-schema/schema-file-name';
 export * from './lib/errors/domain-error';
+export { EXAMPLE_PAYLOADS } from './lib/examples/example-events';

@@ -1,0 +1,4 @@
+export * from './lib/publishing.errors';
+export * from './lib/seal-event';
+export * from './lib/immutable-record-index';
+export * from './lib/provenance-publisher';
