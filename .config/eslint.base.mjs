@@ -33,6 +33,8 @@ export default [
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
+      // Declared property types feed decorator metadata (config conversion, DTO validation).
+      '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
     },
   },
 ];

@@ -13,3 +13,9 @@ export const Topics = {
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
 export const ALL_TOPICS: readonly TopicName[] = Object.values(Topics);
+
+/**
+ * Partitions of each provenance topic when the platform creates it: enough
+ * for several projector instances; ordering is only needed per subject.
+ */
+export const DEFAULT_TOPIC_PARTITIONS = 6;

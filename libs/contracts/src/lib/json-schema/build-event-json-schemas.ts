@@ -1,4 +1,3 @@
-import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { EVENT_CATALOG } from '../catalog/event-catalog';
 import { EventEnvelopeFields } from '../envelope/event-envelope.schema';
@@ -7,19 +6,18 @@ import { eventJsonSchemaFileName } from './schema-file-name';
 
 type Schema = Record<string, unknown>;
 
+// class-transformer ships its metadata storage's runtime under cjs/ and its types under types/;
+// the generator needs that storage to follow @Type() to nested classes.
+const { defaultMetadataStorage } =
+  require('class-transformer/cjs/storage') as typeof import('class-transformer/types/storage');
+
 /**
  * Builds one self-contained JSON Schema (draft-07) per event type and schema
  * version, from the same class-validator declarations the platform validates
  * with, so that producers in other languages validate exactly what we accept.
  */
 export function buildEventJsonSchemas(): Record<string, Schema> {
-  const definitions = validationMetadatasToSchemas({
-    classTransformerMetadataStorage: defaultMetadataStorage,
-    additionalConverters: customValidatorSchemas,
-    refPointerPrefix: '#/definitions/',
-  }) as Record<string, Schema>;
-  // Unknown fields are refused by validation (forbidNonWhitelisted), so by the schemas too.
-  for (const definition of Object.values(definitions)) definition['additionalProperties'] = false;
+  const definitions = validatedClassSchemas('#/definitions/');
 
   const envelope = definitions[EventEnvelopeFields.name];
   const schemas: Record<string, Schema> = {};
@@ -51,6 +49,22 @@ export function buildEventJsonSchemas(): Record<string, Schema> {
       schemas[eventJsonSchemaFileName(definition.type, schemaVersion)] = root;
     }
   }
+  return schemas;
+}
+
+/**
+ * JSON Schema of every class-validator class loaded so far (contracts and
+ * request DTOs alike), keyed by class name: what OpenAPI documents show.
+ * Unknown fields are refused by validation (forbidNonWhitelisted), so by
+ * the schemas too.
+ */
+export function validatedClassSchemas(refPointerPrefix: string): Record<string, Schema> {
+  const schemas = validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    additionalConverters: customValidatorSchemas,
+    refPointerPrefix,
+  }) as Record<string, Schema>;
+  for (const schema of Object.values(schemas)) schema['additionalProperties'] = false;
   return schemas;
 }
 
