@@ -149,5 +149,10 @@ describe('http service', () => {
     expect(metrics.body).toContain('route="/v1/manifests"');
     const openapi = await app.inject({ method: 'GET', url: '/docs/openapi.json' });
     expect(openapi.json().paths).toHaveProperty('/v1/manifests');
+    expect(openapi.json().components.schemas.ManifestDto).toMatchObject({
+      properties: { source: { type: 'string' }, parts: { type: 'array' } },
+      required: ['source', 'parts', 'labels'],
+      additionalProperties: false,
+    });
   });
 });

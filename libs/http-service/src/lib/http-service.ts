@@ -3,6 +3,7 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyVerifier } from '@prov/auth';
+import { validatedClassSchemas } from '@prov/contracts';
 import { API_KEY_VERIFIER, ApiKeyGuard } from './auth/api-key.guard';
 import { ApiErrorFilter } from './errors/api-error.filter';
 import { HealthController } from './health/health.controller';
@@ -59,7 +60,6 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
 
   app.useGlobalFilters(new ApiErrorFilter());
   app.useGlobalPipes(createRequestValidationPipe());
-  app.enableShutdownHooks();
   mountOpenApi(app, options);
   return app;
 }
@@ -75,5 +75,8 @@ function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void 
       .addSecurityRequirements('bearer')
       .build(),
   );
+  // Request bodies are declared once, with class-validator; their schemas come from those declarations.
+  const schemas = validatedClassSchemas('#/components/schemas/');
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }
