@@ -22,31 +22,41 @@ export type RecordVerdict = 'new' | 'same' | 'different';
 
 /**
  * Payload digests of the immutable records on the log, by type and subject.
- * Hydrated from the log itself at start (the log is the source of truth),
- * then kept current by the publisher. Two replicas racing on one record can
- * both accept it; the projector keeps the first and raises an alert.
+ * Built from the log itself (the source of truth) and caught up from where it
+ * stopped, so that a record another replica published is found on a second
+ * look. Two replicas racing on one record can both accept it; the projector
+ * keeps the first and raises an alert.
  */
 export class ImmutableRecordIndex {
   private readonly digests = new Map<string, string>();
+  // Next offset to read, by topic and partition.
+  private readonly positions = new Map<string, bigint>();
 
   verdict(type: EventType, subject: string, payloadDigest: string): RecordVerdict {
     const known = this.digests.get(`${type} ${subject}`);
     return known === undefined ? 'new' : known === payloadDigest ? 'same' : 'different';
   }
 
+  has(type: EventType, subject: string): boolean {
+    return this.digests.has(`${type} ${subject}`);
+  }
+
   remember(type: EventType, subject: string, payloadDigest: string): void {
-    if (IMMUTABLE_RECORD_TYPES.has(type)) this.digests.set(`${type} ${subject}`, payloadDigest);
+    const key = `${type} ${subject}`;
+    // The first accepted record wins, as in the projector.
+    if (IMMUTABLE_RECORD_TYPES.has(type) && !this.digests.has(key)) this.digests.set(key, payloadDigest);
   }
 
   get size(): number {
     return this.digests.size;
   }
 
-  /** Reads every partition of the topics from the earliest offset. Undecodable records are left to the projector. */
-  async hydrate(log: EventLog, topics: readonly string[], batchSize = 5000): Promise<void> {
+  /** Reads what the topics gained since the last catch-up (everything, the first time). */
+  async catchUp(log: EventLog, topics: readonly string[], batchSize = 5000): Promise<void> {
     for (const topic of topics) {
       for (const { partition, earliest, latest } of await log.offsets(topic)) {
-        let offset = BigInt(earliest);
+        const key = `${topic}/${partition}`;
+        let offset = this.positions.get(key) ?? BigInt(earliest);
         const end = BigInt(latest);
         while (offset < end) {
           const records = await log.read(topic, partition, offset.toString(), batchSize);
@@ -54,6 +64,7 @@ export class ImmutableRecordIndex {
           for (const record of records) this.rememberRecord(record.value);
           offset = BigInt(records[records.length - 1].offset) + 1n;
         }
+        this.positions.set(key, offset);
       }
     }
   }
@@ -67,9 +78,7 @@ export class ImmutableRecordIndex {
     }
     const digest = event?.integrity?.payloadDigest;
     if (isEventType(event?.type) && typeof event.subject === 'string' && typeof digest === 'string') {
-      // The first accepted record wins, as in the projector.
-      const key = `${event.type} ${event.subject}`;
-      if (IMMUTABLE_RECORD_TYPES.has(event.type) && !this.digests.has(key)) this.digests.set(key, digest);
+      this.remember(event.type, event.subject, digest);
     }
   }
 }

@@ -118,13 +118,23 @@ describe('provenance publisher', () => {
   it('remembers immutable records already on the log after a restart', async () => {
     await publisher.publish({ type: 'dataset.registered', payload: dataset() }, steward);
     const records = new ImmutableRecordIndex();
-    await records.hydrate(log, [Topics.training]);
+    await records.catchUp(log, [Topics.training]);
     const restarted = new ProvenancePublisher(log, { service: 'training-service', records, clock });
     expect((await restarted.publish({ type: 'dataset.registered', payload: dataset() }, steward)).created).toBe(false);
     const changed = { ...(dataset() as object), owner: 'mallory@example.com' } as never;
     await expect(restarted.publish({ type: 'dataset.registered', payload: changed }, steward)).rejects.toThrow(
       ImmutableRecordConflictError,
     );
+  });
+
+  it('catches up with records another replica published since the last look', async () => {
+    const records = new ImmutableRecordIndex();
+    await records.catchUp(log, [Topics.training]);
+    await publisher.publish({ type: 'dataset.registered', payload: dataset() }, steward);
+    expect(records.has('dataset.registered', 'dataset:crm/customer-events')).toBe(false);
+    await records.catchUp(log, [Topics.training]);
+    expect(records.has('dataset.registered', 'dataset:crm/customer-events')).toBe(true);
+    expect(records.size).toBe(1);
   });
 
   it('answers unavailable when the log does not acknowledge, and remembers nothing', async () => {
