@@ -2,13 +2,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ApiKeyVerifier } from '@prov/auth';
 import { DEFAULT_TOPIC_PARTITIONS, Topics } from '@prov/contracts';
 import type { EventLog } from '@prov/event-log';
-import { createHttpService } from '@prov/http-service';
+import { createHttpService, PublishingModule } from '@prov/http-service';
 import { EnvelopeSigner, ImmutableRecordIndex, ProvenancePublisher } from '@prov/publishing';
 import { DatasetsModule } from './datasets/datasets.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RunsModule } from './runs/runs.module';
-import { PublishingModule } from './shared/publishing.module';
 import { SlicesModule } from './slices/slices.module';
 
 export interface TrainingServiceDependencies {

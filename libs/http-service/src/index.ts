@@ -5,3 +5,6 @@ export * from './lib/health/readiness';
 export * from './lib/config/load-config';
 export * from './lib/logging/json-logger';
 export * from './lib/http-service';
+export * from './lib/producer/publishing.module';
+export * from './lib/producer/answer-published';
+export * from './lib/producer/plain';

@@ -2,14 +2,10 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { ID_PATTERNS, datasetId as toDatasetId } from '@prov/contracts';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles } from '@prov/http-service';
+import { answerPublished, CurrentPrincipal, InvalidRequestError, plain, RequireRoles } from '@prov/http-service';
 import { InvalidManifestError, buildManifest, datasetVersionId } from '@prov/integrity';
-import { ProvenancePublisher } from '@prov/publishing';
+import { KnownRecords, ProvenancePublisher, UnknownRecordError } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
-import { KnownRecords } from '../shared/known-records';
-import { UnknownRecordError } from '../shared/referenced-record-errors';
-import { plain } from '../shared/plain';
-import { answerPublished } from '../shared/reply-status';
 import { RegisterDatasetVersionRequest } from './register-dataset-version.request';
 import { RegisterDatasetRequest } from './register-dataset.request';
 

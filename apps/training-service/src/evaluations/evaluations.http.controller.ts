@@ -2,14 +2,10 @@ import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { evaluationId as toEvaluationId } from '@prov/contracts';
-import { CurrentPrincipal, RequireRoles } from '@prov/http-service';
-import { ProvenancePublisher, uuidFromIdempotencyKey } from '@prov/publishing';
+import { answerPublished, CurrentPrincipal, plain, RequireRoles } from '@prov/http-service';
+import { KnownRecords, ProvenancePublisher, UnknownReferenceError, uuidFromIdempotencyKey } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { KnownRecords } from '../shared/known-records';
-import { plain } from '../shared/plain';
-import { UnknownReferenceError } from '../shared/referenced-record-errors';
-import { answerPublished } from '../shared/reply-status';
 import { RecordEvaluationRequest } from './record-evaluation.request';
 
 @ApiTags('evaluations')

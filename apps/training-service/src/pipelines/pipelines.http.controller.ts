@@ -2,11 +2,9 @@ import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { pipelineId } from '@prov/contracts';
-import { CurrentPrincipal, RequireRoles } from '@prov/http-service';
+import { answerPublished, CurrentPrincipal, plain, RequireRoles } from '@prov/http-service';
 import { ProvenancePublisher } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
-import { plain } from '../shared/plain';
-import { answerPublished } from '../shared/reply-status';
 import { RegisterPipelineRequest } from './register-pipeline.request';
 
 @ApiTags('pipelines')

@@ -2,14 +2,16 @@ import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { ID_PATTERNS, trainingRunId } from '@prov/contracts';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles } from '@prov/http-service';
-import { ProvenancePublisher, uuidFromIdempotencyKey } from '@prov/publishing';
+import { answerPublished, CurrentPrincipal, InvalidRequestError, plain, RequireRoles } from '@prov/http-service';
+import {
+  KnownRecords,
+  ProvenancePublisher,
+  UnknownRecordError,
+  UnknownReferenceError,
+  uuidFromIdempotencyKey,
+} from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { KnownRecords } from '../shared/known-records';
-import { plain } from '../shared/plain';
-import { UnknownRecordError, UnknownReferenceError } from '../shared/referenced-record-errors';
-import { answerPublished } from '../shared/reply-status';
 import { normaliseRunId } from '../shared/run-id';
 import { CompleteRunRequest } from './complete-run.request';
 import { StartRunRequest } from './start-run.request';

@@ -2,14 +2,10 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { ID_PATTERNS } from '@prov/contracts';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles } from '@prov/http-service';
+import { answerPublished, CurrentPrincipal, InvalidRequestError, plain, RequireRoles } from '@prov/http-service';
 import { dataSliceId } from '@prov/integrity';
-import { ProvenancePublisher } from '@prov/publishing';
+import { KnownRecords, ProvenancePublisher, UnknownRecordError, UnknownReferenceError } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
-import { KnownRecords } from '../shared/known-records';
-import { plain } from '../shared/plain';
-import { UnknownRecordError, UnknownReferenceError } from '../shared/referenced-record-errors';
-import { answerPublished } from '../shared/reply-status';
 import { DefineSliceRequest } from './define-slice.request';
 import { FlagSliceRequest } from './flag-slice.request';
 

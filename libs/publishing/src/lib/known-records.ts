@@ -1,6 +1,6 @@
 import type { EventType } from '@prov/contracts';
 import type { EventLog } from '@prov/event-log';
-import type { ImmutableRecordIndex } from '@prov/publishing';
+import type { ImmutableRecordIndex } from './immutable-record-index';
 
 /**
  * Whether a referenced record (a dataset, a slice, a run...) is on the log.

@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { EventLog } from '@prov/event-log';
-import { ImmutableRecordIndex, ProvenancePublisher } from '@prov/publishing';
-import { KnownRecords } from './known-records';
+import { ImmutableRecordIndex, KnownRecords, ProvenancePublisher } from '@prov/publishing';
 
 /** Makes the publisher and the known-records lookup available to every feature module. */
 @Global()
