@@ -12,19 +12,25 @@ export class DeploymentPolicy {
   @IsOptional() @IsDigest() policyDigest?: string;
 }
 
-/** `deployment.created` v1: its first revision serves `modelVersionId` from `effectiveFrom`. */
+/**
+ * `deployment.created` v1: its first revision serves `modelVersionId` from
+ * `effectiveFrom`, or from when the event was recorded when absent.
+ */
 export class DeploymentCreatedV1 {
   @IsEntityId('deployment') deploymentId!: string;
   @IsName() name!: string;
   @IsEntityId('modelVersion') modelVersionId!: string;
   @IsString() @Length(1, 2048) endpoint!: string;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => DeploymentPolicy) policy?: DeploymentPolicy;
-  @IsTimestamp() effectiveFrom!: string;
+  @IsOptional() @IsTimestamp() effectiveFrom?: string;
 }
 
-/** `deployment.revised` v1: from `effectiveFrom` the deployment serves another model version. */
+/**
+ * `deployment.revised` v1: from `effectiveFrom` (or from when the event was
+ * recorded) the deployment serves another model version.
+ */
 export class DeploymentRevisedV1 {
   @IsEntityId('deployment') deploymentId!: string;
   @IsEntityId('modelVersion') modelVersionId!: string;
-  @IsTimestamp() effectiveFrom!: string;
+  @IsOptional() @IsTimestamp() effectiveFrom?: string;
 }
