@@ -8,3 +8,6 @@ export * from './lib/http-service';
 export * from './lib/producer/publishing.module';
 export * from './lib/producer/answer-published';
 export * from './lib/producer/plain';
+export * from './lib/producer/producer-service';
+export * from './lib/producer/producer-service.config';
+export * from './lib/producer/run-producer-service';

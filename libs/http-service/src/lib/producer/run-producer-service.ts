@@ -1,0 +1,58 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
+import { FileEventLog } from '@prov/event-log';
+import { signingKeyPairFromPem } from '@prov/integrity';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ProducerServiceConfig } from './producer-service.config';
+import { ProducerServiceDependencies } from './producer-service';
+
+/**
+ * Runs a producer service as its own process: API keys, the signing key
+ * (generated into the data directory on first start when none is given),
+ * the event log, then the HTTP server until SIGINT or SIGTERM.
+ */
+export async function runProducerService(
+  name: string,
+  config: ProducerServiceConfig,
+  port: number,
+  create: (deps: ProducerServiceDependencies) => Promise<NestFastifyApplication>,
+): Promise<void> {
+  const logger = new Logger(name);
+  const apiKeysJson = config.PROV_API_KEYS_FILE
+    ? readFileSync(config.PROV_API_KEYS_FILE, 'utf8')
+    : config.PROV_API_KEYS;
+  if (!apiKeysJson)
+    throw new Error('Set PROV_API_KEYS (JSON) or PROV_API_KEYS_FILE: without API keys nobody could call the service');
+  const apiKeys = new ApiKeyVerifier(parseApiKeyConfig(apiKeysJson, config.PROV_API_KEYS_FILE ?? 'PROV_API_KEYS'));
+
+  const keyFile = config.PROV_SIGNING_KEY_FILE ?? join(config.PROV_DATA_DIR, 'keys', `${name}.pem`);
+  if (!existsSync(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    logger.log(`generated a signing key in ${keyFile}`);
+  }
+  const keys = signingKeyPairFromPem(readFileSync(keyFile, 'utf8'));
+
+  const log = await FileEventLog.open(join(config.PROV_DATA_DIR, 'log'));
+  const app = await create({
+    log,
+    apiKeys,
+    signer: { keyId: keys.keyId, privateKey: keys.privateKey },
+    bodyLimitBytes: config.PROV_MAX_BODY_BYTES,
+  });
+  await app.listen(port, config.PROV_HOST);
+  logger.log(`listening on http://${config.PROV_HOST}:${port} (signing key ${keys.keyId})`);
+
+  const stop = async (signal: string) => {
+    logger.log(`${signal}: stopping`);
+    await app.close();
+    await log.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
