@@ -21,3 +21,5 @@ export { eventJsonSchemaFileName } from './lib/json-schema/schema-file-name';
 export * from './lib/errors/domain-error';
 export { EXAMPLE_PAYLOADS } from './lib/examples/example-events';
 export { validatedClassSchemas } from './lib/json-schema/build-event-json-schemas';
+export { compileClassValidator } from './lib/json-schema/schema-validator';
+export type { SchemaValidator } from './lib/json-schema/schema-validator';
