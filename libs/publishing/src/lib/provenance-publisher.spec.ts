@@ -1,4 +1,11 @@
-import { EXAMPLE_PAYLOADS, EventEnvelope, Topics, validateEnvelope } from '@prov/contracts';
+import {
+  EXAMPLE_PAYLOADS,
+  EventEnvelope,
+  PredictionBatchRecordedV1,
+  Topics,
+  compileClassValidator,
+  validateEnvelope,
+} from '@prov/contracts';
 import { EventLog, FileEventLog } from '@prov/event-log';
 import { generateSigningKeyPair, payloadDigest, verifyEnvelope } from '@prov/integrity';
 import { Principal } from '@prov/auth';
@@ -89,6 +96,22 @@ describe('provenance publisher', () => {
     const error = await publisher.publish({ type: 'dataset.registered', payload }, steward).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ContractViolationError);
     expect((error as ContractViolationError).details[0].path).toBe('payload.namespace');
+  });
+
+  it('checks hot-path payloads with a compiled validator when given one', async () => {
+    const fast = new ProvenancePublisher(log, {
+      service: 'inference-service',
+      payloadValidators: { 'prediction.batch.recorded': compileClassValidator(PredictionBatchRecordedV1, 'payload') },
+    });
+    const batch = structuredClone(EXAMPLE_PAYLOADS['prediction.batch.recorded'][1]) as Record<string, unknown>;
+    await log.ensureTopics([{ name: Topics.inference, partitions: 3 }]);
+    const ml: Principal = { id: 'svc', roles: ['ml-service'] };
+    expect((await fast.publish({ type: 'prediction.batch.recorded', payload: batch as never }, ml)).created).toBe(true);
+    const error = await fast
+      .publish({ type: 'prediction.batch.recorded', payload: { ...batch, artifactDigest: 'md5:x' } as never }, ml)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractViolationError);
+    expect((error as ContractViolationError).details[0].path).toBe('payload.artifactDigest');
   });
 
   it('publishes an identical immutable record once, and refuses different content', async () => {

@@ -1,4 +1,4 @@
-import { EVENT_CATALOG, EventEnvelope, EventType, validatePayload } from '@prov/contracts';
+import { EVENT_CATALOG, EventEnvelope, EventType, SchemaValidator, validatePayload } from '@prov/contracts';
 import { Principal, mayPublish } from '@prov/auth';
 import type { EventLog, OutgoingMessage } from '@prov/event-log';
 import { v7 as uuidv7 } from 'uuid';
@@ -16,6 +16,11 @@ export interface ProvenancePublisherOptions {
   signer?: EnvelopeSigner;
   records?: ImmutableRecordIndex;
   clock?: () => Date;
+  /**
+   * Compiled payload validators (compileClassValidator) for event types on a
+   * hot path; other types are checked with class-validator.
+   */
+  payloadValidators?: Partial<Record<EventType, SchemaValidator>>;
 }
 
 export interface Published {
@@ -107,7 +112,10 @@ export class ProvenancePublisher {
         `${principal.id} (${principal.roles.join(', ')}) may not publish ${input.type} events (domain ${definition.domain})`,
       );
     }
-    const problems = validatePayload(input.type, definition.currentVersion, input.payload);
+    const compiled = this.options.payloadValidators?.[input.type];
+    const problems = compiled
+      ? compiled(input.payload)
+      : validatePayload(input.type, definition.currentVersion, input.payload);
     if (problems.length > 0) throw new ContractViolationError(input.type, problems);
   }
 
