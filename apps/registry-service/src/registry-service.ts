@@ -15,7 +15,8 @@ export function createRegistryService(deps: ProducerServiceDependencies): Promis
       name: 'registry-service',
       description: 'Registers model versions and revocations, deployments and their revisions.',
       modules: [ModelVersionsModule, DeploymentsModule],
-      topics: [Topics.registry, Topics.training],
+      topics: [Topics.registry],
+      readsRecordsOf: [Topics.registry, Topics.training],
     },
     deps,
   );

@@ -18,7 +18,8 @@ export function createTrainingService(deps: ProducerServiceDependencies): Promis
       name: 'training-service',
       description: 'Registers datasets, dataset versions, slices, pipelines, training runs and evaluations.',
       modules: [DatasetsModule, SlicesModule, PipelinesModule, RunsModule, EvaluationsModule],
-      topics: [Topics.training, Topics.registry],
+      topics: [Topics.training],
+      readsRecordsOf: [Topics.training, Topics.registry],
     },
     deps,
   );

@@ -11,3 +11,4 @@ export * from './lib/producer/plain';
 export * from './lib/producer/producer-service';
 export * from './lib/producer/producer-service.config';
 export * from './lib/producer/run-producer-service';
+export * from './lib/schema-validation.pipe';

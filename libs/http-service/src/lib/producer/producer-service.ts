@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ApiKeyVerifier } from '@prov/auth';
-import { DEFAULT_TOPIC_PARTITIONS, TopicName } from '@prov/contracts';
+import { DEFAULT_TOPIC_PARTITIONS, EventType, SchemaValidator, TopicName } from '@prov/contracts';
 import type { EventLog } from '@prov/event-log';
 import { EnvelopeSigner, ImmutableRecordIndex, ProvenancePublisher } from '@prov/publishing';
 import { createHttpService } from '../http-service';
@@ -18,8 +18,12 @@ export interface ProducerServiceDefinition {
   name: string;
   description: string;
   modules: Array<Type | DynamicModule>;
-  /** The topics whose records the service publishes or refers to (created if missing, read at start). */
+  /** The topics the service publishes to (created if missing). */
   topics: TopicName[];
+  /** The topics whose immutable records it checks requests against (read at start, caught up on a miss). */
+  readsRecordsOf: TopicName[];
+  /** Compiled payload validators for the service's hot-path event types (see ProvenancePublisher). */
+  payloadValidators?: Partial<Record<EventType, SchemaValidator>>;
 }
 
 /**
@@ -31,14 +35,20 @@ export async function createProducerService(
   definition: ProducerServiceDefinition,
   deps: ProducerServiceDependencies,
 ): Promise<NestFastifyApplication> {
-  await deps.log.ensureTopics(definition.topics.map((name) => ({ name, partitions: DEFAULT_TOPIC_PARTITIONS })));
+  const topics = [...new Set([...definition.topics, ...definition.readsRecordsOf])];
+  await deps.log.ensureTopics(topics.map((name) => ({ name, partitions: DEFAULT_TOPIC_PARTITIONS })));
   const records = new ImmutableRecordIndex();
-  await records.catchUp(deps.log, definition.topics);
-  const publisher = new ProvenancePublisher(deps.log, { service: definition.name, signer: deps.signer, records });
+  await records.catchUp(deps.log, definition.readsRecordsOf);
+  const publisher = new ProvenancePublisher(deps.log, {
+    service: definition.name,
+    signer: deps.signer,
+    records,
+    payloadValidators: definition.payloadValidators,
+  });
   return createHttpService({
     name: definition.name,
     description: definition.description,
-    imports: [PublishingModule.forRoot(publisher, deps.log, records, definition.topics), ...definition.modules],
+    imports: [PublishingModule.forRoot(publisher, deps.log, records, definition.readsRecordsOf), ...definition.modules],
     apiKeys: deps.apiKeys,
     readinessChecks: [
       { name: 'event-log', check: async () => (await deps.log.offsets(definition.topics[0])).length > 0 },
