@@ -1,0 +1,172 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiKeyVerifier, generateApiKey } from '@prov/auth';
+import { EventEnvelope, Topics, validateEnvelope } from '@prov/contracts';
+import { FileEventLog } from '@prov/event-log';
+import { generateSigningKeyPair, payloadDigest, verifyEnvelope } from '@prov/integrity';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInferenceService } from './inference-service';
+
+const serving = generateApiKey('svc-churn', ['ml-service']);
+const engineer = generateApiKey('bob', ['model-engineer']);
+const keys = generateSigningKeyPair();
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+const batch = (n: number, extra: Record<string, unknown> = {}) => ({
+  deployment: 'churn-api',
+  modelVersionId: 'model:churn@3.1.0',
+  artifactDigest: digest('9'),
+  predictions: Array.from({ length: n }, (_, i) => ({
+    id: `req-${i}`,
+    at: '2026-11-04T12:00:00.123Z',
+    inputDigest: digest('3'),
+    outputDigest: digest('4'),
+  })),
+  ...extra,
+});
+
+describe('inference service', () => {
+  let directory: string;
+  let log: FileEventLog;
+  let app: NestFastifyApplication;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'inference-service-'));
+    log = await FileEventLog.open(directory, { fsync: 'never' });
+    app = await createInferenceService({
+      log,
+      apiKeys: new ApiKeyVerifier([serving.record, engineer.record]),
+      signer: { keyId: keys.keyId, privateKey: keys.privateKey },
+      bodyLimitBytes: 8 * 1024 * 1024,
+    });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterEach(async () => {
+    await app.close();
+    await log.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const post = (body: unknown, token = serving.token, headers: Record<string, string> = {}, raw?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/predictions:batch',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      payload: raw ?? JSON.stringify(body),
+    });
+
+  async function batches(): Promise<EventEnvelope[]> {
+    const events: EventEnvelope[] = [];
+    for (const { partition, latest } of await log.offsets(Topics.inference)) {
+      if (latest === '0') continue;
+      for (const record of await log.read(Topics.inference, partition, '0', Number(latest)))
+        events.push(JSON.parse(record.value.toString()));
+    }
+    return events;
+  }
+
+  it('publishes a batch of 10,000 predictions as one signed event, after the log acknowledged', async () => {
+    const res = await post(batch(10_000));
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toEqual({ accepted: 10_000, batchId: expect.stringMatching(/^batch:[0-9a-f-]{36}$/) });
+    const [event, ...more] = await batches();
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      type: 'prediction.batch.recorded',
+      subject: res.json().batchId,
+      producer: { service: 'inference-service', principal: 'svc-churn' },
+    });
+    expect(validateEnvelope(event).ok).toBe(true);
+    expect(event.integrity.payloadDigest).toBe(payloadDigest(event.payload));
+    expect(verifyEnvelope(event, () => keys.publicKey, { requireSignature: true })).toEqual({ ok: true, signed: true });
+    const payload = event.payload as { deploymentId: string; predictions: Array<{ predictionId: string }> };
+    expect(payload.deploymentId).toBe('deployment:churn-api');
+    expect(payload.predictions[9_999]).toEqual({
+      predictionId: 'pred:req-9999',
+      at: '2026-11-04T12:00:00.123Z',
+      inputDigest: digest('3'),
+      outputDigest: digest('4'),
+    });
+  });
+
+  it('keeps the batch id of a retried batch with the same Idempotency-Key', async () => {
+    const first = await post(batch(3), serving.token, { 'idempotency-key': 'b-1' });
+    const retry = await post(batch(3), serving.token, { 'idempotency-key': 'b-1' });
+    expect(retry.json().batchId).toBe(first.json().batchId);
+  });
+
+  it.each([
+    [
+      'a missing input digest',
+      () => {
+        const b = batch(3);
+        delete (b.predictions[2] as Record<string, unknown>)['inputDigest'];
+        return b;
+      },
+      'predictions[2].inputDigest',
+    ],
+    ['an unknown field', () => batch(2, { $where: 'sleep(100)' }), '$where'],
+    [
+      'a dotted field in a prediction',
+      () => {
+        const b = batch(2);
+        (b.predictions[1] as Record<string, unknown>)['output.value'] = 1;
+        return b;
+      },
+      'predictions[1]["output.value"]',
+    ],
+    ['a wrong type', () => batch(1, { artifactDigest: 42 }), 'artifactDigest'],
+    [
+      'a malformed time',
+      () => {
+        const b = batch(2);
+        b.predictions[0].at = '04/11/2026';
+        return b;
+      },
+      'predictions[0].at',
+    ],
+    ['an empty batch', () => batch(0), 'predictions'],
+    ['more than 10,000 predictions', () => batch(10_001), 'predictions'],
+    [
+      'a prediction id sent twice',
+      () => {
+        const b = batch(3);
+        b.predictions[2].id = 'req-0';
+        return b;
+      },
+      'predictions[2].id',
+    ],
+  ])('refuses %s with its path and publishes nothing', async (_name, body, path) => {
+    const res = await post(body());
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect(await batches()).toEqual([]);
+  });
+
+  it('refuses invalid UTF-8 and lone surrogates', async () => {
+    const invalidUtf8 = Buffer.concat([Buffer.from('{"deployment":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/predictions:batch',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${serving.token}` },
+      payload: invalidUtf8,
+    });
+    expect(res.statusCode).toBe(400);
+    const surrogate = JSON.stringify(batch(1)).replace('"req-0"', '"req-0","output":"\\ud800"');
+    expect((await post(undefined, serving.token, {}, surrogate)).statusCode).toBe(400);
+    expect(await batches()).toEqual([]);
+  });
+
+  it('answers 413 to a body over the limit', async () => {
+    const res = await post(undefined, serving.token, {}, JSON.stringify(batch(1)).padEnd(9 * 1024 * 1024, ' '));
+    expect(res.statusCode).toBe(413);
+    expect(await batches()).toEqual([]);
+  });
+
+  it('accepts predictions only from serving processes', async () => {
+    expect((await post(batch(1), engineer.token)).statusCode).toBe(403);
+    expect(await batches()).toEqual([]);
+  });
+});

@@ -1,0 +1,66 @@
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@prov/auth';
+import { predictionBatchId, predictionId } from '@prov/contracts';
+import { CurrentPrincipal, InvalidRequestError, RequireRoles, SchemaValidationPipe } from '@prov/http-service';
+import { ProvenancePublisher, uuidFromIdempotencyKey } from '@prov/publishing';
+import type { FastifyReply } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { RecordPredictionsBody, RecordPredictionsRequest } from './record-predictions.request';
+
+@ApiTags('predictions')
+@Controller('v1')
+@RequireRoles('ml-service')
+export class PredictionsHttpController {
+  constructor(private readonly publisher: ProvenancePublisher) {}
+
+  /**
+   * One batch becomes one event: accepted whole, once the log acknowledged,
+   * or not at all. With an Idempotency-Key a retried batch keeps its batch
+   * id; either way the projector counts each prediction id once.
+   */
+  @Post('predictions::batch') // '::' is a literal ':' in a Fastify route
+  @ApiBody({ type: RecordPredictionsRequest })
+  async record(
+    @Body(new SchemaValidationPipe(RecordPredictionsRequest)) body: RecordPredictionsBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const seen = new Map<string, number>();
+    const predictions = body.predictions.map((p, i) => {
+      const id = predictionId(p.id);
+      const first = seen.get(id);
+      if (first !== undefined) {
+        throw new InvalidRequestError([
+          {
+            path: `predictions[${i}].id`,
+            problem: `id ${p.id} appears twice in the batch (first at predictions[${first}])`,
+          },
+        ]);
+      }
+      seen.set(id, i);
+      const { id: _id, ...rest } = p;
+      return { predictionId: id, ...rest };
+    });
+    const batchId = predictionBatchId(
+      idempotencyKey ? uuidFromIdempotencyKey(principal.id, 'prediction-batch', idempotencyKey) : uuidv7(),
+    );
+    const deploymentId = body.deployment.startsWith('deployment:') ? body.deployment : `deployment:${body.deployment}`;
+    await this.publisher.publish(
+      {
+        type: 'prediction.batch.recorded',
+        payload: {
+          batchId,
+          deploymentId,
+          modelVersionId: body.modelVersionId,
+          artifactDigest: body.artifactDigest,
+          predictions,
+        } as never,
+      },
+      principal,
+    );
+    void reply.status(201);
+    return { accepted: predictions.length, batchId };
+  }
+}

@@ -1,0 +1,59 @@
+import { MAX_PREDICTIONS_PER_BATCH, IsDigest, IsJsonValue, IsTimestamp } from '@prov/contracts';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+
+const CLIENT_ID = /^(pred:)?[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+const DEPLOYMENT = /^(deployment:)?[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const MODEL_VERSION = /^model:[A-Za-z0-9][A-Za-z0-9._-]{0,127}@[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+
+export class PredictionItem {
+  /** The client's request id (`pred:` is added when absent). */
+  @Matches(CLIENT_ID, { message: 'id must be a request id of letters, digits, ".", "_", ":" or "-" (at most 200)' })
+  id!: string;
+  @IsTimestamp() at!: string;
+  @IsDigest() inputDigest!: string;
+  @IsOptional() @IsDigest() outputDigest?: string;
+  @IsOptional() @IsJsonValue() output?: unknown;
+  @IsOptional() @IsString() @Length(1, 1024) featureSnapshot?: string;
+}
+
+/** POST /v1/predictions:batch: up to 10,000 predictions of one deployment and one loaded artifact. */
+export class RecordPredictionsRequest {
+  /** `deployment:<name>` or the bare name. */
+  @Matches(DEPLOYMENT, { message: 'deployment must be a deployment name or id (deployment:<name>)' })
+  deployment!: string;
+  @Matches(MODEL_VERSION, { message: 'modelVersionId must be an id of the form model:<name>@<version>' })
+  modelVersionId!: string;
+  /** Digest of the artifact the serving process actually loaded. */
+  @IsDigest() artifactDigest!: string;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PREDICTIONS_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => PredictionItem)
+  predictions!: PredictionItem[];
+}
+
+/** The validated body's shape, as an interface so the global class-validator pipe leaves it to the compiled one. */
+export interface RecordPredictionsBody {
+  deployment: string;
+  modelVersionId: string;
+  artifactDigest: string;
+  predictions: Array<{
+    id: string;
+    at: string;
+    inputDigest: string;
+    outputDigest?: string;
+    output?: unknown;
+    featureSnapshot?: string;
+  }>;
+}
