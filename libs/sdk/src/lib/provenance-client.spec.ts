@@ -1,0 +1,172 @@
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProvenanceApiError } from './provenance-api.error';
+import { ProvenanceClient } from './provenance-client';
+
+interface Received {
+  method?: string;
+  url?: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+/** A real HTTP server answering from a script, recording what it received. */
+async function scriptedServer(answers: Array<{ status: number; body: unknown }>) {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      received.push({ method: req.method, url: req.url, headers: req.headers, body: JSON.parse(text) });
+      const answer = (answers.length > 1 ? answers.shift() : undefined) ?? answers[0];
+      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, received, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const noWait = async () => undefined;
+
+describe('provenance client', () => {
+  it('posts with the API key and an Idempotency-Key, and returns the id', async () => {
+    const server = await scriptedServer([
+      { status: 201, body: { id: 'dataset:crm/events', created: true, eventId: 'e' } },
+    ]);
+    const client = new ProvenanceClient({ apiKey: 'prov_key', trainingUrl: server.url });
+    await expect(client.datasets.register({ namespace: 'crm', name: 'events', owner: 'o' })).resolves.toEqual({
+      id: 'dataset:crm/events',
+      created: true,
+    });
+    expect(server.received[0]).toMatchObject({
+      method: 'POST',
+      url: '/v1/datasets',
+      headers: { authorization: 'Bearer prov_key', 'idempotency-key': expect.stringMatching(/^[0-9a-f-]{36}$/) },
+      body: { namespace: 'crm', name: 'events', owner: 'o' },
+    });
+    await server.close();
+  });
+
+  it('encodes ids in paths', async () => {
+    const server = await scriptedServer([{ status: 201, body: { id: 'dsv:sha256:x', created: true } }]);
+    const client = new ProvenanceClient({ apiKey: 'k', trainingUrl: server.url });
+    await client.datasets.registerVersion('dataset:crm/events', { parts: [], source: 's' });
+    expect(server.received[0].url).toBe('/v1/datasets/dataset%3Acrm%2Fevents/versions');
+    await server.close();
+  });
+
+  it('retries 503 with the same Idempotency-Key, backing off', async () => {
+    const server = await scriptedServer([
+      { status: 503, body: { error: { code: 'unavailable', message: 'log down', details: [] } } },
+      { status: 503, body: { error: { code: 'unavailable', message: 'log down', details: [] } } },
+      { status: 201, body: { id: 'run:x', created: true } },
+    ]);
+    const delays: number[] = [];
+    const client = new ProvenanceClient({
+      apiKey: 'k',
+      trainingUrl: server.url,
+      retry: { initialDelayMs: 100, maxDelayMs: 1000 },
+      sleep: async (ms) => void delays.push(ms),
+    });
+    await client.runs.complete('run:x', { status: 'succeeded', endedAt: '2026-01-01T00:00:00Z' });
+    expect(server.received).toHaveLength(3);
+    expect(new Set(server.received.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBeLessThanOrEqual(100);
+    expect(delays[1]).toBeLessThanOrEqual(200);
+    await server.close();
+  });
+
+  it('does not retry a refused request and reports its problems', async () => {
+    const details = [{ path: 'owner', problem: 'owner must be a string' }];
+    const server = await scriptedServer([
+      { status: 400, body: { error: { code: 'invalid_request', message: 'owner: owner must be a string', details } } },
+    ]);
+    const client = new ProvenanceClient({ apiKey: 'k', trainingUrl: server.url, sleep: noWait });
+    const error = await client.datasets
+      .register({ namespace: 'crm', name: 'events', owner: 1 as never })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvenanceApiError);
+    expect(error).toMatchObject({ status: 400, code: 'invalid_request', details, retriable: false });
+    expect(server.received).toHaveLength(1);
+    await server.close();
+  });
+
+  it('gives up on an unreachable service after its retries, as a retriable network error', async () => {
+    const server = await scriptedServer([{ status: 200, body: {} }]);
+    await server.close();
+    const client = new ProvenanceClient({ apiKey: 'k', registryUrl: server.url, retry: { retries: 2 }, sleep: noWait });
+    const error = await client.deployments
+      .revise('churn-api', { modelVersionId: 'model:m@1' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 0, code: 'network', retriable: true });
+  });
+});
+
+describe('prediction recorder', () => {
+  const prediction = (i: number) => ({
+    id: `req-${i}`,
+    at: '2026-11-04T12:00:00Z',
+    inputDigest: `sha256:${'3'.repeat(64)}`,
+  });
+
+  it('sends full batches by size, then the rest on flush, in order', async () => {
+    const server = await scriptedServer([{ status: 201, body: { accepted: 1, batchId: 'batch:x' } }]);
+    const client = new ProvenanceClient({ apiKey: 'k', inferenceUrl: server.url });
+    const recorder = client.predictions.recorder({
+      deployment: 'churn-api',
+      modelVersionId: 'model:churn@1',
+      artifactDigest: `sha256:${'9'.repeat(64)}`,
+      maxBatchSize: 1000,
+      flushIntervalMs: 60_000,
+    });
+    for (let i = 0; i < 2500; i++) recorder.record(prediction(i));
+    await recorder.close();
+    const bodies = server.received.map((r) => r.body as { predictions: Array<{ id: string }> });
+    expect(bodies.map((b) => b.predictions.length)).toEqual([1000, 1000, 500]);
+    expect(bodies.flatMap((b) => b.predictions.map((p) => p.id))).toEqual(
+      Array.from({ length: 2500 }, (_, i) => `req-${i}`),
+    );
+    expect(server.received[0].url).toBe('/v1/predictions:batch');
+    expect(new Set(server.received.map((r) => r.headers['idempotency-key'])).size).toBe(3);
+    expect(() => recorder.record(prediction(0))).toThrow(/closed/);
+    await server.close();
+  });
+
+  it('sends what is waiting after the flush interval', async () => {
+    const server = await scriptedServer([{ status: 201, body: { accepted: 2, batchId: 'batch:x' } }]);
+    const client = new ProvenanceClient({ apiKey: 'k', inferenceUrl: server.url });
+    const recorder = client.predictions.recorder({
+      deployment: 'd',
+      modelVersionId: 'model:m@1',
+      artifactDigest: `sha256:${'9'.repeat(64)}`,
+      flushIntervalMs: 20,
+    });
+    recorder.record(prediction(1));
+    recorder.record(prediction(2));
+    for (let i = 0; i < 100 && server.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.received).toHaveLength(1);
+    expect((server.received[0].body as { predictions: unknown[] }).predictions).toHaveLength(2);
+    await recorder.close();
+    await server.close();
+  });
+
+  it('reports a batch it could not send', async () => {
+    const server = await scriptedServer([
+      { status: 400, body: { error: { code: 'invalid_request', message: 'bad', details: [] } } },
+    ]);
+    const client = new ProvenanceClient({ apiKey: 'k', inferenceUrl: server.url, sleep: noWait });
+    const lost: number[] = [];
+    const recorder = client.predictions.recorder({
+      deployment: 'd',
+      modelVersionId: 'model:m@1',
+      artifactDigest: 'x',
+      onError: (_e, batch) => lost.push(batch.predictions.length),
+    });
+    recorder.record(prediction(1));
+    await recorder.close();
+    expect(lost).toEqual([1]);
+    await server.close();
+  });
+});

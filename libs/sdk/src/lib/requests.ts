@@ -1,0 +1,58 @@
+import type {
+  DataSliceDefinedV1,
+  DataSliceFlaggedV1,
+  DatasetRegisteredV1,
+  DatasetVersionRegisteredV1,
+  DeploymentCreatedV1,
+  DeploymentRevisedV1,
+  EvaluationRecordedV1,
+  ModelVersionRegisteredV1,
+  ModelVersionRevokedV1,
+  PipelineRegisteredV1,
+  TrainingRunCompletedV1,
+  TrainingRunStartedV2,
+} from '@prov/contracts';
+
+/** Request bodies of shared/API.md, derived from the event contracts they become. */
+export type RegisterDataset = Omit<DatasetRegisteredV1, 'datasetId'>;
+export type RegisterDatasetVersion = Omit<DatasetVersionRegisteredV1, 'datasetVersionId' | 'datasetId'> & {
+  id?: string;
+};
+export type DefineSlice = Omit<DataSliceDefinedV1, 'sliceId'> & { id?: string };
+export type FlagSlice = Omit<DataSliceFlaggedV1, 'sliceId'>;
+export type RegisterPipeline = Omit<PipelineRegisteredV1, 'pipelineId'>;
+export type StartRun = Omit<TrainingRunStartedV2, 'runId' | 'pipelineId'> & { runId?: string; pipeline: string };
+export type CompleteRun = Omit<TrainingRunCompletedV1, 'runId'>;
+export type RecordEvaluation = Omit<EvaluationRecordedV1, 'evaluationId'> & { evaluationId?: string };
+export type RegisterModelVersion = Omit<ModelVersionRegisteredV1, 'modelVersionId' | 'name'>;
+export type RevokeModelVersion = Omit<ModelVersionRevokedV1, 'modelVersionId'>;
+export type CreateDeployment = Omit<DeploymentCreatedV1, 'deploymentId'>;
+export type ReviseDeployment = Omit<DeploymentRevisedV1, 'deploymentId'>;
+
+export interface Prediction {
+  /** The client's request id. */
+  id: string;
+  at: string;
+  inputDigest: string;
+  outputDigest?: string;
+  output?: unknown;
+  featureSnapshot?: string;
+}
+
+export interface RecordPredictions {
+  deployment: string;
+  modelVersionId: string;
+  artifactDigest: string;
+  predictions: Prediction[];
+}
+
+/** What a write answers: the record's id, and whether this call created it. */
+export interface Registered {
+  id: string;
+  created: boolean;
+}
+
+export interface PredictionsAccepted {
+  accepted: number;
+  batchId: string;
+}
