@@ -63,7 +63,11 @@ async function startTestcontainers(): Promise<Infrastructure> {
   const { KafkaContainer } = await import('@testcontainers/kafka');
   const { MongoDBContainer } = await import('@testcontainers/mongodb');
   const [kafka, mongo] = await Promise.all([
-    new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
+    new KafkaContainer('confluentinc/cp-kafka:7.9.0')
+      .withKraft()
+      // As deploy/local: a batch of 10,000 predictions is larger than the 1 MB default.
+      .withEnvironment({ KAFKA_MESSAGE_MAX_BYTES: '33554432', KAFKA_REPLICA_FETCH_MAX_BYTES: '33554432' })
+      .start(),
     new MongoDBContainer('mongo:8.0').start(),
   ]);
   return {
