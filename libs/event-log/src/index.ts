@@ -10,3 +10,7 @@ export {
   LogCorruptedError,
   PartitionWriteFailedError,
 } from './lib/file/file-event-log.errors';
+export { KafkaEventLog, KafkaLogError } from './lib/kafka/kafka-event-log';
+export type { KafkaEventLogOptions } from './lib/kafka/kafka-event-log';
+export { openEventLog } from './lib/open-event-log';
+export type { EventLogSettings } from './lib/open-event-log';

@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
 
 /**
  * Settings every producer service reads from its environment. Defaults are
@@ -6,8 +7,22 @@ import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
  */
 export class ProducerServiceConfig {
   @IsString() PROV_HOST: string = '127.0.0.1';
-  @IsIn(['file']) PROV_EVENT_LOG = 'file' as const;
+  /** `file`: the embedded durable log under PROV_DATA_DIR; `kafka`: the brokers of KAFKA_BROKERS. */
+  @IsIn(['file', 'kafka']) PROV_EVENT_LOG: 'file' | 'kafka' = 'file';
   @IsString() PROV_DATA_DIR: string = '.provenance';
+  /** Comma-separated host:port list. */
+  @IsOptional() @IsString() KAFKA_BROKERS?: string;
+  // From the raw value: implicit conversion would make 'false' true, as Boolean('false') is.
+  @IsOptional()
+  @Transform(({ obj, key }) => ({ true: true, false: false })[String(obj[key]) as 'true' | 'false'] ?? obj[key])
+  @IsBoolean()
+  KAFKA_SSL?: boolean;
+  /** PEM file of the CA that signed the brokers' certificates (implies KAFKA_SSL). */
+  @IsOptional() @IsString() KAFKA_SSL_CA_FILE?: string;
+  @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?:
+    'plain' | 'scram-sha-256' | 'scram-sha-512';
+  @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;
+  @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
   /** JSON `{ "keys": [...] }` of API key records (see libs/auth), or a file holding it. */
   @IsOptional() @IsString() PROV_API_KEYS?: string;
   @IsOptional() @IsString() PROV_API_KEYS_FILE?: string;

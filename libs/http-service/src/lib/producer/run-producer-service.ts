@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
-import { FileEventLog } from '@prov/event-log';
+import { EventLogSettings, openEventLog } from '@prov/event-log';
 import { signingKeyPairFromPem } from '@prov/integrity';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ export async function runProducerService(
   }
   const keys = signingKeyPairFromPem(readFileSync(keyFile, 'utf8'));
 
-  const log = await FileEventLog.open(join(config.PROV_DATA_DIR, 'log'));
+  const log = await openEventLog(eventLogSettings(config, name));
   const app = await create({
     log,
     apiKeys,
@@ -55,4 +55,24 @@ export async function runProducerService(
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** The event log a service's configuration names (secrets stay out of logs: only brokers are reported). */
+export function eventLogSettings(config: ProducerServiceConfig, clientId: string): EventLogSettings {
+  if (config.PROV_EVENT_LOG === 'file') return { kind: 'file', directory: join(config.PROV_DATA_DIR, 'log') };
+  if (!config.KAFKA_BROKERS) throw new Error('PROV_EVENT_LOG=kafka needs KAFKA_BROKERS (host:port,host:port)');
+  const ca = config.KAFKA_SSL_CA_FILE ? readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8') : undefined;
+  const mechanism = config.KAFKA_SASL_MECHANISM;
+  if (mechanism && (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD)) {
+    throw new Error(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
+  }
+  return {
+    kind: 'kafka',
+    clientId,
+    brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    ssl: ca ? { ca } : config.KAFKA_SSL,
+    sasl: mechanism
+      ? ({ mechanism, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } as never)
+      : undefined,
+  };
 }

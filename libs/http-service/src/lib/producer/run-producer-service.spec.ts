@@ -1,0 +1,40 @@
+import { loadConfig } from '../config/load-config';
+import { ProducerServiceConfig } from './producer-service.config';
+import { eventLogSettings } from './run-producer-service';
+
+const settings = (env: NodeJS.ProcessEnv) => eventLogSettings(loadConfig(ProducerServiceConfig, env), 'svc');
+
+describe('event log of a producer service', () => {
+  it('is the embedded file log under the data directory by default', () => {
+    expect(settings({ PROV_DATA_DIR: 'data' })).toEqual({ kind: 'file', directory: 'data/log' });
+  });
+
+  it('is Kafka with its brokers, TLS and SASL when configured', () => {
+    expect(
+      settings({
+        PROV_EVENT_LOG: 'kafka',
+        KAFKA_BROKERS: 'k1:9093, k2:9093',
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'svc',
+        KAFKA_SASL_PASSWORD: 'secret',
+      }),
+    ).toEqual({
+      kind: 'kafka',
+      clientId: 'svc',
+      brokers: ['k1:9093', 'k2:9093'],
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'secret' },
+    });
+    expect(settings({ PROV_EVENT_LOG: 'kafka', KAFKA_BROKERS: 'k:9092', KAFKA_SSL: 'false' })).toMatchObject({
+      ssl: false,
+    });
+  });
+
+  it('refuses Kafka without brokers, and SASL without credentials, saying what is missing', () => {
+    expect(() => settings({ PROV_EVENT_LOG: 'kafka' })).toThrow(/KAFKA_BROKERS/);
+    expect(() => settings({ PROV_EVENT_LOG: 'kafka', KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'plain' })).toThrow(
+      /KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/,
+    );
+  });
+});
