@@ -107,15 +107,21 @@ export class KafkaEventLog implements EventLog {
     this.assertOpen();
     const existing = new Set(await this.call(() => this.admin.listTopics(), 'cannot list topics'));
     const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return;
-    await this.call(
-      () =>
-        this.admin.createTopics({
+    if (missing.length > 0) {
+      try {
+        await this.admin.createTopics({
           topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })),
           waitForLeaders: true,
-        }),
-      'cannot create topics',
-    );
+        });
+      } catch (error) {
+        // Another process may have created them meanwhile (services start together): that is success.
+        const now = new Set(await this.call(() => this.admin.listTopics(), 'cannot list topics'));
+        if (!missing.every((t) => now.has(t.name))) throw toLogError(error, 'cannot create topics');
+      }
+    }
+    // Whoever created them, their partitions must have leaders before they are used.
+    for (const topic of topics)
+      await this.call(() => this.admin.fetchTopicOffsets(topic.name), `topic ${topic.name} has no leader yet`);
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<PublishedRecord[]> {
@@ -299,11 +305,19 @@ export class KafkaEventLog implements EventLog {
     return count;
   }
 
+  /**
+   * Runs an admin or group operation, retrying what Kafka says is passing
+   * (a leader being elected for a topic just created, a coordinator moving).
+   */
   private async call<T>(operation: () => Promise<T>, what: string): Promise<T> {
-    try {
-      return await operation();
-    } catch (error) {
-      throw toLogError(error, what);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        const failure = toLogError(error, what);
+        if (!failure.retriable || attempt >= 8 || this.closed) throw failure;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+      }
     }
   }
 
