@@ -20,7 +20,12 @@ function alive() {
 
 async function kafkaReady() {
   const { Kafka, logLevel } = require('kafkajs');
-  const admin = new Kafka({ clientId: 'wait-ready', brokers: [target], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+  const admin = new Kafka({
+    clientId: 'wait-ready',
+    brokers: [target],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();

@@ -1,0 +1,203 @@
+import { EventEnvelope, Topics, validateEnvelope } from '@prov/contracts';
+import { KafkaEventLog } from '@prov/event-log';
+import {
+  artifactManifestDigest,
+  dataSliceId,
+  datasetVersionId,
+  payloadDigest,
+  signingKeyPairFromPem,
+  verifyEnvelope,
+} from '@prov/integrity';
+import { ProvenanceApiError, ProvenanceClient } from '@prov/sdk';
+import { integrationEnv, uniqueName } from '@prov/testing';
+import { request } from 'node:http';
+import { RunningServices, ServiceName } from './running-services';
+
+function statusOfLargePost(url: string, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', (error) => setTimeout(() => reject(error), 1000)); // an answer usually arrives despite EPIPE
+    req.end(body);
+  });
+}
+
+/**
+ * The three producer services as separate processes on real Kafka, driven
+ * over HTTP through the SDK as a user would; every event is read back from
+ * the topics, its digest recomputed and its signature checked.
+ */
+const { kafkaBrokers } = integrationEnv();
+const hex = (c: string) => c.repeat(64);
+
+describe('producer services on real Kafka', () => {
+  const services = new RunningServices();
+  let log: KafkaEventLog;
+  let client: (role: 'data-steward' | 'model-engineer' | 'ml-service') => ProvenanceClient;
+  const startOffsets = new Map<string, Map<number, string>>();
+
+  beforeAll(async () => {
+    log = await KafkaEventLog.connect({ brokers: kafkaBrokers, clientId: 'e2e-reader' });
+    await services.start(['training-service', 'registry-service', 'inference-service'], {
+      PROV_EVENT_LOG: 'kafka',
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+    });
+    for (const topic of [Topics.training, Topics.registry, Topics.inference]) {
+      startOffsets.set(topic, new Map((await log.offsets(topic)).map((p) => [p.partition, p.latest])));
+    }
+    client = (role) =>
+      new ProvenanceClient({
+        apiKey: services.tokens[role],
+        trainingUrl: services.urls['training-service'],
+        registryUrl: services.urls['registry-service'],
+        inferenceUrl: services.urls['inference-service'],
+        retry: { retries: 0 },
+      });
+  }, 180_000);
+
+  afterAll(async () => {
+    await services.stop();
+    await log?.close();
+  });
+
+  /** Events published since this suite started, about the given subjects. */
+  async function eventsAbout(topic: string, subjects: Set<string>): Promise<EventEnvelope[]> {
+    const events: EventEnvelope[] = [];
+    for (const { partition, latest } of await log.offsets(topic)) {
+      const from = startOffsets.get(topic)?.get(partition) ?? '0';
+      if (BigInt(latest) <= BigInt(from)) continue;
+      for (const record of await log.read(topic, partition, from, Number(BigInt(latest) - BigInt(from)))) {
+        const event = JSON.parse(record.value.toString()) as EventEnvelope;
+        if (subjects.has(event.subject)) events.push(event);
+      }
+    }
+    return events.sort((a, b) => a.eventId.localeCompare(b.eventId));
+  }
+
+  async function checkIntegrity(events: EventEnvelope[], service: ServiceName) {
+    const { publicKey, keyId } = signingKeyPairFromPem(await services.signingKeyPem(service));
+    for (const event of events) {
+      expect(validateEnvelope(event)).toMatchObject({ ok: true });
+      expect(event.integrity.payloadDigest).toBe(payloadDigest(event.payload));
+      expect(verifyEnvelope(event, (id) => (id === keyId ? publicKey : undefined), { requireSignature: true })).toEqual(
+        { ok: true, signed: true },
+      );
+      expect(event.producer.service).toBe(service);
+    }
+  }
+
+  it('publishes the whole chain, dataset to predictions, as exact signed events', async () => {
+    const name = uniqueName('events');
+    const parts = [{ path: `${name}/part-0.parquet`, sizeBytes: 1024, sha256: hex('1') }];
+    const dsv = datasetVersionId(parts);
+    const criteria = { source: 'web', sampling: { fraction: 0.5, seed: 7 } };
+    const slice = dataSliceId(dsv, criteria);
+    const steward = client('data-steward');
+    const engineer = client('model-engineer');
+
+    const dataset = await steward.datasets.register({ namespace: 'e2e', name, owner: 'data@example.com' });
+    expect(dataset).toEqual({ id: `dataset:e2e/${name}`, created: true });
+    expect(await steward.datasets.registerVersion(dataset.id, { parts, source: 's3://lake/e2e/' })).toEqual({
+      id: dsv,
+      created: true,
+    });
+    expect(await steward.slices.define({ datasetVersionId: dsv, criteria, labels: { 'label.kind': 'gold' } })).toEqual({
+      id: slice,
+      created: true,
+    });
+    const pipeline = await engineer.pipelines.register({
+      name,
+      version: '1.0',
+      codeDigest: 'git:abc1234',
+      steps: [{ name: 'scale', transform: 'StandardScaler' }],
+    });
+    const run = await engineer.runs.start({
+      pipeline: pipeline.id,
+      inputs: [{ sliceId: slice, role: 'train' }],
+      hyperparameters: { 'optimizer.lr': 0.01, $scale: 2 },
+      seeds: { torch: 7 },
+      codeCommit: 'abc1234',
+      environment: {},
+      startedAt: '2026-11-25T08:00:00Z',
+    });
+    await engineer.runs.complete(run.id, {
+      status: 'succeeded',
+      endedAt: '2026-11-25T09:00:00Z',
+      metrics: { auc: 0.9 },
+    });
+    const files = [{ path: 'model.onnx', sizeBytes: 10, sha256: hex('8') }];
+    const model = await engineer.models.registerVersion(name, {
+      version: '1',
+      runId: run.id,
+      artifact: { uri: 's3://m/1/', digest: artifactManifestDigest(files), parts: files },
+    });
+    const deployment = await engineer.deployments.create({
+      name,
+      modelVersionId: model.id,
+      endpoint: 'https://svc/predict',
+    });
+    const accepted = await client('ml-service').predictions.recordBatch({
+      deployment: name,
+      modelVersionId: model.id,
+      artifactDigest: artifactManifestDigest(files),
+      predictions: Array.from({ length: 1000 }, (_, i) => ({
+        id: `${name}-${i}`,
+        at: '2026-11-25T10:00:00Z',
+        inputDigest: `sha256:${hex('3')}`,
+      })),
+    });
+    expect(accepted).toEqual({ accepted: 1000, batchId: expect.stringMatching(/^batch:/) });
+
+    const training = await eventsAbout(Topics.training, new Set([dataset.id, dsv, slice, pipeline.id, run.id]));
+    expect(training.map((e) => `${e.type} ${e.subject}`)).toEqual([
+      `dataset.registered ${dataset.id}`,
+      `dataset.version.registered ${dsv}`,
+      `dataset.slice.defined ${slice}`,
+      `pipeline.registered ${pipeline.id}`,
+      `training.run.started ${run.id}`,
+      `training.run.completed ${run.id}`,
+    ]);
+    expect(training[4].payload).toMatchObject({
+      hyperparameters: { 'optimizer.lr': 0.01, $scale: 2 },
+      seeds: { torch: 7 },
+      owner: 'e2e-model-engineer',
+    });
+    await checkIntegrity(training, 'training-service');
+
+    const registry = await eventsAbout(Topics.registry, new Set([model.id, deployment.id]));
+    expect(registry.map((e) => e.type)).toEqual(['model.version.registered', 'deployment.created']);
+    await checkIntegrity(registry, 'registry-service');
+
+    const [batch, ...more] = await eventsAbout(Topics.inference, new Set([accepted.batchId]));
+    expect(more).toEqual([]);
+    expect((batch.payload as { predictions: unknown[] }).predictions).toHaveLength(1000);
+    await checkIntegrity([batch], 'inference-service');
+  });
+
+  it('answers bad requests with their field paths, over real HTTP, and publishes nothing', async () => {
+    const name = uniqueName('bad');
+    const error = await client('data-steward')
+      .datasets.register({ namespace: 'e2e', name, owner: 'o', $where: '1' } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvenanceApiError);
+    expect(error).toMatchObject({
+      status: 400,
+      details: [{ path: '$where', problem: expect.stringContaining('should not exist') }],
+    });
+
+    const url = `${services.urls['inference-service']}/v1/predictions:batch`;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${services.tokens['ml-service']}` };
+    // The service may answer 413 and close before the 50 MB are written: read the answer, not the write.
+    const huge = await statusOfLargePost(url, headers, `{"deployment":"${'x'.repeat(50 * 1024 * 1024)}"}`);
+    expect(huge).toBe(413);
+    const notUtf8 = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
+    });
+    expect(notUtf8.status).toBe(400);
+    expect(await eventsAbout(Topics.training, new Set([`dataset:e2e/${name}`]))).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+import { generateApiKey, Role } from '@prov/auth';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+export type ServiceName = 'training-service' | 'registry-service' | 'inference-service';
+const PORT_VARIABLE: Record<ServiceName, string> = {
+  'training-service': 'PROV_TRAINING_PORT',
+  'registry-service': 'PROV_REGISTRY_PORT',
+  'inference-service': 'PROV_INFERENCE_PORT',
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The producer services as separate processes, as in production: their own main.ts, real Kafka, API keys. */
+export class RunningServices {
+  readonly urls = {} as Record<ServiceName, string>;
+  readonly tokens = {} as Record<Role, string>;
+  private readonly processes: ChildProcess[] = [];
+  private readonly output: string[] = [];
+  private dataDir = '';
+
+  async start(names: ServiceName[], env: Record<string, string>): Promise<void> {
+    this.dataDir = await mkdtemp(join(tmpdir(), 'e2e-services-'));
+    const roles: Role[] = ['data-steward', 'model-engineer', 'ml-service', 'auditor', 'viewer'];
+    const keys = roles.map((role) => ({ role, ...generateApiKey(`e2e-${role}`, [role]) }));
+    for (const key of keys) this.tokens[key.role] = key.token;
+    for (const name of names) {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...env,
+          SWC_NODE_PROJECT: `apps/${name}/tsconfig.json`,
+          PROV_DATA_DIR: this.dataDir,
+          PROV_API_KEYS: JSON.stringify({ keys: keys.map((k) => k.record) }),
+          PROV_LOG_LEVEL: 'warn',
+          [PORT_VARIABLE[name]]: String(port),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.on('data', (d) => this.output.push(`[${name}] ${d}`));
+      child.stderr?.on('data', (d) => this.output.push(`[${name}] ${d}`));
+      this.processes.push(child);
+      this.urls[name] = `http://127.0.0.1:${port}`;
+    }
+    await Promise.all(names.map((name) => this.waitReady(name)));
+  }
+
+  /** The PEM public key a service signs with (it generated its key into the data directory). */
+  async signingKeyPem(name: ServiceName): Promise<string> {
+    return readFile(join(this.dataDir, 'keys', `${name}.pem`), 'utf8');
+  }
+
+  async stop(): Promise<void> {
+    for (const child of this.processes) child.kill('SIGTERM');
+    await Promise.all(
+      this.processes.map(
+        (child) => new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done))),
+      ),
+    );
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+
+  private async waitReady(name: ServiceName): Promise<void> {
+    const child = this.processes[Object.keys(this.urls).indexOf(name)];
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null)
+        throw new Error(`${name} exited with code ${child.exitCode}:\n${this.output.join('')}`);
+      const ready = await fetch(`${this.urls[name]}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`${name} did not become ready within 90 s:\n${this.output.join('')}`);
+  }
+}
