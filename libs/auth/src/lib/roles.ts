@@ -1,6 +1,6 @@
 import type { ProducerDomain } from '@prov/contracts';
 
-/** Roles of DESIGN.md section 6. */
+/** The roles of the access model: producers per domain, auditors and viewers. */
 export const ROLES = ['data-steward', 'model-engineer', 'ml-service', 'auditor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 

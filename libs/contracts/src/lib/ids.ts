@@ -1,5 +1,5 @@
 /**
- * Stable identifiers of the domain (DESIGN.md section 2). Every id carries
+ * Stable identifiers of the domain. Every id carries
  * its kind as a prefix so that a bare id says what it names.
  */
 const NAME = '[A-Za-z0-9][A-Za-z0-9._-]{0,127}';

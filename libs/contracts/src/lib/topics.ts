@@ -1,5 +1,5 @@
 /**
- * Kafka topic names (DESIGN.md section 3). Retention is forever; every topic
+ * Kafka topic names. Retention is forever; every topic
  * is keyed by the event's subject so that each entity's events stay ordered.
  */
 export const Topics = {

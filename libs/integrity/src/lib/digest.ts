@@ -13,7 +13,7 @@ export function digestOf(value: unknown): string {
   return `sha256:${sha256Hex(canonicalJson(value))}`;
 }
 
-/** The digest an event envelope carries for its payload (DESIGN.md section 3). */
+/** The digest an event envelope carries for its payload. */
 export const payloadDigest = digestOf;
 
 export function isDigest(value: unknown): value is string {

@@ -13,7 +13,7 @@ import type {
   TrainingRunStartedV2,
 } from '@prov/contracts';
 
-/** Request bodies of shared/API.md, derived from the event contracts they become. */
+/** Request bodies of the services' API, derived from the event contracts they become. */
 export type RegisterDataset = Omit<DatasetRegisteredV1, 'datasetId'>;
 export type RegisterDatasetVersion = Omit<DatasetVersionRegisteredV1, 'datasetVersionId' | 'datasetId'> & {
   id?: string;

@@ -51,7 +51,7 @@ export type EventType = keyof CurrentPayloads;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PayloadClass = new (...args: any[]) => object;
 
-/** Who may publish an event type (DESIGN.md section 6: producers emit only their own domain). */
+/** Who may publish an event type (producers emit only their own domain). */
 export type ProducerDomain = 'data' | 'model' | 'inference' | 'platform';
 
 export interface EventDefinition<T extends EventType = EventType> {
@@ -64,7 +64,7 @@ export interface EventDefinition<T extends EventType = EventType> {
   /** The entity id the event is about: the envelope subject and Kafka key. */
   subjectOf: (payload: CurrentPayloads[T]) => string;
   /**
-   * Payload paths whose values are sensitive (DESIGN.md section 6): redacted
+   * Payload paths whose values are sensitive: redacted
    * to their digest for roles without clearance. `[]` matches every element.
    */
   sensitivePaths: readonly string[];

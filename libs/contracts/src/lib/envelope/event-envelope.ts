@@ -1,7 +1,7 @@
 /**
- * The immutable, versioned wrapper around every provenance event
- * (DESIGN.md section 3). The envelope is what travels on Kafka (keyed by
- * `subject`) and what the audit log commits to.
+ * The immutable, versioned wrapper around every provenance event. The
+ * envelope is what travels on Kafka (keyed by `subject`) and what the audit
+ * log commits to.
  */
 export interface EventProducer {
   /** The service that accepted the request and published the event. */

@@ -1,6 +1,6 @@
 import { DomainError, ValidationProblem } from '@prov/contracts';
 
-/** The error body of every service (shared/API.md). */
+/** The error body of every service: `{ error: { code, message, details: [{ path, problem }] } }`. */
 export interface ApiErrorBody {
   error: { code: string; message: string; details: ValidationProblem[] };
 }
