@@ -40,4 +40,31 @@ export default [
       '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
     },
   },
+  {
+    // Tests may use the shared test harness (libs/testing) whatever the project's type; production code may not.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          banTransitiveDependencies: true,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+            },
+            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:testing'] },
+            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:domain', 'type:testing'] },
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:testing'] },
+            {
+              sourceTag: 'type:testing',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];

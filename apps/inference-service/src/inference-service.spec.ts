@@ -1,16 +1,11 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeyVerifier, generateApiKey } from '@prov/auth';
-import { EventEnvelope, Topics, validateEnvelope } from '@prov/contracts';
-import { FileEventLog } from '@prov/event-log';
-import { generateSigningKeyPair, payloadDigest, verifyEnvelope } from '@prov/integrity';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { generateApiKey } from '@prov/auth';
+import { Topics, validateEnvelope } from '@prov/contracts';
+import { payloadDigest, verifyEnvelope } from '@prov/integrity';
+import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
 import { createInferenceService } from './inference-service';
 
 const serving = generateApiKey('svc-churn', ['ml-service']);
 const engineer = generateApiKey('bob', ['model-engineer']);
-const keys = generateSigningKeyPair();
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
 const batch = (n: number, extra: Record<string, unknown> = {}) => ({
@@ -27,45 +22,17 @@ const batch = (n: number, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('inference service', () => {
-  let directory: string;
-  let log: FileEventLog;
-  let app: NestFastifyApplication;
-
+  let service: ProducerServiceUnderTest;
   beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'inference-service-'));
-    log = await FileEventLog.open(directory, { fsync: 'never' });
-    app = await createInferenceService({
-      log,
-      apiKeys: new ApiKeyVerifier([serving.record, engineer.record]),
-      signer: { keyId: keys.keyId, privateKey: keys.privateKey },
+    service = await startProducerServiceUnderTest(createInferenceService, [serving.record, engineer.record], {
       bodyLimitBytes: 8 * 1024 * 1024,
     });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
   });
-  afterEach(async () => {
-    await app.close();
-    await log.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterEach(() => service.close());
 
-  const post = (body: unknown, token = serving.token, headers: Record<string, string> = {}, raw?: string) =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/predictions:batch',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-      payload: raw ?? JSON.stringify(body),
-    });
-
-  async function batches(): Promise<EventEnvelope[]> {
-    const events: EventEnvelope[] = [];
-    for (const { partition, latest } of await log.offsets(Topics.inference)) {
-      if (latest === '0') continue;
-      for (const record of await log.read(Topics.inference, partition, '0', Number(latest)))
-        events.push(JSON.parse(record.value.toString()));
-    }
-    return events;
-  }
+  const post = (body: unknown, token = serving.token, headers: Record<string, string> = {}) =>
+    service.post('/v1/predictions:batch', body, token, headers);
+  const batches = () => readEvents(service.log, Topics.inference);
 
   it('publishes a batch of 10,000 predictions as one signed event, after the log acknowledged', async () => {
     const res = await post(batch(10_000));
@@ -80,7 +47,10 @@ describe('inference service', () => {
     });
     expect(validateEnvelope(event).ok).toBe(true);
     expect(event.integrity.payloadDigest).toBe(payloadDigest(event.payload));
-    expect(verifyEnvelope(event, () => keys.publicKey, { requireSignature: true })).toEqual({ ok: true, signed: true });
+    expect(verifyEnvelope(event, () => service.keys.publicKey, { requireSignature: true })).toEqual({
+      ok: true,
+      signed: true,
+    });
     const payload = event.payload as { deploymentId: string; predictions: Array<{ predictionId: string }> };
     expect(payload.deploymentId).toBe('deployment:churn-api');
     expect(payload.predictions[9_999]).toEqual({
@@ -147,20 +117,14 @@ describe('inference service', () => {
 
   it('refuses invalid UTF-8 and lone surrogates', async () => {
     const invalidUtf8 = Buffer.concat([Buffer.from('{"deployment":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/predictions:batch',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${serving.token}` },
-      payload: invalidUtf8,
-    });
-    expect(res.statusCode).toBe(400);
+    expect((await post(invalidUtf8)).statusCode).toBe(400);
     const surrogate = JSON.stringify(batch(1)).replace('"req-0"', '"req-0","output":"\\ud800"');
-    expect((await post(undefined, serving.token, {}, surrogate)).statusCode).toBe(400);
+    expect((await post(surrogate)).statusCode).toBe(400);
     expect(await batches()).toEqual([]);
   });
 
   it('answers 413 to a body over the limit', async () => {
-    const res = await post(undefined, serving.token, {}, JSON.stringify(batch(1)).padEnd(9 * 1024 * 1024, ' '));
+    const res = await post(JSON.stringify(batch(1)).padEnd(9 * 1024 * 1024, ' '));
     expect(res.statusCode).toBe(413);
     expect(await batches()).toEqual([]);
   });

@@ -1,67 +1,34 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeyVerifier, generateApiKey } from '@prov/auth';
-import { EXAMPLE_PAYLOADS, EventEnvelope, Topics, validateEnvelope } from '@prov/contracts';
-import { FileEventLog } from '@prov/event-log';
-import { artifactManifestDigest, generateSigningKeyPair, payloadDigest, verifyEnvelope } from '@prov/integrity';
+import { generateApiKey } from '@prov/auth';
+import { EXAMPLE_PAYLOADS, Topics, validateEnvelope } from '@prov/contracts';
+import { artifactManifestDigest, payloadDigest, verifyEnvelope } from '@prov/integrity';
 import { ProvenancePublisher } from '@prov/publishing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
 import { createRegistryService } from './registry-service';
 
 const engineer = generateApiKey('bob', ['model-engineer']);
 const steward = generateApiKey('alice', ['data-steward']);
-const keys = generateSigningKeyPair();
 const RUN = EXAMPLE_PAYLOADS['training.run.started'][2]['runId'] as string;
 const files = [{ path: 'model.onnx', sizeBytes: 2048, sha256: '8'.repeat(64) }];
 const artifact = { uri: 's3://models/churn/3.1.0/', digest: artifactManifestDigest(files), parts: files };
 
 describe('registry service', () => {
-  let directory: string;
-  let log: FileEventLog;
-  let app: NestFastifyApplication;
-
+  let service: ProducerServiceUnderTest;
   beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'registry-service-'));
-    log = await FileEventLog.open(directory, { fsync: 'never' });
-    // The run the model versions come from, as the training service would have published it.
-    await log.ensureTopics([{ name: Topics.training, partitions: 6 }]);
-    await new ProvenancePublisher(log, { service: 'training-service' }).publish(
-      { type: 'training.run.started', payload: EXAMPLE_PAYLOADS['training.run.started'][2] as never },
-      { id: 'bob', roles: ['model-engineer'] },
-    );
-    app = await createRegistryService({
-      log,
-      apiKeys: new ApiKeyVerifier([engineer.record, steward.record]),
-      signer: { keyId: keys.keyId, privateKey: keys.privateKey },
-      bodyLimitBytes: 1024 * 1024,
+    service = await startProducerServiceUnderTest(createRegistryService, [engineer.record, steward.record], {
+      // The run the model versions come from, as the training service would have published it.
+      prepare: async (log) => {
+        await log.ensureTopics([{ name: Topics.training, partitions: 6 }]);
+        await new ProvenancePublisher(log, { service: 'training-service' }).publish(
+          { type: 'training.run.started', payload: EXAMPLE_PAYLOADS['training.run.started'][2] as never },
+          { id: 'bob', roles: ['model-engineer'] },
+        );
+      },
     });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
   });
-  afterEach(async () => {
-    await app.close();
-    await log.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterEach(() => service.close());
 
-  const post = (url: string, body: unknown, token = engineer.token) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      payload: JSON.stringify(body),
-    });
-
-  async function registryEvents(): Promise<EventEnvelope[]> {
-    const events: EventEnvelope[] = [];
-    for (const { partition, latest } of await log.offsets(Topics.registry)) {
-      if (latest === '0') continue;
-      for (const record of await log.read(Topics.registry, partition, '0', Number(latest)))
-        events.push(JSON.parse(record.value.toString()));
-    }
-    return events.sort((a, b) => a.eventId.localeCompare(b.eventId));
-  }
+  const post = (url: string, body: unknown, token = engineer.token) => service.post(url, body, token);
+  const registryEvents = () => readEvents(service.log, Topics.registry);
 
   it('records model versions, deployments, revisions and revocations as signed events', async () => {
     const v1 = await post('/v1/models/churn/versions', { version: '3.1.0', runId: RUN, artifact });
@@ -106,7 +73,7 @@ describe('registry service', () => {
     for (const event of events) {
       expect(validateEnvelope(event).ok).toBe(true);
       expect(event.integrity.payloadDigest).toBe(payloadDigest(event.payload));
-      expect(verifyEnvelope(event, () => keys.publicKey, { requireSignature: true })).toEqual({
+      expect(verifyEnvelope(event, () => service.keys.publicKey, { requireSignature: true })).toEqual({
         ok: true,
         signed: true,
       });

@@ -1,19 +1,14 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
-import { EXAMPLE_PAYLOADS, EventEnvelope, Topics, validateEnvelope } from '@prov/contracts';
-import { FileEventLog } from '@prov/event-log';
-import { dataSliceId, datasetVersionId, generateSigningKeyPair, payloadDigest, verifyEnvelope } from '@prov/integrity';
+import { Principal, generateApiKey } from '@prov/auth';
+import { EXAMPLE_PAYLOADS, Topics, validateEnvelope } from '@prov/contracts';
+import { dataSliceId, datasetVersionId, payloadDigest, verifyEnvelope } from '@prov/integrity';
 import { ProvenancePublisher } from '@prov/publishing';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
 import { createTrainingService } from './training-service';
 
 const steward = generateApiKey('alice', ['data-steward']);
 const engineer = generateApiKey('bob', ['model-engineer']);
-const service = generateApiKey('svc-inference', ['ml-service']);
+const inference = generateApiKey('svc-inference', ['ml-service']);
 const viewer = generateApiKey('victor', ['viewer']);
-const keys = generateSigningKeyPair();
 const hex = (c: string) => c.repeat(64);
 
 const parts = [
@@ -25,45 +20,20 @@ const criteria = { sampling: { fraction: 0.8, seed: 42 }, source: 'web' };
 const SLICE = dataSliceId(DSV, criteria);
 
 describe('training service', () => {
-  let directory: string;
-  let log: FileEventLog;
-  let app: NestFastifyApplication;
-
+  let service: ProducerServiceUnderTest;
+  let log: ProducerServiceUnderTest['log'];
   beforeEach(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'training-service-'));
-    log = await FileEventLog.open(directory, { fsync: 'never' });
-    app = await createTrainingService({
-      log,
-      apiKeys: new ApiKeyVerifier([steward, engineer, service, viewer].map((k) => k.record)),
-      signer: { keyId: keys.keyId, privateKey: keys.privateKey },
-      bodyLimitBytes: 1024 * 1024,
-    });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    service = await startProducerServiceUnderTest(
+      createTrainingService,
+      [steward, engineer, inference, viewer].map((k) => k.record),
+    );
+    log = service.log;
   });
-  afterEach(async () => {
-    await app.close();
-    await log.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterEach(() => service.close());
 
   const post = (url: string, body: unknown, token: string, headers: Record<string, string> = {}) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-      payload: JSON.stringify(body),
-    });
-
-  async function eventsOn(topic: string): Promise<EventEnvelope[]> {
-    const events: EventEnvelope[] = [];
-    for (const { partition, latest } of await log.offsets(topic)) {
-      if (latest === '0') continue;
-      for (const record of await log.read(topic, partition, '0', Number(latest)))
-        events.push(JSON.parse(record.value.toString()));
-    }
-    return events.sort((a, b) => a.eventId.localeCompare(b.eventId));
-  }
+    service.post(url, body, token, headers);
+  const eventsOn = (topic: string) => readEvents(log, topic);
 
   async function registerDatasetAndVersion() {
     expect(
@@ -161,7 +131,9 @@ describe('training service', () => {
       expect(validateEnvelope(event).ok).toBe(true);
       expect(event.integrity.payloadDigest).toBe(payloadDigest(event.payload));
       expect(
-        verifyEnvelope(event, (id) => (id === keys.keyId ? keys.publicKey : undefined), { requireSignature: true }),
+        verifyEnvelope(event, (id) => (id === service.keys.keyId ? service.keys.publicKey : undefined), {
+          requireSignature: true,
+        }),
       ).toEqual({ ok: true, signed: true });
       expect(event.producer.service).toBe('training-service');
     }
@@ -257,9 +229,9 @@ describe('training service', () => {
   it('lets each role publish only its own domain', async () => {
     const dataset = { namespace: 'crm', name: 'events', owner: 'o' };
     expect((await post('/v1/datasets', dataset, engineer.token)).statusCode).toBe(403);
-    expect((await post('/v1/datasets', dataset, service.token)).statusCode).toBe(403);
+    expect((await post('/v1/datasets', dataset, inference.token)).statusCode).toBe(403);
     expect((await post('/v1/datasets', dataset, viewer.token)).statusCode).toBe(403);
-    expect((await app.inject({ method: 'POST', url: '/v1/datasets', payload: dataset })).statusCode).toBe(401);
+    expect((await service.post('/v1/datasets', dataset, null)).statusCode).toBe(401);
     expect(await eventsOn(Topics.training)).toEqual([]);
   });
 

@@ -1,3 +1,5 @@
 export * from './lib/infrastructure';
 export * from './lib/unique-names';
 export * from './lib/integration-env';
+export * from './lib/read-events';
+export * from './lib/producer-service-under-test';

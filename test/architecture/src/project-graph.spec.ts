@@ -10,11 +10,12 @@ import { createProjectGraphAsync, ProjectGraph } from '@nx/devkit';
 const TYPE_TAGS = ['type:app', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'] as const;
 type TypeTag = (typeof TYPE_TAGS)[number];
 
+// Any project's tests may use the test harness (type:testing); ESLint keeps it out of non-test files.
 const MAY_DEPEND_ON: Record<TypeTag, readonly TypeTag[]> = {
-  'type:app': ['type:domain', 'type:adapter', 'type:sdk'],
-  'type:adapter': ['type:domain', 'type:adapter'],
-  'type:sdk': ['type:domain'],
-  'type:domain': ['type:domain'],
+  'type:app': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+  'type:adapter': ['type:domain', 'type:adapter', 'type:testing'],
+  'type:sdk': ['type:domain', 'type:testing'],
+  'type:domain': ['type:domain', 'type:testing'],
   'type:testing': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
 };
 
