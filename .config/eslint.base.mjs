@@ -4,6 +4,28 @@
 // depend on adapters (Kafka, MongoDB, files, HTTP).
 import nx from '@nx/eslint-plugin';
 
+/** What each kind of project may import (test/architecture checks the same on the Nx graph). */
+const MAY_DEPEND_ON = {
+  'type:app': ['type:domain', 'type:adapter', 'type:sdk'],
+  'type:adapter': ['type:domain', 'type:adapter'],
+  'type:sdk': ['type:domain'],
+  'type:domain': ['type:domain'],
+  'type:testing': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+};
+
+const boundaries = (extraTags) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    banTransitiveDependencies: true,
+    allow: [],
+    depConstraints: Object.entries(MAY_DEPEND_ON).map(([sourceTag, tags]) => ({
+      sourceTag,
+      onlyDependOnLibsWithTags: [...new Set([...tags, ...extraTags])],
+    })),
+  },
+];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -16,24 +38,7 @@ export default [
     // Config files reach the shared config by path; they are not project code.
     ignores: ['**/eslint.config.mjs', '**/jest.config.js'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: true,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:sdk'] },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter'] },
-            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries([]),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
       // Declared property types feed decorator metadata (config conversion, DTO validation).
@@ -44,27 +49,7 @@ export default [
     // Tests may use the shared test harness (libs/testing) whatever the project's type; production code may not.
     files: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          banTransitiveDependencies: true,
-          allow: [],
-          depConstraints: [
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
-            },
-            { sourceTag: 'type:adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:testing'] },
-            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:domain', 'type:testing'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:testing'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
-            },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(['type:testing']),
     },
   },
 ];
