@@ -3,3 +3,4 @@ export * from './lib/unique-names';
 export * from './lib/integration-env';
 export * from './lib/read-events';
 export * from './lib/producer-service-under-test';
+export * from './lib/broker-control';

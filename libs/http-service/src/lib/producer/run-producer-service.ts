@@ -70,6 +70,7 @@ export function eventLogSettings(config: ProducerServiceConfig, clientId: string
     kind: 'kafka',
     clientId,
     brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
+    publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
     ssl: ca ? { ca } : config.KAFKA_SSL,
     sasl: mechanism
       ? ({ mechanism, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } as never)
