@@ -23,6 +23,8 @@ export class ProducerServiceConfig {
     'plain' | 'scram-sha-256' | 'scram-sha-512';
   @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;
   @IsOptional() @IsString() KAFKA_SASL_PASSWORD?: string;
+  /** Compression of produced batches: gzip (built into kafkajs) measured faster end to end than none. */
+  @IsIn(['none', 'gzip']) KAFKA_COMPRESSION: 'none' | 'gzip' = 'gzip';
   /** How long a publish waits for the brokers' acknowledgement before the request fails with 503. */
   @IsInt() @Min(100) KAFKA_PUBLISH_TIMEOUT_MS: number = 30_000;
   /** JSON `{ "keys": [...] }` of API key records (see libs/auth), or a file holding it. */

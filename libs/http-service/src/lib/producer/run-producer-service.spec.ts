@@ -24,6 +24,7 @@ describe('event log of a producer service', () => {
       clientId: 'svc',
       brokers: ['k1:9093', 'k2:9093'],
       publishTimeoutMs: 30_000,
+      compression: 'gzip',
       ssl: true,
       sasl: { mechanism: 'scram-sha-512', username: 'svc', password: 'secret' },
     });

@@ -71,6 +71,7 @@ export function eventLogSettings(config: ProducerServiceConfig, clientId: string
     clientId,
     brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
     publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+    compression: config.KAFKA_COMPRESSION,
     ssl: ca ? { ca } : config.KAFKA_SSL,
     sasl: mechanism
       ? ({ mechanism, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } as never)
