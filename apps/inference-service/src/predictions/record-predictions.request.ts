@@ -1,4 +1,4 @@
-import { MAX_PREDICTIONS_PER_BATCH, IsDigest, IsJsonValue, IsTimestamp } from '@prov/contracts';
+import { MAX_PREDICTIONS_PER_BATCH, IsDigest, IsEntityId, IsJsonValue, IsTimestamp } from '@prov/contracts';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -13,7 +13,6 @@ import {
 
 const CLIENT_ID = /^(pred:)?[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 const DEPLOYMENT = /^(deployment:)?[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const MODEL_VERSION = /^model:[A-Za-z0-9][A-Za-z0-9._-]{0,127}@[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
 
 export class PredictionItem {
   /** The client's request id (`pred:` is added when absent). */
@@ -31,8 +30,7 @@ export class RecordPredictionsRequest {
   /** `deployment:<name>` or the bare name. */
   @Matches(DEPLOYMENT, { message: 'deployment must be a deployment name or id (deployment:<name>)' })
   deployment!: string;
-  @Matches(MODEL_VERSION, { message: 'modelVersionId must be an id of the form model:<name>@<version>' })
-  modelVersionId!: string;
+  @IsEntityId('modelVersion') modelVersionId!: string;
   /** Digest of the artifact the serving process actually loaded. */
   @IsDigest() artifactDigest!: string;
   @IsArray()
