@@ -1,28 +1,16 @@
-import { MAX_PREDICTIONS_PER_BATCH, IsDigest, IsEntityId, IsJsonValue, IsTimestamp } from '@prov/contracts';
+import { OmitType } from '@nestjs/swagger';
+import { IsDigest, IsEntityId, MAX_PREDICTIONS_PER_BATCH, PredictionRecord } from '@prov/contracts';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, Matches, ValidateNested } from 'class-validator';
 
 const CLIENT_ID = /^(pred:)?[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 const DEPLOYMENT = /^(deployment:)?[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-export class PredictionItem {
+/** A prediction as the serving process sends it: the recorded fields, with its own request id. */
+export class PredictionItem extends OmitType(PredictionRecord, ['predictionId'] as const) {
   /** The client's request id (`pred:` is added when absent). */
   @Matches(CLIENT_ID, { message: 'id must be a request id of letters, digits, ".", "_", ":" or "-" (at most 200)' })
   id!: string;
-  @IsTimestamp() at!: string;
-  @IsDigest() inputDigest!: string;
-  @IsOptional() @IsDigest() outputDigest?: string;
-  @IsOptional() @IsJsonValue() output?: unknown;
-  @IsOptional() @IsString() @Length(1, 1024) featureSnapshot?: string;
 }
 
 /** POST /v1/predictions:batch: up to 10,000 predictions of one deployment and one loaded artifact. */
