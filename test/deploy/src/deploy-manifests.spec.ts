@@ -108,7 +108,6 @@ describe('Kubernetes manifests', () => {
     (_name, object) => {
       const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
       const modulePath = `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const model = require(modulePath)[object.kind] as new (data: unknown) => { validate(): void };
       expect(() => new model(object).validate()).not.toThrow();
     },
