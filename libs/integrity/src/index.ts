@@ -1,6 +1,30 @@
-export * from './lib/integrity.errors';
-export * from './lib/canonical-json';
-export * from './lib/digest';
-export * from './lib/dataset-manifest';
-export * from './lib/envelope-signature';
-export * from './lib/merkle-tree';
+export {
+  IntegrityError,
+  InvalidDigestError,
+  InvalidManifestError,
+  InvalidProofRequestError,
+  InvalidSigningKeyError,
+  NonCanonicalizableValueError,
+} from './lib/integrity.errors';
+export { canonicalJson } from './lib/canonical-json';
+export { digestOf, isDigest, parseDigest, payloadDigest, sha256Hex } from './lib/digest';
+export { buildManifest } from './lib/file-manifest';
+export type { ManifestFile } from './lib/file-manifest';
+export { artifactManifestDigest, dataSliceId, datasetVersionId } from './lib/content-ids';
+export type { DatasetManifest } from './lib/content-ids';
+export { generateSigningKeyPair, keyIdOf, signingKeyPairFromPem } from './lib/signing-key';
+export type { SigningKeyPair } from './lib/signing-key';
+export { envelopeSigningInput, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './lib/envelope-signature';
+export type { EnvelopeRejection, EnvelopeVerification } from './lib/envelope-signature';
+export { EMPTY_TREE_HASH, leafHash, merkleRoot, nodeHash } from './lib/merkle-tree';
+export type { Hash, LeafHashSource, SubtreeAddress, SubtreeRoot } from './lib/merkle-tree';
+export {
+  consistencyProof,
+  consistencyProofSubtrees,
+  inclusionProof,
+  inclusionProofSubtrees,
+  verifyConsistency,
+  verifyInclusion,
+} from './lib/merkle-proof';
+export { MerkleAccumulator } from './lib/merkle-accumulator';
+export { InMemoryMerkleTree } from './lib/in-memory-merkle-tree';

@@ -1,125 +1,173 @@
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import type { EventEnvelope } from '@prov/contracts';
-import { payloadDigest } from './digest';
-import { generateSigningKeyPair, signEnvelope, signingKeyPairFromPem, verifyEnvelope } from './envelope-signature';
+import fc from 'fast-check';
+import { generateKeyPairSync } from 'node:crypto';
+import { digestOf, payloadDigest } from './digest';
+import { envelopeSigningInput, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './envelope-signature';
+import { InvalidSigningKeyError } from './integrity.errors';
+import { generateSigningKeyPair } from './signing-key';
 
-// RFC 8032 section 7.1, TEST 1 to 3: secret key, public key, message, signature (hex).
-const RFC8032 = [
-  [
-    '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
-    'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
-    '',
-    'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
-  ],
-  [
-    '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
-    '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
-    '72',
-    '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
-  ],
-  [
-    'c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7',
-    'fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025',
-    'af82',
-    '6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a',
-  ],
-];
+const keys = generateSigningKeyPair();
+const otherKeys = generateSigningKeyPair();
+const lookup = (keyId: string) => ({ [keys.keyId]: keys.publicKey, [otherKeys.keyId]: otherKeys.publicKey })[keyId];
 
-describe('Ed25519 (RFC 8032 vectors through Node crypto)', () => {
-  it.each(RFC8032)('signs as the RFC says with secret key %s', (secret, publicHex, message, signature) => {
-    const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
-    const privateKey = createPrivateKey({
-      key: { kty: 'OKP', crv: 'Ed25519', d: b64(secret), x: b64(publicHex) },
-      format: 'jwk',
-    });
-    expect(createPublicKey(privateKey).export({ format: 'jwk' }).x).toBe(b64(publicHex));
-    expect(sign(null, Buffer.from(message, 'hex'), privateKey).toString('hex')).toBe(signature);
-  });
+const payload = { sliceId: `slice:sha256:${'b'.repeat(64)}`, reason: 'labels shifted in March', flaggedBy: 'alice' };
+const unsigned: EventEnvelope = {
+  eventId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718200',
+  type: 'dataset.slice.flagged',
+  schemaVersion: 1,
+  subject: payload.sliceId,
+  occurredAt: '2026-11-04T12:00:01Z',
+  recordedAt: '2026-11-04T12:00:01.250Z',
+  producer: { service: 'training-service', principal: 'alice' },
+  payload,
+  integrity: { payloadDigest: payloadDigest(payload) },
+};
+const signed = signEnvelope(unsigned, keys.privateKey, keys.keyId);
+const withIntegrity = (e: EventEnvelope, integrity: Partial<EventEnvelope['integrity']>): EventEnvelope => ({
+  ...e,
+  integrity: { ...e.integrity, ...integrity },
 });
+const BAD_SIGNATURE = { ok: false, reason: 'bad-signature' };
 
 describe('envelope signatures', () => {
-  const keys = generateSigningKeyPair();
-  const lookup = (keyId: string) => (keyId === keys.keyId ? keys.publicKey : undefined);
-  const payload = { sliceId: 'slice:sha256:' + 'b'.repeat(64), reason: 'shifted labels', severity: 'high' };
-  const unsigned: EventEnvelope = {
-    eventId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718200',
-    type: 'dataset.slice.flagged',
-    schemaVersion: 1,
-    subject: payload.sliceId,
-    occurredAt: '2026-11-04T12:00:01Z',
-    recordedAt: '2026-11-04T12:00:01.250Z',
-    producer: { service: 'training-service', principal: 'alice' },
-    payload,
-    integrity: { payloadDigest: payloadDigest(payload) },
-  };
-  const signed = signEnvelope(unsigned, keys.privateKey, keys.keyId);
-
-  it('signs with a key id derived from the public key', () => {
-    expect(keys.keyId).toMatch(/^ed25519:[0-9a-f]{16}$/);
-    expect(signed.integrity).toEqual({
-      payloadDigest: unsigned.integrity.payloadDigest,
-      signature: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/),
-      keyId: keys.keyId,
-    });
-    expect(verifyEnvelope(signed, lookup)).toEqual({ ok: true, signed: true });
+  it('signs the canonical header with the payload digest, leaving out the payload and the signature', () => {
+    expect(envelopeSigningInput(signed).toString('utf8')).toBe(
+      '{"eventId":"0190f1a4-8c1e-7b2a-9c3d-4e5f60718200",' +
+        `"integrity":{"payloadDigest":"${payloadDigest(payload)}"},` +
+        '"occurredAt":"2026-11-04T12:00:01Z","producer":{"principal":"alice","service":"training-service"},' +
+        `"recordedAt":"2026-11-04T12:00:01.250Z","schemaVersion":1,"subject":"${payload.sliceId}",` +
+        '"type":"dataset.slice.flagged"}',
+    );
   });
 
-  it.each([
-    ['eventId', (e: EventEnvelope) => ({ ...e, eventId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718201' })],
-    ['type', (e: EventEnvelope) => ({ ...e, type: 'dataset.slice.defined' })],
-    ['schemaVersion', (e: EventEnvelope) => ({ ...e, schemaVersion: 2 })],
-    ['subject', (e: EventEnvelope) => ({ ...e, subject: 'slice:sha256:' + 'c'.repeat(64) })],
-    ['occurredAt', (e: EventEnvelope) => ({ ...e, occurredAt: '2026-11-04T12:00:02Z' })],
-    ['recordedAt', (e: EventEnvelope) => ({ ...e, recordedAt: '2026-11-04T12:00:02Z' })],
-    ['producer', (e: EventEnvelope) => ({ ...e, producer: { ...e.producer, principal: 'mallory' } })],
+  it('adds a base64url signature and the key id, and verifies', () => {
+    expect(signed).toEqual({
+      ...unsigned,
+      integrity: {
+        payloadDigest: payloadDigest(payload),
+        signature: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/),
+        keyId: keys.keyId,
+      },
+    });
+    expect(verifyEnvelope(signed, lookup)).toEqual({ ok: true, signed: true });
+    expect(unsigned.integrity).toEqual({ payloadDigest: payloadDigest(payload) });
+  });
+
+  it('signs again with another key, replacing the old signature', () => {
+    const resigned = signEnvelope(signed, otherKeys.privateKey, otherKeys.keyId);
+    expect(resigned.integrity.keyId).toBe(otherKeys.keyId);
+    expect(verifyEnvelope(resigned, lookup)).toEqual({ ok: true, signed: true });
+  });
+
+  it.each<[string, (e: EventEnvelope) => EventEnvelope]>([
+    ['eventId', (e) => ({ ...e, eventId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718201' })],
+    ['type', (e) => ({ ...e, type: 'dataset.slice.defined' })],
+    ['schemaVersion', (e) => ({ ...e, schemaVersion: 2 })],
+    ['subject', (e) => ({ ...e, subject: `slice:sha256:${'c'.repeat(64)}` })],
+    ['occurredAt', (e) => ({ ...e, occurredAt: '2026-11-04T12:00:02Z' })],
+    ['recordedAt', (e) => ({ ...e, recordedAt: '2026-11-04T12:00:02Z' })],
+    ['producer.service', (e) => ({ ...e, producer: { ...e.producer, service: 'registry-service' } })],
+    ['producer.principal', (e) => ({ ...e, producer: { ...e.producer, principal: 'mallory' } })],
+    ['an added header field', (e) => ({ ...e, extra: true }) as EventEnvelope],
   ])('detects a changed %s', (_field, tamper) => {
-    expect(verifyEnvelope(tamper(signed), lookup)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyEnvelope(tamper(signed), lookup)).toEqual(BAD_SIGNATURE);
+  });
+
+  it('detects any new string in any header field', () => {
+    const fields = ['eventId', 'type', 'subject', 'occurredAt', 'recordedAt'] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.string({ unit: 'binary' }), (field, value) => {
+        fc.pre(value !== signed[field]);
+        expect(verifyEnvelope({ ...signed, [field]: value }, lookup)).toEqual(BAD_SIGNATURE);
+      }),
+    );
   });
 
   it('detects a changed payload through its digest', () => {
-    expect(verifyEnvelope({ ...signed, payload: { ...payload, severity: 'low' } }, lookup)).toEqual({
+    expect(verifyEnvelope({ ...signed, payload: { ...payload, reason: 'none' } }, lookup)).toEqual({
       ok: false,
       reason: 'payload-digest-mismatch',
     });
   });
 
   it('detects a payload digest changed to match a changed payload', () => {
-    const changed = { ...payload, severity: 'low' };
-    const forged = {
-      ...signed,
-      payload: changed,
-      integrity: { ...signed.integrity, payloadDigest: payloadDigest(changed) },
-    };
-    expect(verifyEnvelope(forged, lookup)).toEqual({ ok: false, reason: 'bad-signature' });
+    const changed = { ...payload, reason: 'none' };
+    const forged = withIntegrity({ ...signed, payload: changed }, { payloadDigest: payloadDigest(changed) });
+    expect(verifyEnvelope(forged, lookup)).toEqual(BAD_SIGNATURE);
   });
 
-  it('detects a changed signature and an unknown key', () => {
+  it('still verifies the header of an envelope whose payload values were redacted to digests', () => {
+    const redacted = { ...signed, payload: { ...payload, flaggedBy: digestOf(payload.flaggedBy) } };
+    expect(verifyEnvelope(redacted, lookup)).toEqual({ ok: false, reason: 'payload-digest-mismatch' });
+    expect(verifyEnvelopeSignature(redacted, lookup)).toEqual({ ok: true, signed: true });
+  });
+
+  it('ignores upcastFrom, which readers add after publication', () => {
+    expect(verifyEnvelope({ ...signed, upcastFrom: 1 }, lookup)).toEqual({ ok: true, signed: true });
+  });
+
+  it('detects a changed, truncated or padded signature', () => {
     const signature = signed.integrity.signature ?? '';
     const flipped = (signature.startsWith('A') ? 'B' : 'A') + signature.slice(1);
-    const badSignature = { ...signed, integrity: { ...signed.integrity, signature: flipped } };
-    expect(verifyEnvelope(badSignature, lookup)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(verifyEnvelope(signed, () => undefined)).toEqual({ ok: false, reason: 'unknown-key' });
-    expect(verifyEnvelope(signed, () => generateSigningKeyPair().publicKey)).toEqual({
+    for (const bad of [flipped, signature.slice(0, 85), `${signature}==`, '', signature.replace(/./g, 'A')]) {
+      expect(verifyEnvelope(withIntegrity(signed, { signature: bad }), lookup)).toEqual(BAD_SIGNATURE);
+    }
+  });
+
+  it('accepts only the canonical spelling of the signature', () => {
+    // The last of 86 characters carries 2 signature bits and 4 padding bits; changing a padding bit keeps the bytes.
+    const signature = signed.integrity.signature ?? '';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelled = signature.slice(0, 85) + alphabet[alphabet.indexOf(signature[85]) ^ 1];
+    expect(Buffer.from(respelled, 'base64url').equals(Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verifyEnvelope(withIntegrity(signed, { signature: respelled }), lookup)).toEqual(BAD_SIGNATURE);
+  });
+
+  it('refuses a key id nobody knows, and a known key that did not sign', () => {
+    expect(verifyEnvelope(withIntegrity(signed, { keyId: 'ed25519:0000000000000000' }), lookup)).toEqual({
       ok: false,
-      reason: 'bad-signature',
+      reason: 'unknown-key',
+    });
+    expect(verifyEnvelope(withIntegrity(signed, { keyId: otherKeys.keyId }), lookup)).toEqual(BAD_SIGNATURE);
+    expect(verifyEnvelope(withIntegrity(signed, { keyId: undefined }), lookup)).toEqual({
+      ok: false,
+      reason: 'unknown-key',
     });
   });
 
-  it('accepts an unsigned envelope only when signatures are not required', () => {
-    expect(verifyEnvelope(unsigned, lookup)).toEqual({ ok: true, signed: false });
+  it('requires a signature unless told otherwise', () => {
+    expect(verifyEnvelope(unsigned, lookup)).toEqual({ ok: false, reason: 'missing-signature' });
     expect(verifyEnvelope(unsigned, lookup, { requireSignature: true })).toEqual({
+      ok: false,
+      reason: 'missing-signature',
+    });
+    expect(verifyEnvelope(unsigned, lookup, { requireSignature: false })).toEqual({ ok: true, signed: false });
+    expect(
+      verifyEnvelope(withIntegrity(signed, { signature: undefined }), lookup, { requireSignature: false }),
+    ).toEqual({
       ok: false,
       reason: 'missing-signature',
     });
   });
 
-  it('loads a key pair from PEM with the same key id', () => {
-    const pem = keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const loaded = signingKeyPairFromPem(pem);
-    expect(loaded.keyId).toBe(keys.keyId);
-    expect(verifyEnvelope(signEnvelope(unsigned, loaded.privateKey, loaded.keyId), lookup)).toEqual({
-      ok: true,
-      signed: true,
+  it('answers hostile envelopes instead of throwing', () => {
+    const lone = '\ud800';
+    expect(verifyEnvelope({ ...signed, subject: lone }, lookup)).toEqual(BAD_SIGNATURE);
+    expect(verifyEnvelope({ ...signed, payload: { reason: lone } }, lookup)).toEqual({
+      ok: false,
+      reason: 'payload-digest-mismatch',
     });
+    expect(verifyEnvelope(withIntegrity(signed, { signature: 42 as unknown as string }), lookup)).toEqual(
+      BAD_SIGNATURE,
+    );
+    const withoutIntegrity = { ...signed, integrity: undefined } as unknown as EventEnvelope;
+    expect(verifyEnvelope(withoutIntegrity, lookup)).toEqual({ ok: false, reason: 'payload-digest-mismatch' });
+    expect(verifyEnvelopeSignature(withoutIntegrity, lookup)).toEqual({ ok: false, reason: 'missing-signature' });
+  });
+
+  it('refuses keys that are not Ed25519, on either side', () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    expect(() => signEnvelope(unsigned, ec.privateKey, 'ec:1')).toThrow(InvalidSigningKeyError);
+    expect(() => verifyEnvelope(signed, () => ec.publicKey)).toThrow(InvalidSigningKeyError);
   });
 });

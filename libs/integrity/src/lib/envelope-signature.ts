@@ -1,77 +1,97 @@
 import type { EventEnvelope } from '@prov/contracts';
-import {
-  KeyObject,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign,
-  verify,
-} from 'node:crypto';
+import { KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import { payloadDigest } from './digest';
+import { InvalidSigningKeyError, NonCanonicalizableValueError } from './integrity.errors';
 
 /**
- * Ed25519 signatures over an envelope's header and payload digest, not over
- * the payload itself: the payload is bound through its digest, so a payload
- * whose sensitive values are later shown only as digests keeps a verifiable
- * signature.
+ * The bytes an envelope signature covers: the canonical JSON of the envelope
+ * without its payload and with `integrity` reduced to `payloadDigest`. The
+ * payload is bound through its digest, so a payload whose sensitive values
+ * are later shown only as digests keeps a verifiable signature. `upcastFrom`
+ * is left out because readers add it after publication.
  */
-export function signingInput(envelope: EventEnvelope): Buffer {
+export function envelopeSigningInput(envelope: EventEnvelope): Buffer {
   const { payload: _payload, upcastFrom: _upcastFrom, integrity, ...header } = envelope;
   return Buffer.from(canonicalJson({ ...header, integrity: { payloadDigest: integrity.payloadDigest } }), 'utf8');
 }
 
-export interface SigningKeyPair {
-  keyId: string;
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-}
-
-/** `ed25519:` + the first 16 hex characters of the SHA-256 of the raw public key. */
-export function keyIdOf(publicKey: KeyObject): string {
-  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url');
-  return `ed25519:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
-}
-
-export function generateSigningKeyPair(): SigningKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { keyId: keyIdOf(publicKey), privateKey, publicKey };
-}
-
-/** Loads a key pair from a PKCS#8 PEM private key (as stored in a key file or secret). */
-export function signingKeyPairFromPem(pem: string): SigningKeyPair {
-  const privateKey = createPrivateKey(pem);
-  const publicKey = createPublicKey(privateKey);
-  return { keyId: keyIdOf(publicKey), privateKey, publicKey };
-}
-
+/**
+ * A copy of the envelope signed with Ed25519. The caller has set
+ * `integrity.payloadDigest` (computing it again here would canonicalise
+ * every large prediction batch twice); a wrong one fails verification.
+ */
 export function signEnvelope<E extends EventEnvelope>(envelope: E, privateKey: KeyObject, keyId: string): E {
-  const unsigned = { ...envelope, integrity: { payloadDigest: envelope.integrity.payloadDigest } } as E;
-  const signature = sign(null, signingInput(unsigned), privateKey).toString('base64url');
-  return { ...unsigned, integrity: { ...unsigned.integrity, signature, keyId } };
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new InvalidSigningKeyError('envelopes are signed with Ed25519 keys');
+  const signature = sign(null, envelopeSigningInput(envelope), privateKey).toString('base64url');
+  return { ...envelope, integrity: { payloadDigest: envelope.integrity.payloadDigest, signature, keyId } };
 }
 
-export type EnvelopeVerification =
-  | { ok: true; signed: boolean }
-  | { ok: false; reason: 'payload-digest-mismatch' | 'missing-signature' | 'unknown-key' | 'bad-signature' };
+export type EnvelopeRejection = 'payload-digest-mismatch' | 'missing-signature' | 'unknown-key' | 'bad-signature';
+
+export type EnvelopeVerification = { ok: true; signed: boolean } | { ok: false; reason: EnvelopeRejection };
+
+/** 64 signature bytes in unpadded base64url. */
+const SIGNATURE = /^[A-Za-z0-9_-]{86}$/;
 
 /**
- * Checks that the payload digest matches the payload and, when the envelope
- * is signed or `requireSignature` is set, that a known key signed it.
+ * Checks that the payload digest matches the payload and that a known key
+ * signed the header. Unsigned envelopes pass only with
+ * `requireSignature: false`. Never throws on a hostile envelope: what cannot
+ * be canonicalised cannot match a digest or a signature.
  */
 export function verifyEnvelope(
   envelope: EventEnvelope,
   publicKeys: (keyId: string) => KeyObject | undefined,
   options: { requireSignature?: boolean } = {},
 ): EnvelopeVerification {
-  if (payloadDigest(envelope.payload) !== envelope.integrity.payloadDigest)
+  const { signature, keyId, payloadDigest: claimed } = integrityOf(envelope);
+  if (whenCanonical(() => payloadDigest(envelope.payload)) !== claimed) {
     return { ok: false, reason: 'payload-digest-mismatch' };
-  const { signature, keyId } = envelope.integrity;
-  if (!signature || !keyId)
-    return options.requireSignature ? { ok: false, reason: 'missing-signature' } : { ok: true, signed: false };
-  const key = publicKeys(keyId);
+  }
+  if (signature === undefined && keyId === undefined && options.requireSignature === false) {
+    return { ok: true, signed: false };
+  }
+  return verifyEnvelopeSignature(envelope, publicKeys);
+}
+
+/**
+ * Checks the header signature alone, payload unseen: how a trace whose
+ * sensitive payload values were redacted to digests is still verified.
+ */
+export function verifyEnvelopeSignature(
+  envelope: EventEnvelope,
+  publicKeys: (keyId: string) => KeyObject | undefined,
+): EnvelopeVerification {
+  const { signature, keyId } = integrityOf(envelope);
+  if (signature === undefined) return { ok: false, reason: 'missing-signature' };
+  const key = typeof keyId === 'string' ? publicKeys(keyId) : undefined;
   if (!key) return { ok: false, reason: 'unknown-key' };
-  const valid = verify(null, signingInput(envelope), key, Buffer.from(signature, 'base64url'));
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new InvalidSigningKeyError(`the key for ${keyId} is not an Ed25519 key`);
+  // Only the one canonical spelling of the signature counts, so that no other string can pass for it.
+  const bytes = typeof signature === 'string' && SIGNATURE.test(signature) ? Buffer.from(signature, 'base64url') : null;
+  const input = whenCanonical(() => envelopeSigningInput(envelope));
+  const valid =
+    bytes !== null &&
+    bytes.toString('base64url') === signature &&
+    input !== undefined &&
+    verify(null, input, key, bytes);
   return valid ? { ok: true, signed: true } : { ok: false, reason: 'bad-signature' };
+}
+
+/** The envelope's integrity block, empty when a hostile envelope has none. */
+function integrityOf(envelope: EventEnvelope): Partial<EventEnvelope['integrity']> {
+  return envelope.integrity ?? {};
+}
+
+/** The result, or undefined when the value it works on has no canonical JSON. */
+function whenCanonical<T>(compute: () => T): T | undefined {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof NonCanonicalizableValueError) return undefined;
+    throw error;
+  }
 }
