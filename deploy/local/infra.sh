@@ -3,16 +3,17 @@
 # from Maven Central) and a real MongoDB-wire store (FerretDB, built from its
 # Go module by ferretdb-runner/) on 127.0.0.1, without Docker.
 #
-#   deploy/local/infra.sh start [kafka|store|all]   fetch/build once, start, wait until ready
-#   deploy/local/infra.sh stop  [kafka|store|all]   stop cleanly (SIGTERM, then SIGKILL after 30 s)
-#   deploy/local/infra.sh reset [kafka|store|all]   stop and delete the data (keeps downloads and builds)
-#   deploy/local/infra.sh status                    what runs, where
+#   deploy/local/infra.sh start  [kafka|store|all]  fetch/build once, start, wait until ready
+#   deploy/local/infra.sh stop   [kafka|store|all]  stop cleanly (SIGTERM; SIGKILL after 30 s)
+#   deploy/local/infra.sh stop --clean [...]        stop and delete the data (same as reset)
+#   deploy/local/infra.sh reset  [kafka|store|all]  stop and delete the data (keeps downloads and builds)
+#   deploy/local/infra.sh status                    what runs, where, and whether it answers
 #   deploy/local/infra.sh env                       KAFKA_BROKERS=... and MONGODB_URI=... lines
 #
 # Settings (environment): PROV_INFRA_HOME (default <repo>/.cache/infra),
 # PROV_KAFKA_PORT (9092), PROV_KAFKA_CONTROLLER_PORT (9093), PROV_KAFKA_HEAP (1g),
 # PROV_STORE_PORT (27017), PROV_STORE_BACKEND (sqlite|postgresql),
-# PROV_STORE_POSTGRESQL_URL, PROV_INFRA_TIMEOUT_S (90).
+# PROV_STORE_POSTGRESQL_URL, PROV_INFRA_TIMEOUT_S (90), PROV_INFRA_STOP_TIMEOUT_S (30).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,9 +26,11 @@ STORE_PORT="${PROV_STORE_PORT:-27017}"
 STORE_BACKEND="${PROV_STORE_BACKEND:-sqlite}"
 STORE_POSTGRESQL_URL="${PROV_STORE_POSTGRESQL_URL:-}"
 TIMEOUT_S="${PROV_INFRA_TIMEOUT_S:-90}"
+STOP_TIMEOUT_S="${PROV_INFRA_STOP_TIMEOUT_S:-30}"
 
 KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HERE/kafka/pom.xml")"
 KAFKA_LIBS="$INFRA_HOME/kafka-$KAFKA_VERSION/libs"
+KAFKA_LOG4J="$HERE/kafka/log4j.properties"
 KAFKA_RUN="$INFRA_HOME/run/kafka"
 STORE_RUN="$INFRA_HOME/run/store"
 
@@ -36,53 +39,108 @@ die() {
   printf '[infra] ERROR: %s\n' "$*" >&2
   exit 1
 }
-need() { command -v "$1" >/dev/null 2>&1 || die "$1 is required ($2) but was not found on PATH"; }
+need() { # command why
+  command -v "$1" >/dev/null 2>&1 || die "'$1' is required $2, but it is not on PATH. Install it (see deploy/local/README.md) and try again."
+}
+need_java() {
+  need java "to run the Kafka broker (Java 17 or newer)"
+  local line major
+  line="$(java -version 2>&1 | head -n 1)" || die "'java -version' failed: $line"
+  major="$(sed -n 's/.*version "\([0-9]*\).*/\1/p' <<<"$line")"
+  [[ -n "$major" && "$major" -ge 17 ]] || die "Kafka needs Java 17 or newer; 'java -version' says: $line"
+}
 
 kafka_brokers() { echo "127.0.0.1:$KAFKA_PORT"; }
 mongodb_uri() { echo "mongodb://127.0.0.1:$STORE_PORT/?directConnection=true"; }
 
-# pid of a running component, or nothing
-running_pid() {
-  local pidfile="$1/pid"
+# The pid of a component that runs, or nothing. The pid must still be the
+# component's process (pids get reused after a crash or a reboot).
+running_pid() { # run-dir marker
+  local pidfile="$1/pid" marker="$2" pid
   [[ -f "$pidfile" ]] || return 0
-  local pid
   pid="$(cat "$pidfile")"
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  if [[ -r "/proc/$pid/cmdline" ]] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"; then
+    return 0
+  fi
+  echo "$pid"
 }
 
-wait_ready() { # component run-dir what
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+show_logs() { # files...
+  local f
+  for f in "$@"; do
+    [[ -s "$f" ]] || continue
+    log "last lines of $f:"
+    tail -n 40 "$f" >&2 || true
+  done
+}
+
+wait_ready() { # component run-dir target logs...
   local component="$1" run="$2" target="$3"
-  if ! node "$HERE/wait-ready.js" "$component" "$target" "$TIMEOUT_S" "$(cat "$run/pid")"; then
-    log "last lines of $run/$component.log:"
-    tail -n 40 "$run/$component.log" >&2 || true
-    die "$component did not become ready at $target within ${TIMEOUT_S}s (log: $run/$component.log)"
+  shift 3
+  local status=0
+  node "$HERE/wait-ready.js" "$component" "$target" "$TIMEOUT_S" "$(cat "$run/pid")" || status=$?
+  if [[ "$status" -ne 0 ]]; then
+    show_logs "$@"
+    [[ "$status" -eq 3 ]] && die "cannot check $component: wait-ready.js needs the npm packages kafkajs and mongodb (run 'npm ci' at the repository root)"
+    die "$component is not ready at $target after ${TIMEOUT_S}s (PROV_INFRA_TIMEOUT_S) or exited; see $*"
+  fi
+}
+
+# Starts a program in its own session (it outlives the shell or test run that
+# started it) and records its pid. 9>&- : it must not inherit with_lock's lock.
+spawn() { # run-dir output-file program args...
+  local run="$1" out="$2"
+  shift 2
+  setsid "$@" >"$out" 2>&1 </dev/null 9>&- &
+  echo $! >"$run/pid"
+}
+
+# A component already running: fine if it listens where asked, an error otherwise.
+already_running() { # name run-dir pid endpoint
+  local name="$1" run="$2" pid="$3" endpoint="$4" was
+  was="$(cat "$run/endpoint" 2>/dev/null || true)"
+  if [[ -n "$was" && "$was" != "$endpoint" ]]; then
+    die "$name already runs (pid $pid) at $was, not at $endpoint; stop it first: deploy/local/infra.sh stop $name"
   fi
 }
 
 # --- Kafka -------------------------------------------------------------------
 
 fetch_kafka() {
-  [[ -f "$KAFKA_LIBS/.complete" ]] && return 0
+  local stamp
+  stamp="$(sha256sum <"$HERE/kafka/pom.xml" | cut -c1-16)"
+  [[ -f "$KAFKA_LIBS/.complete" && "$(cat "$KAFKA_LIBS/.complete")" == "$stamp" ]] && return 0
   need mvn "to fetch Apache Kafka $KAFKA_VERSION from Maven Central"
-  log "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central"
-  local tmp="$KAFKA_LIBS.partial"
+  log "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central (once)"
+  mkdir -p "$INFRA_HOME"
+  local tmp="$KAFKA_LIBS.partial" fetch_log="$INFRA_HOME/kafka-fetch.log"
   rm -rf "$tmp" && mkdir -p "$tmp"
   mvn -B -q -f "$HERE/kafka/pom.xml" \
     org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
-    -DoutputDirectory="$tmp" -DincludeScope=runtime >"$INFRA_HOME/kafka-fetch.log" 2>&1 ||
-    { tail -n 30 "$INFRA_HOME/kafka-fetch.log" >&2; die "Maven could not fetch Kafka (log: $INFRA_HOME/kafka-fetch.log)"; }
-  rm -rf "$KAFKA_LIBS" && mv "$tmp" "$KAFKA_LIBS" && touch "$KAFKA_LIBS/.complete"
+    -DoutputDirectory="$tmp" -DincludeScope=runtime >"$fetch_log" 2>&1 ||
+    { show_logs "$fetch_log"; die "Maven could not fetch Kafka $KAFKA_VERSION (log: $fetch_log)"; }
+  rm -rf "$KAFKA_LIBS" && mv "$tmp" "$KAFKA_LIBS" && echo "$stamp" >"$KAFKA_LIBS/.complete"
 }
 
-kafka_java() { # main-class args...
-  java -Xmx256m -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_RUN/log4j.properties" \
-    -Dkafka.logs.dir="$KAFKA_RUN" -cp "$KAFKA_LIBS/*" "$@"
+# A Kafka cluster id: 16 random bytes, base64url without padding (as Uuid.randomUuid,
+# which also avoids a leading '-'). Saves a JVM start for 'StorageTool random-uuid'.
+new_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    [[ "$id" == -* ]] || break
+  done
+  echo "$id"
 }
 
 write_kafka_config() {
   mkdir -p "$KAFKA_RUN/data"
   cat >"$KAFKA_RUN/server.properties" <<EOF
 # Single-node KRaft broker and controller on loopback, for local runs and tests.
+# Written by deploy/local/infra.sh at every start.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
@@ -109,49 +167,50 @@ replica.fetch.max.bytes=33554432
 num.network.threads=2
 num.io.threads=4
 EOF
-  cat >"$KAFKA_RUN/log4j.properties" <<'EOF'
-log4j.rootLogger=WARN, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.server.KafkaRaftServer=INFO
-EOF
 }
 
 start_kafka() {
-  need java "to run the Kafka broker"
+  need_java
   need node "to check that the servers are ready"
   fetch_kafka
   mkdir -p "$KAFKA_RUN"
-  local pid
-  pid="$(running_pid "$KAFKA_RUN")"
+  local pid endpoint
+  endpoint="$(kafka_brokers)"
+  pid="$(running_pid "$KAFKA_RUN" kafka.Kafka)"
   if [[ -n "$pid" ]]; then
-    wait_ready kafka "$KAFKA_RUN" "$(kafka_brokers)"
-    log "Kafka $KAFKA_VERSION already running (pid $pid) at $(kafka_brokers)"
+    already_running kafka "$KAFKA_RUN" "$pid" "$endpoint"
+    wait_ready kafka "$KAFKA_RUN" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+    log "Kafka already running (pid $pid) and answering at $endpoint"
     return 0
   fi
+  local port
+  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+    port_in_use "$port" && die "port $port on 127.0.0.1 is taken by another program; stop it, or choose other ports with PROV_KAFKA_PORT / PROV_KAFKA_CONTROLLER_PORT"
+  done
   write_kafka_config
+  local java_opts=(-Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_LOG4J" -Dkafka.logs.dir="$KAFKA_RUN")
   if [[ ! -f "$KAFKA_RUN/data/meta.properties" ]]; then
-    local cluster_id
-    cluster_id="$(kafka_java kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
-    kafka_java kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_RUN/server.properties" \
-      >"$KAFKA_RUN/format.log" 2>&1 || { cat "$KAFKA_RUN/format.log" >&2; die "could not format the KRaft storage"; }
+    # Static quorum (controller.quorum.voters): no --standalone needed.
+    java -Xmx256m -XX:TieredStopAtLevel=1 "${java_opts[@]}" -cp "$KAFKA_LIBS/*" \
+      kafka.tools.StorageTool format -t "$(new_cluster_id)" -c "$KAFKA_RUN/server.properties" \
+      >"$KAFKA_RUN/format.log" 2>&1 ||
+      { show_logs "$KAFKA_RUN/format.log"; die "could not format the KRaft storage in $KAFKA_RUN/data"; }
   fi
-  log "starting Kafka $KAFKA_VERSION at $(kafka_brokers)"
-  # setsid: the broker outlives the shell that started it (a test run, a terminal);
-  # 9>&-: it must not inherit the lock of with_lock, or the next start waits forever.
-  setsid java -Xms512m -Xmx"$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
-    -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_RUN/log4j.properties" \
-    -Dkafka.logs.dir="$KAFKA_RUN" -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_RUN/server.properties" \
-    >"$KAFKA_RUN/kafka.log" 2>&1 </dev/null 9>&- &
-  echo $! >"$KAFKA_RUN/pid"
-  wait_ready kafka "$KAFKA_RUN" "$(kafka_brokers)"
-  log "Kafka ready at $(kafka_brokers)"
+  log "starting Kafka $KAFKA_VERSION at $endpoint"
+  echo "$endpoint" >"$KAFKA_RUN/endpoint"
+  # Sized for a 2-core box: a small heap, Kafka's own G1 settings, and no JIT tier 4
+  # (a faster start and warm-up; a test broker never runs long enough to need C2).
+  spawn "$KAFKA_RUN" "$KAFKA_RUN/kafka.out" java -Xms512m -Xmx"$KAFKA_HEAP" \
+    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_RUN/server.properties"
+  wait_ready kafka "$KAFKA_RUN" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+  log "Kafka ready at $endpoint (log: $KAFKA_RUN/kafka.log)"
 }
 
 # --- FerretDB ----------------------------------------------------------------
 
-ferretdb_binary() {
+ferretdb_binary() { # keyed by the runner's sources: a change rebuilds it
   local source_hash
   source_hash="$(cat "$HERE/ferretdb-runner/go.mod" "$HERE/ferretdb-runner/go.sum" "$HERE/ferretdb-runner/main.go" | sha256sum | cut -c1-16)"
   echo "$INFRA_HOME/bin/ferretdb-runner-$source_hash"
@@ -160,12 +219,13 @@ ferretdb_binary() {
 build_ferretdb() {
   local binary="$1"
   [[ -x "$binary" ]] && return 0
-  need go "to build FerretDB from its Go module"
-  log "building ferretdb-runner (FerretDB from its Go module)"
+  need go "to build FerretDB from its Go module (Go 1.24 or newer)"
+  log "building ferretdb-runner (FerretDB from its Go module; once)"
   mkdir -p "$INFRA_HOME/bin"
-  (cd "$HERE/ferretdb-runner" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o "$binary.partial" .) \
-    >"$INFRA_HOME/ferretdb-build.log" 2>&1 ||
-    { tail -n 30 "$INFRA_HOME/ferretdb-build.log" >&2; die "could not build ferretdb-runner (log: $INFRA_HOME/ferretdb-build.log)"; }
+  local build_log="$INFRA_HOME/ferretdb-build.log"
+  (cd "$HERE/ferretdb-runner" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -mod=readonly -trimpath -o "$binary.partial" .) \
+    >"$build_log" 2>&1 ||
+    { show_logs "$build_log"; die "could not build ferretdb-runner (log: $build_log)"; }
   mv "$binary.partial" "$binary"
 }
 
@@ -174,62 +234,99 @@ start_store() {
   local binary
   binary="$(ferretdb_binary)"
   build_ferretdb "$binary"
-  mkdir -p "$STORE_RUN/data"
-  local pid
-  pid="$(running_pid "$STORE_RUN")"
+  mkdir -p "$STORE_RUN"
+  local pid endpoint
+  endpoint="$(mongodb_uri) ($STORE_BACKEND)"
+  pid="$(running_pid "$STORE_RUN" ferretdb-runner)"
   if [[ -n "$pid" ]]; then
-    wait_ready store "$STORE_RUN" "$(mongodb_uri)"
-    log "FerretDB already running (pid $pid) at $(mongodb_uri)"
+    already_running store "$STORE_RUN" "$pid" "$endpoint"
+    wait_ready store "$STORE_RUN" "$(mongodb_uri)" "$STORE_RUN/store.log"
+    log "FerretDB already running (pid $pid) and answering at $endpoint"
     return 0
   fi
+  port_in_use "$STORE_PORT" && die "port $STORE_PORT on 127.0.0.1 is taken by another program; stop it, or choose another with PROV_STORE_PORT"
   local backend_args=(-handler "$STORE_BACKEND")
   case "$STORE_BACKEND" in
-    sqlite) backend_args+=(-sqlite-url "file:$STORE_RUN/data/") ;;
+    sqlite)
+      mkdir -p "$STORE_RUN/data"
+      backend_args+=(-sqlite-url "file:$STORE_RUN/data/")
+      ;;
     postgresql)
-      [[ -n "$STORE_POSTGRESQL_URL" ]] || die "PROV_STORE_BACKEND=postgresql needs PROV_STORE_POSTGRESQL_URL"
+      [[ -n "$STORE_POSTGRESQL_URL" ]] || die "PROV_STORE_BACKEND=postgresql needs PROV_STORE_POSTGRESQL_URL (postgres://user:password@127.0.0.1:5432/ferretdb)"
       backend_args+=(-postgresql-url "$STORE_POSTGRESQL_URL")
       ;;
-    *) die "PROV_STORE_BACKEND must be sqlite or postgresql, not $STORE_BACKEND" ;;
+    *) die "PROV_STORE_BACKEND must be sqlite or postgresql, not '$STORE_BACKEND'" ;;
   esac
   log "starting FerretDB ($STORE_BACKEND) at $(mongodb_uri)"
-  setsid "$binary" -listen-addr "127.0.0.1:$STORE_PORT" "${backend_args[@]}" -log-level warn \
-    >"$STORE_RUN/store.log" 2>&1 </dev/null 9>&- &
-  echo $! >"$STORE_RUN/pid"
-  wait_ready store "$STORE_RUN" "$(mongodb_uri)"
-  log "FerretDB ready at $(mongodb_uri)"
+  echo "$endpoint" >"$STORE_RUN/endpoint"
+  # cd: FerretDB writes nothing to its working directory, and it must not be the caller's anyway.
+  (cd "$STORE_RUN" && spawn "$STORE_RUN" "$STORE_RUN/store.log" \
+    "$binary" -listen-addr "127.0.0.1:$STORE_PORT" "${backend_args[@]}" -log-level warn)
+  wait_ready store "$STORE_RUN" "$(mongodb_uri)" "$STORE_RUN/store.log"
+  log "FerretDB ready at $(mongodb_uri) (log: $STORE_RUN/store.log)"
 }
 
 # --- stop, reset, status -------------------------------------------------------
 
-stop_component() { # name run-dir
-  local name="$1" run="$2" pid
-  pid="$(running_pid "$run")"
+stop_component() { # name run-dir marker
+  local name="$1" run="$2" marker="$3" pid
+  pid="$(running_pid "$run" "$marker")"
   if [[ -z "$pid" ]]; then
-    rm -f "$run/pid"
+    rm -f "$run/pid" "$run/endpoint"
     return 0
   fi
   log "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
+  local deadline=$((SECONDS + STOP_TIMEOUT_S))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
   if kill -0 "$pid" 2>/dev/null; then
-    log "$name did not stop within 30 s; killing it"
+    log "$name did not stop within ${STOP_TIMEOUT_S}s (PROV_INFRA_STOP_TIMEOUT_S); killing it"
     kill -KILL "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 10))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
   fi
-  rm -f "$run/pid"
+  rm -f "$run/pid" "$run/endpoint"
+  log "$name stopped"
+}
+
+stop_kafka() { stop_component kafka "$KAFKA_RUN" kafka.Kafka; }
+stop_store() { stop_component store "$STORE_RUN" ferretdb-runner; }
+reset_kafka() {
+  stop_kafka
+  rm -rf "$KAFKA_RUN/data"
+  log "kafka data deleted"
+}
+reset_store() {
+  stop_store
+  rm -rf "$STORE_RUN/data"
+  [[ "$STORE_BACKEND" == sqlite ]] || log "the PostgreSQL database behind the store is left as it is"
+  log "store data deleted"
+}
+
+status_of() { # name run-dir marker probe-target
+  local name="$1" run="$2" marker="$3" target="$4" pid answer
+  pid="$(running_pid "$run" "$marker")"
+  if [[ -z "$pid" ]]; then
+    echo "$name: stopped"
+    return 0
+  fi
+  answer="not answering"
+  node "$HERE/wait-ready.js" "$name" "$target" 5 "$pid" 2>/dev/null && answer="answering"
+  echo "$name: running (pid $pid) at $(cat "$run/endpoint" 2>/dev/null || echo '?'), $answer"
 }
 
 status() {
-  local pid
-  pid="$(running_pid "$KAFKA_RUN")"
-  if [[ -n "$pid" ]]; then echo "kafka: running (pid $pid) at $(kafka_brokers), Kafka $KAFKA_VERSION"; else echo "kafka: stopped"; fi
-  pid="$(running_pid "$STORE_RUN")"
-  if [[ -n "$pid" ]]; then echo "store: running (pid $pid) at $(mongodb_uri), FerretDB ($STORE_BACKEND)"; else echo "store: stopped"; fi
+  echo "home: $INFRA_HOME"
+  status_of kafka "$KAFKA_RUN" kafka.Kafka "$(cat "$KAFKA_RUN/endpoint" 2>/dev/null || kafka_brokers)"
+  status_of store "$STORE_RUN" ferretdb-runner "$(sed 's/ (.*//' "$STORE_RUN/endpoint" 2>/dev/null || mongodb_uri)"
+  local cached=()
+  [[ -f "$KAFKA_LIBS/.complete" ]] && cached+=("Kafka $KAFKA_VERSION jars")
+  [[ -x "$(ferretdb_binary)" ]] && cached+=("ferretdb-runner build")
+  echo "cached: ${cached[*]:-nothing}"
 }
 
 with_lock() {
+  need flock "to serialize starts and stops (util-linux)"
   mkdir -p "$INFRA_HOME"
   # One start or stop at a time: parallel test runs may all ask for the servers.
   exec 9>"$INFRA_HOME/infra.lock"
@@ -237,37 +334,36 @@ with_lock() {
   "$@"
 }
 
-command="${1:-}"
-what="${2:-all}"
-case "$what" in kafka | store | all) ;; *) die "unknown component '$what' (kafka, store or all)" ;; esac
-
-run_for() { # action
-  local action="$1"
+run_for() { # action what
+  local action="$1" what="$2"
+  case "$what" in kafka | store | all) ;; *) die "unknown component '$what' (kafka, store or all)" ;; esac
   if [[ "$what" == kafka || "$what" == all ]]; then "${action}_kafka"; fi
   if [[ "$what" == store || "$what" == all ]]; then "${action}_store"; fi
 }
-stop_kafka() { stop_component kafka "$KAFKA_RUN"; }
-stop_store() { stop_component store "$STORE_RUN"; }
-reset_kafka() {
-  stop_kafka
-  rm -rf "$KAFKA_RUN/data"
-}
-reset_store() {
-  stop_store
-  rm -rf "$STORE_RUN/data"
-}
+
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+command="${1:-}"
+[[ $# -gt 0 ]] && shift
+clean=false
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == --clean ]]; then clean=true; else args+=("$arg"); fi
+done
+what="${args[0]:-all}"
 
 case "$command" in
-  start) with_lock run_for start ;;
-  stop) with_lock run_for stop ;;
-  reset) with_lock run_for reset ;;
+  start) with_lock run_for start "$what" ;;
+  stop) if $clean; then with_lock run_for reset "$what"; else with_lock run_for stop "$what"; fi ;;
+  reset) with_lock run_for reset "$what" ;;
   status) status ;;
   env)
     echo "KAFKA_BROKERS=$(kafka_brokers)"
     echo "MONGODB_URI=$(mongodb_uri)"
     ;;
+  help | -h | --help) usage ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
-    [[ -z "$command" || "$command" == help || "$command" == --help ]] || exit 2
+    usage >&2
+    exit 2
     ;;
 esac
