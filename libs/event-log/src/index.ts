@@ -10,7 +10,8 @@ export {
   LogCorruptedError,
   PartitionWriteFailedError,
 } from './lib/file/file-event-log.errors';
-export { KafkaEventLog, KafkaLogError } from './lib/kafka/kafka-event-log';
-export type { KafkaEventLogOptions } from './lib/kafka/kafka-event-log';
+export { KafkaEventLog } from './lib/kafka/kafka-event-log';
+export { KafkaLogError } from './lib/kafka/kafka-event-log.errors';
+export type { KafkaEventLogOptions } from './lib/kafka/kafka-event-log.options';
 export { openEventLog } from './lib/open-event-log';
 export type { EventLogSettings } from './lib/open-event-log';

@@ -1,18 +1,13 @@
-import {
-  Admin,
-  CompressionTypes,
-  Consumer,
-  IHeaders,
-  Kafka,
-  KafkaConfig,
-  KafkaJSError,
-  logLevel as KafkaLogLevel,
-  Producer,
-  SASLOptions,
-} from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka, KafkaJSAggregateError } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import type { ConnectionOptions } from 'node:tls';
-import { EventLogClosedError, EventLogError, UnknownTopicError } from '../event-log.errors';
+import {
+  EventLogClosedError,
+  InvalidOffsetError,
+  InvalidTopicError,
+  MessageTooLargeError,
+  OffsetOutOfRangeError,
+  UnknownTopicError,
+} from '../event-log.errors';
 import {
   ConsumerHandle,
   ConsumerOptions,
@@ -24,352 +19,316 @@ import {
   TopicSpec,
 } from '../event-log.port';
 import { partitionForKey } from '../partitioner';
+import { bytesOf, IdempotentProducer } from './idempotent-producer';
+import { kafkaErrorType, KafkaLogError, toLogError } from './kafka-event-log.errors';
+import { KafkaEventLogOptions, KafkaEventLogSettings, resolveKafkaOptions } from './kafka-event-log.options';
+import { KafkaGroupConsumer } from './kafka-group-consumer';
+import { TopicReader } from './topic-reader';
 
-export interface KafkaEventLogOptions {
-  brokers: string[];
-  clientId?: string;
-  /** TLS to the brokers: `true`, or Node TLS options (ca, cert, key...). */
-  ssl?: boolean | ConnectionOptions;
-  /** SASL (plain, scram-sha-256, scram-sha-512, aws, oauthbearer) as kafkajs takes it. */
-  sasl?: SASLOptions;
-  /** Compression of produced batches; gzip is built into kafkajs. Default none. */
-  compression?: 'none' | 'gzip';
-  /** How long a publish may take, retries included, before it fails. Default 30 s. */
-  publishTimeoutMs?: number;
-  logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
-}
+export type { KafkaEventLogOptions } from './kafka-event-log.options';
 
-/** A broker-side failure, retriable when kafkajs says so (leader changes, timeouts, a broker down). */
-export class KafkaLogError extends EventLogError {
-  constructor(
-    message: string,
-    readonly retriable: boolean,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-const LOG_LEVELS = {
-  nothing: KafkaLogLevel.NOTHING,
-  error: KafkaLogLevel.ERROR,
-  warn: KafkaLogLevel.WARN,
-  info: KafkaLogLevel.INFO,
-  debug: KafkaLogLevel.DEBUG,
-};
-
-/** Large enough for a batch of 10,000 predictions (the broker allows 32 MiB messages). */
-const MAX_FETCH_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_BATCH_SIZE = 500;
+/** How long a topic's partition count is trusted: as long as Kafka's own clients trust metadata (metadata.max.age.ms). */
+const METADATA_MAX_AGE_MS = 5 * 60_000;
+const LEADER_WAIT_MS = 30_000;
+/** Kafka's answers to a topic it will not create as asked. */
+const INVALID_TOPIC = new Set([
+  'INVALID_TOPIC_EXCEPTION',
+  'INVALID_PARTITIONS',
+  'INVALID_REPLICATION_FACTOR',
+  'INVALID_CONFIG',
+  'POLICY_VIOLATION',
+]);
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+/** Kafka offsets are signed 64-bit. */
+const MAX_OFFSET = 2n ** 63n - 1n;
 
 /**
- * The EventLog port on Apache Kafka (kafkajs). Writes use an idempotent
- * producer with acks from all in-sync replicas; partitions are chosen here
- * with Kafka's murmur2 partitioner, so positions can be given per message.
- * Consumption uses consumer groups with commits only when the caller says.
+ * The EventLog port on Apache Kafka, with kafkajs. Partitions are chosen here
+ * with Kafka's murmur2 partitioner, so every message's offset follows from its
+ * partition's acknowledged base offset (`IdempotentProducer`). Consumers are
+ * kafkajs consumer groups that commit only what the caller commits
+ * (`KafkaGroupConsumer`); `read` goes through one reader per topic
+ * (`TopicReader`).
  */
 export class KafkaEventLog implements EventLog {
-  private readonly partitionCounts = new Map<string, number>();
-  private readonly consumers = new Set<Consumer>();
-  private closed = false;
+  private readonly partitionCounts = new Map<string, { count: number; at: number }>();
+  private readonly consumers = new Set<KafkaGroupConsumer>();
+  private readonly readers = new Map<string, Promise<TopicReader>>();
+  private closing?: Promise<void>;
 
   private constructor(
     private readonly kafka: Kafka,
     private readonly admin: Admin,
-    private readonly producer: Producer,
-    private readonly options: KafkaEventLogOptions,
+    private readonly producer: IdempotentProducer,
+    private readonly settings: KafkaEventLogSettings,
   ) {}
 
+  /** Connects to the brokers (an admin client and the idempotent producer); rejects, retriable, if they cannot be reached. */
   static async connect(options: KafkaEventLogOptions): Promise<KafkaEventLog> {
-    const config: KafkaConfig = {
-      clientId: options.clientId ?? 'provenance',
-      brokers: options.brokers,
-      ssl: options.ssl,
-      sasl: options.sasl,
-      logLevel: LOG_LEVELS[options.logLevel ?? 'error'],
-      connectionTimeout: 5000,
-      requestTimeout: 30_000,
-      retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5000 },
-    };
+    const { config, settings } = resolveKafkaOptions(options);
     const kafka = new Kafka(config);
     const admin = kafka.admin();
-    // Idempotence requires one request in flight per connection; acks=all is set per send.
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    try {
-      await Promise.all([admin.connect(), producer.connect()]);
-    } catch (error) {
-      await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
-      throw toLogError(error, `cannot connect to Kafka at ${options.brokers.join(',')}`);
+    const [adminConnected, producerConnected] = await Promise.allSettled([
+      admin.connect(),
+      IdempotentProducer.connect(kafka, { compression: settings.compression, timeoutMs: settings.publishTimeoutMs }),
+    ]);
+    if (adminConnected.status === 'rejected' || producerConnected.status === 'rejected') {
+      await Promise.allSettled([
+        admin.disconnect(),
+        producerConnected.status === 'fulfilled' ? producerConnected.value.close() : undefined,
+      ]);
+      const failure =
+        adminConnected.status === 'rejected' ? adminConnected : (producerConnected as PromiseRejectedResult);
+      throw toLogError(failure.reason, `cannot connect to Kafka at ${options.brokers.join(',')}`);
     }
-    return new KafkaEventLog(kafka, admin, producer, options);
+    return new KafkaEventLog(kafka, admin, producerConnected.value, settings);
   }
 
+  /**
+   * Creates the missing topics, then waits until every partition of every
+   * named topic has a leader. A topic that exists keeps its partition count,
+   * even a different one: `publish` uses the real count.
+   */
   async ensureTopics(topics: TopicSpec[]): Promise<void> {
     this.assertOpen();
-    const existing = new Set(await this.call(() => this.admin.listTopics(), 'cannot list topics'));
-    const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length > 0) {
-      try {
-        await this.admin.createTopics({
-          topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions })),
-          waitForLeaders: true,
-        });
-      } catch (error) {
-        // Another process may have created them meanwhile (services start together): that is success.
-        const now = new Set(await this.call(() => this.admin.listTopics(), 'cannot list topics'));
-        if (!missing.every((t) => now.has(t.name))) throw toLogError(error, 'cannot create topics');
+    for (const { name, partitions } of topics) {
+      if (!Number.isInteger(partitions) || partitions < 1) {
+        throw new InvalidTopicError(String(name), 'the partition count must be a positive integer');
       }
     }
-    // Whoever created them, their partitions must have leaders before they are used.
-    for (const topic of topics)
-      await this.call(() => this.admin.fetchTopicOffsets(topic.name), `topic ${topic.name} has no leader yet`);
+    const wanted = [...new Map(topics.map((topic) => [topic.name, topic])).values()];
+    if (wanted.length === 0) return;
+    const existing = new Set(
+      await this.admin.listTopics().catch((error) => Promise.reject(toLogError(error, 'cannot list topics'))),
+    );
+    const missing = wanted.filter((topic) => !existing.has(topic.name));
+    if (missing.length > 0) await this.createTopics(missing);
+    await this.waitForLeaders(wanted.map((topic) => topic.name));
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<PublishedRecord[]> {
     this.assertOpen();
-    if (messages.length === 0) return [];
     const partitions = await this.partitionCount(topic);
-    const targets = messages.map((m) => partitionForKey(m.key, partitions));
-    const send = this.producer.send({
-      topic,
-      acks: -1,
-      timeout: this.options.publishTimeoutMs ?? 30_000,
-      compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages: messages.map((m, i) => ({ key: m.key, value: m.value, headers: m.headers, partition: targets[i] })),
-    });
-    const metadata = await this.within(send, this.options.publishTimeoutMs ?? 30_000, `publishing to ${topic}`);
-    // kafkajs answers one base offset per partition; the messages of a partition follow it in request order.
-    const next = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
-    return targets.map((partition) => {
-      const offset = next.get(partition);
-      if (offset === undefined) throw new KafkaLogError(`no acknowledgement for ${topic}/${partition}`, true);
-      next.set(partition, offset + 1n);
-      return { partition, offset: offset.toString() };
-    });
+    if (messages.length === 0) return [];
+    const outgoing = messages.map(({ key, value, headers }) => ({
+      key,
+      value,
+      headers,
+      partition: partitionForKey(key, partitions),
+    }));
+    try {
+      return await this.producer.publish(topic, outgoing);
+    } catch (error) {
+      if (error instanceof KafkaLogError && TOO_LARGE.has(kafkaErrorType(error.cause) ?? '')) {
+        throw new MessageTooLargeError(largestPartitionBatch(outgoing), await this.maxMessageBytes(topic));
+      }
+      throw error;
+    }
   }
 
   async consume(options: ConsumerOptions): Promise<ConsumerHandle> {
     this.assertOpen();
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      maxBytes: MAX_FETCH_BYTES,
-      maxBytesPerPartition: MAX_FETCH_BYTES,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
-    });
-    this.consumers.add(consumer);
-    // kafkajs turns a commit into a silent no-op once its stop() begins, so the handle
-    // stops only after the batch in progress (and its commit) is over.
-    let stopping = false;
-    let inFlight: Promise<void> = Promise.resolve();
-    const handle: ConsumerHandle = {
-      commit: (positions) =>
-        this.call(
-          () =>
-            consumer.commitOffsets(
-              positions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })),
-            ),
-          `cannot commit offsets of ${options.groupId}`,
-        ),
-      stop: async () => {
-        if (!this.consumers.delete(consumer)) return;
-        stopping = true;
-        await inFlight;
-        await consumer.disconnect();
-      },
-    };
-    const maxBatchSize = options.maxBatchSize ?? 1000;
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        // A throwing handler makes kafkajs retry the batch from the first unresolved record: at least once.
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
-            if (stopping || !isRunning() || isStale()) return;
-            const records = batch.messages
-              .slice(start, start + maxBatchSize)
-              .map((m) => toRecord(batch.topic, batch.partition, m.offset, m.key, m.value, m.headers, m.timestamp));
-            const handled = options.onBatch({ topic: batch.topic, partition: batch.partition, records }, handle);
-            inFlight = handled.catch(() => undefined);
-            await handled;
-            resolveOffset(records[records.length - 1].offset);
-            await heartbeat();
-          }
-        },
-      });
-    } catch (error) {
-      this.consumers.delete(consumer);
-      await consumer.disconnect().catch(() => undefined);
-      throw toLogError(error, `cannot start consumer group ${options.groupId}`);
+    for (const topic of options.topics) await this.partitionCount(topic);
+    const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
     }
-    return handle;
+    const consumer: KafkaGroupConsumer = await KafkaGroupConsumer.start(this.kafka, options, {
+      maxBatchSize,
+      onConsumerError: this.settings.onConsumerError,
+      checkPositions: (positions) => this.checkPositions(positions),
+      onStopped: () => this.consumers.delete(consumer),
+    });
+    if (this.closing) {
+      await consumer.stop();
+      throw new EventLogClosedError();
+    }
+    this.consumers.add(consumer);
+    return consumer;
   }
 
   async committedOffsets(groupId: string, topic: string): Promise<PartitionPosition[]> {
     this.assertOpen();
-    const [offsets] = await this.call(
-      () => this.admin.fetchOffsets({ groupId, topics: [topic] }),
-      `cannot read offsets of ${groupId}`,
-    );
+    await this.partitionCount(topic);
+    const [offsets] = await this.admin
+      .fetchOffsets({ groupId, topics: [topic] })
+      .catch((error) => Promise.reject(toLogError(error, `cannot read the offsets of group ${groupId}`, topic)));
     return (offsets?.partitions ?? [])
-      .filter((p) => p.offset !== '-1')
-      .map((p) => ({ topic, partition: p.partition, offset: p.offset }))
+      .filter(({ offset }) => offset !== '-1')
+      .map(({ partition, offset }) => ({ topic, partition, offset }))
       .sort((a, b) => a.partition - b.partition);
   }
 
   async offsets(topic: string): Promise<Array<{ partition: number; earliest: string; latest: string }>> {
     this.assertOpen();
-    const offsets = await this.call(() => this.admin.fetchTopicOffsets(topic), `cannot read offsets of ${topic}`);
+    // Checked first: kafkajs retries the offsets of an unknown topic for seconds before it gives up.
+    await this.partitionCount(topic);
+    const offsets = await this.admin
+      .fetchTopicOffsets(topic)
+      .catch((error) => Promise.reject(toLogError(error, `cannot read the offsets of ${topic}`, topic)));
     return offsets
-      .map((o) => ({ partition: o.partition, earliest: o.low, latest: o.high }))
+      .map(({ partition, low, high }) => ({ partition, earliest: low, latest: high }))
       .sort((a, b) => a.partition - b.partition);
   }
 
-  /**
-   * Reads a range of one partition without committing anything. kafkajs has
-   * no group-less assignment, so each read joins a throw-away group and seeks:
-   * fine for catching up and audits, while bulk replay uses `consume`.
-   */
   async read(topic: string, partition: number, offset: string, max: number): Promise<LogRecord[]> {
     this.assertOpen();
+    const from = parseOffset(offset);
     const bounds = (await this.offsets(topic)).find((p) => p.partition === partition);
     if (!bounds) throw new UnknownTopicError(topic, partition);
-    const end = BigInt(bounds.latest);
-    let from = BigInt(offset);
-    if (from < BigInt(bounds.earliest)) from = BigInt(bounds.earliest);
-    if (from >= end || max < 1) return [];
-    const until = from + BigInt(max) < end ? from + BigInt(max) : end;
-
-    const consumer = this.kafka.consumer({
-      groupId: `reader-${randomUUID()}`,
-      maxBytes: MAX_FETCH_BYTES,
-      maxBytesPerPartition: MAX_FETCH_BYTES,
-    });
-    this.consumers.add(consumer);
-    const records: LogRecord[] = [];
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch }) => {
-              if (batch.partition !== partition || batch.messages.length === 0) return;
-              for (const m of batch.messages) {
-                const at = BigInt(m.offset);
-                if (at >= from && at < until) {
-                  records.push(
-                    toRecord(batch.topic, batch.partition, m.offset, m.key, m.value, m.headers, m.timestamp),
-                  );
-                }
-              }
-              // Done once the range is passed (offsets may have gaps, e.g. transaction markers).
-              if (BigInt(batch.lastOffset()) + 1n >= until) resolve();
-            },
-          })
-          .then(() => consumer.seek({ topic, partition, offset: from.toString() }))
-          .catch(reject);
-      });
-    } catch (error) {
-      throw toLogError(error, `cannot read ${topic}/${partition} from ${offset}`);
-    } finally {
-      this.consumers.delete(consumer);
-      await consumer.disconnect().catch(() => undefined);
+    const latest = BigInt(bounds.latest);
+    if (from < BigInt(bounds.earliest) || from > latest) {
+      throw new OffsetOutOfRangeError(topic, partition, offset, bounds.earliest, bounds.latest);
     }
-    return records;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
+    if (from === latest) return [];
+    const until = from + BigInt(max) < latest ? from + BigInt(max) : latest;
+    const opening = this.reader(topic);
+    const reader = await opening;
+    try {
+      return await reader.read(partition, from, until);
+    } catch (error) {
+      if (reader.broken) {
+        // The next read starts a new reader; nothing waits on the broken one's disconnect.
+        if (this.readers.get(topic) === opening) this.readers.delete(topic);
+        void reader.close().catch(() => undefined);
+      }
+      throw toLogError(error, `cannot read ${topic}/${partition} from ${offset}`, topic);
+    }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
-    this.consumers.clear();
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+  /** Stops the consumers (each after its batch in progress), waits for the publish in flight, then disconnects. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const stopped = await Promise.allSettled([...this.consumers].map((consumer) => consumer.stop()));
+      const readers = await Promise.allSettled([...this.readers.values()]);
+      this.readers.clear();
+      const closed = await Promise.allSettled([
+        ...readers.map((reader) => (reader.status === 'fulfilled' ? reader.value.close() : undefined)),
+        this.producer.close(),
+        this.admin.disconnect(),
+      ]);
+      const failure = [...stopped, ...closed].find((result) => result.status === 'rejected');
+      if (failure) throw toLogError((failure as PromiseRejectedResult).reason, 'closing the Kafka event log');
+    })();
+    return this.closing;
+  }
+
+  private async createTopics(topics: TopicSpec[]): Promise<void> {
+    try {
+      await this.admin.createTopics({
+        topics: topics.map(({ name, partitions }) => ({ topic: name, numPartitions: partitions })),
+        waitForLeaders: true,
+      });
+    } catch (error) {
+      // Another process may have created some of them meanwhile (services start together): that is success.
+      const failures = (error instanceof KafkaJSAggregateError ? error.errors : [error]).filter(
+        (failure) => kafkaErrorType(failure) !== 'TOPIC_ALREADY_EXISTS',
+      );
+      const invalid = failures.find((failure) => INVALID_TOPIC.has(kafkaErrorType(failure) ?? ''));
+      if (invalid) {
+        const topic = (invalid as { topic?: string }).topic ?? topics.map(({ name }) => name).join(', ');
+        throw new InvalidTopicError(topic, (invalid as Error).message);
+      }
+      if (failures.length > 0) throw toLogError(failures[0], 'cannot create topics');
+    }
+  }
+
+  /** A topic another process created, or one just created, may not have partition leaders yet. */
+  private async waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + LEADER_WAIT_MS;
+    let problem: unknown;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const metadata = await this.admin.fetchTopicMetadata({ topics });
+        const led = metadata.topics.every(
+          ({ partitions }) =>
+            partitions.length > 0 && partitions.every((p) => p.leader >= 0 && p.partitionErrorCode === 0),
+        );
+        if (led && metadata.topics.length === topics.length) {
+          for (const { name, partitions } of metadata.topics) {
+            this.partitionCounts.set(name, { count: partitions.length, at: Date.now() });
+          }
+          return;
+        }
+      } catch (error) {
+        // Kafka calls a topic unknown until its metadata has reached the broker asked.
+        const failure = toLogError(error, `cannot read the metadata of ${topics.join(', ')}`);
+        if (!failure.retriable) throw failure;
+        problem = failure;
+      }
+      if (Date.now() > deadline) {
+        throw new KafkaLogError(`topics ${topics.join(', ')} have no leaders after ${LEADER_WAIT_MS} ms`, true, {
+          cause: problem,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 50 * 2 ** attempt)));
+    }
   }
 
   private async partitionCount(topic: string): Promise<number> {
     const known = this.partitionCounts.get(topic);
-    if (known) return known;
-    const metadata = await this.call(() => this.admin.fetchTopicMetadata({ topics: [topic] }), `topic ${topic}`).catch(
-      (error: KafkaLogError) => {
-        if (/does not host this topic|UNKNOWN_TOPIC/i.test(error.message)) throw new UnknownTopicError(topic);
-        throw error;
-      },
-    );
-    const count = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+    if (known && Date.now() - known.at < METADATA_MAX_AGE_MS) return known.count;
+    const metadata = await this.admin
+      .fetchTopicMetadata({ topics: [topic] })
+      .catch((error) => Promise.reject(toLogError(error, `cannot read the metadata of ${topic}`, topic)));
+    const count = metadata.topics.find(({ name }) => name === topic)?.partitions.length ?? 0;
     if (count === 0) throw new UnknownTopicError(topic);
-    this.partitionCounts.set(topic, count);
+    this.partitionCounts.set(topic, { count, at: Date.now() });
     return count;
   }
 
-  /**
-   * Runs an admin or group operation, retrying what Kafka says is passing
-   * (a leader being elected for a topic just created, a coordinator moving).
-   */
-  private async call<T>(operation: () => Promise<T>, what: string): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await operation();
-      } catch (error) {
-        const failure = toLogError(error, what);
-        if (!failure.retriable || attempt >= 8 || this.closed) throw failure;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** attempt)));
+  private async checkPositions(positions: PartitionPosition[]): Promise<void> {
+    for (const { topic, partition, offset } of positions) {
+      parseOffset(offset);
+      if (!Number.isInteger(partition) || partition < 0 || partition >= (await this.partitionCount(topic))) {
+        throw new UnknownTopicError(topic, partition);
       }
     }
   }
 
-  /** kafkajs retries a send while a broker is away; the caller gets an answer within `ms` regardless. */
-  private async within<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KafkaLogError(`${what}: no acknowledgement within ${ms} ms`, true)), ms);
+  private async maxMessageBytes(topic: string): Promise<number> {
+    const { resources } = await this.admin
+      .describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['max.message.bytes'] }],
+      })
+      .catch((error) => Promise.reject(toLogError(error, `cannot read the configuration of ${topic}`, topic)));
+    const entry = resources[0]?.configEntries.find(({ configName }) => configName === 'max.message.bytes');
+    return Number(entry?.configValue);
+  }
+
+  private reader(topic: string): Promise<TopicReader> {
+    const known = this.readers.get(topic);
+    if (known) return known;
+    const opening = this.partitionCount(topic).then((partitions) =>
+      TopicReader.open(this.kafka, topic, partitions, `${this.settings.clientId}-reader-${randomUUID()}`),
+    );
+    this.readers.set(topic, opening);
+    // A reader that failed to start is tried again by the next read; this read reports the failure.
+    opening.catch(() => {
+      if (this.readers.get(topic) === opening) this.readers.delete(topic);
     });
-    try {
-      return await Promise.race([
-        operation.catch((error: unknown) => Promise.reject(toLogError(error, what))),
-        timeout,
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return opening;
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new EventLogClosedError();
+    if (this.closing) throw new EventLogClosedError();
   }
 }
 
-function toRecord(
-  topic: string,
-  partition: number,
-  offset: string,
-  key: Buffer | null,
-  value: Buffer | null,
-  headers: IHeaders | undefined,
-  timestamp: string,
-): LogRecord {
-  const plainHeaders: Record<string, string> = {};
-  for (const [name, header] of Object.entries(headers ?? {})) {
-    if (header !== undefined)
-      plainHeaders[name] = Array.isArray(header) ? header.map(String).join(',') : String(header);
+/** Offsets cross the port as decimal strings of Kafka's 64-bit offsets. */
+function parseOffset(offset: string): bigint {
+  if (typeof offset !== 'string' || !/^(0|[1-9]\d{0,18})$/.test(offset) || BigInt(offset) > MAX_OFFSET) {
+    throw new InvalidOffsetError(String(offset));
   }
-  return {
-    topic,
-    partition,
-    offset,
-    key: key?.toString('utf8') ?? '',
-    value: value ?? Buffer.alloc(0),
-    headers: plainHeaders,
-    timestamp: Number(timestamp),
-  };
+  return BigInt(offset);
 }
 
-function toLogError(error: unknown, what: string): EventLogError {
-  if (error instanceof EventLogError) return error;
-  const retriable =
-    error instanceof KafkaJSError ? error.retriable || /connect|timeout|retries/i.test(error.message) : false;
-  return new KafkaLogError(`${what}: ${(error as Error).message}`, retriable, { cause: error });
+/** Kafka checks each partition's record batch, not each message, against max.message.bytes. */
+function largestPartitionBatch(messages: Array<OutgoingMessage & { partition: number }>): number {
+  const bytes = new Map<number, number>();
+  for (const message of messages) bytes.set(message.partition, (bytes.get(message.partition) ?? 0) + bytesOf(message));
+  return Math.max(...bytes.values());
 }

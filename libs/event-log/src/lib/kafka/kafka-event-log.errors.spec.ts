@@ -1,0 +1,64 @@
+import {
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSTimeout,
+} from 'kafkajs';
+import { EventLogClosedError, UnknownTopicError } from '../event-log.errors';
+import { kafkaErrorType, KafkaLogError, toLogError } from './kafka-event-log.errors';
+
+/** A protocol error as kafkajs builds it from a response's error code. */
+const protocolError = (type: string, retriable: boolean) =>
+  new KafkaJSProtocolError(Object.assign(new Error(`broker says ${type}`), { type, code: 1, retriable }));
+
+/** What kafkajs's retrier throws once it gives up on `error`. */
+const retriesExceeded = (error: Error) =>
+  new KafkaJSNumberOfRetriesExceeded(error, { retryCount: 5, retryTime: 1000, cause: error } as never);
+
+describe('mapping kafkajs errors onto the event log errors', () => {
+  it('keeps a failure that was retriable retriable after kafkajs ran out of retries', () => {
+    const refused = new KafkaJSConnectionError('connect ECONNREFUSED 127.0.0.1:1');
+    const gaveUp = Object.assign(new KafkaJSNonRetriableError(retriesExceeded(refused)), { cause: refused });
+
+    const error = toLogError(gaveUp, 'cannot connect');
+
+    expect(error).toBeInstanceOf(KafkaLogError);
+    expect(error).toMatchObject({ retriable: true, message: expect.stringMatching(/^cannot connect: /) });
+    expect(error.cause).toBe(gaveUp);
+  });
+
+  it('says a failure Kafka calls final is not retriable', () => {
+    const error = toLogError(retriesExceeded(protocolError('TOPIC_AUTHORIZATION_FAILED', false)), 'publishing');
+
+    expect(error).toMatchObject({ retriable: false });
+  });
+
+  it('counts timeouts as passing, although kafkajs does not', () => {
+    // kafkajs's typings omit the message its constructor needs.
+    const timeout = Reflect.construct(KafkaJSTimeout, ['Timed out while waiting for topic leaders']);
+
+    expect(toLogError(timeout, 'creating topics')).toMatchObject({ retriable: true });
+  });
+
+  it('turns an unknown topic into UnknownTopicError when the call was about a topic', () => {
+    const unknown = retriesExceeded(protocolError('UNKNOWN_TOPIC_OR_PARTITION', true));
+
+    expect(toLogError(unknown, 'reading offsets', 'provenance.training.v1')).toEqual(
+      new UnknownTopicError('provenance.training.v1'),
+    );
+    expect(toLogError(unknown, 'reading offsets')).toBeInstanceOf(KafkaLogError);
+  });
+
+  it('passes the event log errors through and calls anything else final', () => {
+    const closed = new EventLogClosedError();
+
+    expect(toLogError(closed, 'publishing')).toBe(closed);
+    expect(toLogError(new TypeError('x is undefined'), 'publishing')).toMatchObject({ retriable: false });
+  });
+
+  it("finds Kafka's error code name behind kafkajs's wrappers", () => {
+    expect(kafkaErrorType(retriesExceeded(protocolError('NOT_ENOUGH_REPLICAS', true)))).toBe('NOT_ENOUGH_REPLICAS');
+    expect(kafkaErrorType(new Error('plain'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,54 @@
+import { KafkaJSError } from 'kafkajs';
+import { EventLogError, UnknownTopicError } from '../event-log.errors';
+
+/**
+ * A failure of Kafka or of the way to it. Retriable when the failure is
+ * passing: a broker away, a leader or coordinator moving, a timeout.
+ */
+export class KafkaLogError extends EventLogError {
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Timeouts that kafkajs calls non-retriable, although the same call may well succeed later. */
+const PASSING_TIMEOUTS = new Set(['KafkaJSTimeout', 'KafkaJSLockTimeout']);
+
+/**
+ * The failure kafkajs started from: its retrier wraps the last error in
+ * `KafkaJSNumberOfRetriesExceeded` (non-retriable, since retrying is over)
+ * and that, at times, in `KafkaJSNonRetriableError`, each keeping it as `cause`.
+ */
+export function originalKafkaError(error: unknown): unknown {
+  let current = error;
+  while (current instanceof KafkaJSError && current.cause instanceof Error) current = current.cause;
+  return current;
+}
+
+/** The name of Kafka's error code (`UNKNOWN_TOPIC_OR_PARTITION`...) behind a kafkajs error, if any. */
+export function kafkaErrorType(error: unknown): string | undefined {
+  const original = originalKafkaError(error);
+  const type = (original as { type?: unknown } | undefined)?.type;
+  return typeof type === 'string' ? type : undefined;
+}
+
+/**
+ * Maps a kafkajs failure onto the port's errors. Retriable follows the
+ * original failure, as kafkajs decides whether to restart a consumer: a
+ * connection refused five times over is still a broker that may come back.
+ * `topic` names the topic the call was about, so that Kafka's unknown topic
+ * becomes UnknownTopicError.
+ */
+export function toLogError(error: unknown, what: string, topic?: string): EventLogError {
+  if (error instanceof EventLogError) return error;
+  if (topic !== undefined && kafkaErrorType(error) === 'UNKNOWN_TOPIC_OR_PARTITION')
+    return new UnknownTopicError(topic);
+  const original = originalKafkaError(error);
+  const retriable = original instanceof KafkaJSError && (original.retriable || PASSING_TIMEOUTS.has(original.name));
+  const message = error instanceof Error ? error.message : String(error);
+  return new KafkaLogError(`${what}: ${message}`, retriable, { cause: error });
+}

@@ -1,0 +1,145 @@
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { RecordBatch } from '../event-log.port';
+import { KafkaGroupConsumer } from './kafka-group-consumer';
+
+/** kafkajs's consumer as far as KafkaGroupConsumer uses it; `deliver` plays a fetched batch. */
+function fakeKafka() {
+  let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  const consumer = {
+    connect: jest.fn(async () => undefined),
+    subscribe: jest.fn(async () => undefined),
+    run: jest.fn(async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
+      eachBatch = config.eachBatch;
+    }),
+    commitOffsets: jest.fn(async () => undefined),
+    disconnect: jest.fn(async () => undefined),
+  };
+  const kafka = { consumer: () => consumer } as unknown as Kafka;
+  const deliver = (offsets: number[]) => {
+    const payload = {
+      batch: { topic: 't', partition: 2, messages: offsets.map(kafkaMessage) },
+      resolveOffset: jest.fn(),
+      heartbeat: jest.fn(async () => undefined),
+      isRunning: () => true,
+      isStale: () => false,
+    };
+    return { payload, done: (eachBatch as (payload: EachBatchPayload) => Promise<void>)(payload as never) };
+  };
+  return { kafka, consumer, deliver };
+}
+
+function kafkaMessage(offset: number): KafkaMessage {
+  return {
+    offset: String(offset),
+    key: Buffer.from('k'),
+    value: Buffer.from(`v${offset}`),
+    timestamp: '1700000000000',
+    attributes: 0,
+    headers: {},
+  } as KafkaMessage;
+}
+
+const settings = (overrides: Partial<Parameters<typeof KafkaGroupConsumer.start>[2]> = {}) => ({
+  maxBatchSize: 2,
+  onConsumerError: jest.fn(),
+  checkPositions: async () => undefined,
+  onStopped: () => undefined,
+  ...overrides,
+});
+
+describe('a Kafka consumer group member', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('hands a fetched batch over in slices of at most maxBatchSize, each marked consumed once handled', async () => {
+    const { kafka, deliver } = fakeKafka();
+    const slices: string[][] = [];
+    await KafkaGroupConsumer.start(
+      kafka,
+      { groupId: 'g', topics: ['t'], onBatch: async (batch) => void slices.push(offsetsOf(batch)) },
+      settings(),
+    );
+
+    const { payload, done } = deliver([5, 6, 7, 8, 9]);
+    await done;
+
+    expect(slices).toEqual([['5', '6'], ['7', '8'], ['9']]);
+    expect(payload.resolveOffset.mock.calls).toEqual([['6'], ['8'], ['9']]);
+  });
+
+  it('leaves a failed slice and the rest unconsumed, reports it, and keeps the error from kafkajs', async () => {
+    const { kafka, deliver } = fakeKafka();
+    const onConsumerError = jest.fn();
+    const failure = new TypeError('x is undefined');
+    await KafkaGroupConsumer.start(
+      kafka,
+      {
+        groupId: 'g',
+        topics: ['t'],
+        onBatch: async ({ records }) => {
+          if (records[0].offset === '7') throw failure;
+        },
+      },
+      settings({ onConsumerError }),
+    );
+
+    const { payload, done } = deliver([5, 6, 7, 8, 9]);
+
+    await expect(done).resolves.toBeUndefined();
+    expect(payload.resolveOffset.mock.calls).toEqual([['6']]);
+    expect(onConsumerError).toHaveBeenCalledWith(failure, { groupId: 'g', topic: 't', partition: 2, offset: '7' });
+  });
+
+  it('keeps heartbeating while a slow handler runs', async () => {
+    jest.useFakeTimers();
+    const { kafka, deliver } = fakeKafka();
+    let release!: () => void;
+    await KafkaGroupConsumer.start(
+      kafka,
+      { groupId: 'g', topics: ['t'], onBatch: () => new Promise<void>((resolve) => (release = resolve)) },
+      settings(),
+    );
+    const { payload, done } = deliver([0]);
+
+    await jest.advanceTimersByTimeAsync(10_000);
+    const duringHandler = payload.heartbeat.mock.calls.length;
+    release();
+    await done;
+
+    expect(duringHandler).toBe(3);
+  });
+
+  it('stops after the batch in progress, its commit included, then refuses commits', async () => {
+    const { kafka, consumer, deliver } = fakeKafka();
+    let release!: () => void;
+    const member = await KafkaGroupConsumer.start(
+      kafka,
+      {
+        groupId: 'g',
+        topics: ['t'],
+        onBatch: async (_batch, handle) => {
+          await new Promise<void>((resolve) => (release = resolve));
+          await handle.commit([{ topic: 't', partition: 2, offset: '1' }]);
+        },
+      },
+      settings(),
+    );
+    const { done } = deliver([0]);
+    await Promise.resolve();
+
+    const stopped = member.stop();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(consumer.disconnect).not.toHaveBeenCalled();
+    release();
+    await Promise.all([done, stopped]);
+
+    expect(consumer.commitOffsets).toHaveBeenCalledWith([{ topic: 't', partition: 2, offset: '1' }]);
+    expect(consumer.disconnect).toHaveBeenCalledTimes(1);
+    await expect(member.commit([{ topic: 't', partition: 2, offset: '2' }])).rejects.toMatchObject({
+      retriable: false,
+    });
+  });
+});
+
+function offsetsOf(batch: RecordBatch): string[] {
+  return batch.records.map((record) => record.offset);
+}

@@ -1,0 +1,178 @@
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { ConsumerHandle, ConsumerOptions, PartitionPosition } from '../event-log.port';
+import type { ConsumerErrorContext } from '../file/file-event-log.options';
+import { KafkaLogError, toLogError } from './kafka-event-log.errors';
+import { toLogRecord } from './log-record';
+
+/** kafkajs's default, a tenth of the 30 s session timeout. */
+const HEARTBEAT_INTERVAL_MS = 3_000;
+/**
+ * How long a fetch waits at the broker when there is nothing new, and so how
+ * long `stop` may wait for it (kafkajs lets it finish). Kafka's Java consumer
+ * waits 500 ms too (fetch.max.wait.ms); kafkajs's 5 s made every stop slow.
+ */
+const MAX_WAIT_MS = 500;
+const MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
+const MAX_BYTES = 64 * 1024 * 1024;
+const FIRST_RETRY_MS = 100;
+const LAST_RETRY_MS = 5_000;
+
+export interface GroupConsumerSettings {
+  maxBatchSize: number;
+  onConsumerError: (error: unknown, context: ConsumerErrorContext) => void;
+  /** Refuses positions of partitions that do not exist, or invalid offsets, before they are committed. */
+  checkPositions: (positions: PartitionPosition[]) => Promise<void>;
+  onStopped: () => void;
+}
+
+/**
+ * One member of a Kafka consumer group (kafkajs, auto-commit off). Each
+ * kafkajs batch is handed over in slices of at most `maxBatchSize` records;
+ * a slice's records are marked consumed (`resolveOffset`) only once its
+ * handler has resolved.
+ *
+ * A handler that throws is reported to `onConsumerError`, and the batch is
+ * left unresolved, so kafkajs's next fetch of the partition starts at its
+ * first record again: it is delivered again after a growing pause, as in the
+ * file log. The error is not thrown into kafkajs: kafkajs would stop the
+ * consumer for good on a TypeError or on an error saying it is not retriable.
+ */
+export class KafkaGroupConsumer implements ConsumerHandle {
+  private stopping = false;
+  private disconnecting = false;
+  private stopped?: Promise<void>;
+  private inFlight: Promise<void> = Promise.resolve();
+  private failures = 0;
+  private wake: () => void = () => undefined;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ConsumerOptions,
+    private readonly settings: GroupConsumerSettings,
+  ) {}
+
+  /** Resolves once the member has joined the group and been given its partitions. */
+  static async start(
+    kafka: Kafka,
+    options: ConsumerOptions,
+    settings: GroupConsumerSettings,
+  ): Promise<KafkaGroupConsumer> {
+    const consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      maxWaitTimeInMs: MAX_WAIT_MS,
+      maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
+      maxBytes: MAX_BYTES,
+    });
+    const member = new KafkaGroupConsumer(consumer, options, settings);
+    try {
+      await consumer.connect();
+      // A group without a commit for a partition starts at its earliest offset.
+      await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => member.track(payload),
+      });
+    } catch (error) {
+      // The failure to report is the one above; a failed disconnect adds nothing to it.
+      await consumer.disconnect().catch(() => undefined);
+      throw toLogError(error, `cannot join consumer group ${options.groupId}`);
+    }
+    return member;
+  }
+
+  async commit(positions: PartitionPosition[]): Promise<void> {
+    await this.settings.checkPositions(positions);
+    // kafkajs would drop the commit silently once its consumer stops.
+    if (this.disconnecting) {
+      throw new KafkaLogError(`the consumer of group ${this.options.groupId} has stopped: nothing committed`, false);
+    }
+    try {
+      await this.consumer.commitOffsets(
+        positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+      );
+    } catch (error) {
+      throw toLogError(error, `cannot commit offsets of group ${this.options.groupId}`);
+    }
+  }
+
+  /** Lets the batch in progress finish, its commits included (kafkajs drops commits once its stop begins), then leaves the group. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.wake();
+      await this.inFlight;
+      this.disconnecting = true;
+      try {
+        await this.consumer.disconnect();
+      } catch (error) {
+        throw toLogError(error, `cannot leave consumer group ${this.options.groupId}`);
+      } finally {
+        this.settings.onStopped();
+      }
+    })();
+    return this.stopped;
+  }
+
+  private track(payload: EachBatchPayload): Promise<void> {
+    const handling = this.deliver(payload);
+    // `stop` waits for the batch, not for its outcome: kafkajs deals with a failed heartbeat.
+    this.inFlight = handling.catch(() => undefined);
+    return handling;
+  }
+
+  private async deliver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    for (let start = 0; start < batch.messages.length; start += this.settings.maxBatchSize) {
+      if (this.stopping || !isRunning() || isStale()) return;
+      const records = batch.messages
+        .slice(start, start + this.settings.maxBatchSize)
+        .map((message) => toLogRecord(topic, partition, message));
+      try {
+        await this.whileHeartbeating(heartbeat, () => this.options.onBatch({ topic, partition, records }, this));
+      } catch (error) {
+        this.failures += 1;
+        this.settings.onConsumerError(error, {
+          groupId: this.options.groupId,
+          topic,
+          partition,
+          offset: records[0].offset,
+        });
+        await this.pause(Math.min(FIRST_RETRY_MS * 2 ** (this.failures - 1), LAST_RETRY_MS));
+        return; // unresolved: fetched again from its first record
+      }
+      this.failures = 0;
+      resolveOffset(records[records.length - 1].offset);
+      await heartbeat();
+    }
+  }
+
+  /**
+   * kafkajs heartbeats only between batches, so a handler slower than the
+   * session timeout would cost the member its partitions: keep heartbeating
+   * while it runs. A heartbeat that fails here (the group is rebalancing) fails
+   * again at the one after the batch, where kafkajs rejoins the group.
+   */
+  private async whileHeartbeating(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
+    const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Waits before a batch is delivered again; `stop` cuts the wait short. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
