@@ -14,4 +14,5 @@ export { KafkaEventLog } from './lib/kafka/kafka-event-log';
 export { KafkaLogError } from './lib/kafka/kafka-event-log.errors';
 export type { KafkaEventLogOptions } from './lib/kafka/kafka-event-log.options';
 export { openEventLog } from './lib/open-event-log';
+export { NamespacedEventLog } from './lib/namespaced-event-log';
 export type { EventLogSettings } from './lib/open-event-log';

@@ -40,6 +40,12 @@ const INVALID_TOPIC = new Set([
   'POLICY_VIOLATION',
 ]);
 const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+/**
+ * What a broker answers about a partition whose leadership is still moving
+ * into place: metadata may already name a leader the broker itself has not
+ * taken up yet (a topic another process created a moment ago).
+ */
+const LEADERSHIP_IN_FLUX = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE']);
 /** Kafka offsets are signed 64-bit. */
 const MAX_OFFSET = 2n ** 63n - 1n;
 
@@ -164,9 +170,19 @@ export class KafkaEventLog implements EventLog {
     this.assertOpen();
     // Checked first: kafkajs retries the offsets of an unknown topic for seconds before it gives up.
     await this.partitionCount(topic);
-    const offsets = await this.admin
-      .fetchTopicOffsets(topic)
-      .catch((error) => Promise.reject(toLogError(error, `cannot read the offsets of ${topic}`, topic)));
+    const deadline = Date.now() + LEADER_WAIT_MS;
+    let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        offsets = await this.admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (!LEADERSHIP_IN_FLUX.has(kafkaErrorType(error) ?? '') || Date.now() > deadline) {
+          throw toLogError(error, `cannot read the offsets of ${topic}`, topic);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+      }
+    }
     return offsets
       .map(({ partition, low, high }) => ({ partition, earliest: low, latest: high }))
       .sort((a, b) => a.partition - b.partition);

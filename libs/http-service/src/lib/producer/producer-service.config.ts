@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 
 /**
  * Settings every producer service reads from its environment. Defaults are
@@ -10,6 +10,8 @@ export class ProducerServiceConfig {
   /** `file`: the embedded durable log under PROV_DATA_DIR; `kafka`: the brokers of KAFKA_BROKERS. */
   @IsIn(['file', 'kafka']) PROV_EVENT_LOG: 'file' | 'kafka' = 'file';
   @IsString() PROV_DATA_DIR: string = '.provenance';
+  /** Every topic under this prefix (`<prefix>provenance.training.v1`): platforms sharing one cluster stay apart. */
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,100}$/) PROV_TOPIC_PREFIX?: string;
   /** Comma-separated host:port list. */
   @IsOptional() @IsString() KAFKA_BROKERS?: string;
   // From the raw value: implicit conversion would make 'false' true, as Boolean('false') is.

@@ -33,6 +33,15 @@ describe('event log of a producer service', () => {
     });
   });
 
+  it('puts every topic under PROV_TOPIC_PREFIX, and refuses a prefix no topic could carry', () => {
+    expect(settings({ PROV_TOPIC_PREFIX: 'team-a.' })).toMatchObject({ kind: 'file', topicPrefix: 'team-a.' });
+    expect(settings({ PROV_EVENT_LOG: 'kafka', KAFKA_BROKERS: 'k:9092', PROV_TOPIC_PREFIX: 'x_' })).toMatchObject({
+      kind: 'kafka',
+      topicPrefix: 'x_',
+    });
+    expect(() => settings({ PROV_TOPIC_PREFIX: 'a/b' })).toThrow(/PROV_TOPIC_PREFIX/);
+  });
+
   it('refuses Kafka without brokers, and SASL without credentials, saying what is missing', () => {
     expect(() => settings({ PROV_EVENT_LOG: 'kafka' })).toThrow(/KAFKA_BROKERS/);
     expect(() => settings({ PROV_EVENT_LOG: 'kafka', KAFKA_BROKERS: 'k:9092', KAFKA_SASL_MECHANISM: 'plain' })).toThrow(

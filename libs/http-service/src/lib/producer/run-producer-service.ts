@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
 import { EventLogSettings, openEventLog } from '@prov/event-log';
-import { signingKeyPairFromPem } from '@prov/integrity';
+import { SigningKeyPair, signingKeyPairFromPem } from '@prov/integrity';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,21 +21,9 @@ export async function runProducerService(
   create: (deps: ProducerServiceDependencies) => Promise<NestFastifyApplication>,
 ): Promise<void> {
   const logger = new Logger(name);
-  const apiKeysJson = config.PROV_API_KEYS_FILE
-    ? readFileSync(config.PROV_API_KEYS_FILE, 'utf8')
-    : config.PROV_API_KEYS;
-  if (!apiKeysJson)
-    throw new Error('Set PROV_API_KEYS (JSON) or PROV_API_KEYS_FILE: without API keys nobody could call the service');
-  const apiKeys = new ApiKeyVerifier(parseApiKeyConfig(apiKeysJson, config.PROV_API_KEYS_FILE ?? 'PROV_API_KEYS'));
+  const apiKeys = loadApiKeys(config);
 
-  const keyFile = config.PROV_SIGNING_KEY_FILE ?? join(config.PROV_DATA_DIR, 'keys', `${name}.pem`);
-  if (!existsSync(keyFile)) {
-    mkdirSync(dirname(keyFile), { recursive: true });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-    logger.log(`generated a signing key in ${keyFile}`);
-  }
-  const keys = signingKeyPairFromPem(readFileSync(keyFile, 'utf8'));
+  const keys = loadSigningKey(name, config, logger);
 
   const log = await openEventLog(eventLogSettings(config, name));
   const app = await create({
@@ -57,9 +45,42 @@ export async function runProducerService(
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
+/** The API keys a service accepts, from PROV_API_KEYS_FILE or PROV_API_KEYS. */
+export function loadApiKeys(
+  config: Pick<ProducerServiceConfig, 'PROV_API_KEYS' | 'PROV_API_KEYS_FILE'>,
+): ApiKeyVerifier {
+  const apiKeysJson = config.PROV_API_KEYS_FILE
+    ? readFileSync(config.PROV_API_KEYS_FILE, 'utf8')
+    : config.PROV_API_KEYS;
+  if (!apiKeysJson)
+    throw new Error('Set PROV_API_KEYS (JSON) or PROV_API_KEYS_FILE: without API keys nobody could call the service');
+  return new ApiKeyVerifier(parseApiKeyConfig(apiKeysJson, config.PROV_API_KEYS_FILE ?? 'PROV_API_KEYS'));
+}
+
+/**
+ * The service's Ed25519 signing key: PROV_SIGNING_KEY_FILE, or
+ * `<data dir>/keys/<service>.pem`, generated there on first start.
+ */
+export function loadSigningKey(
+  name: string,
+  config: Pick<ProducerServiceConfig, 'PROV_SIGNING_KEY_FILE' | 'PROV_DATA_DIR'>,
+  logger: Pick<Logger, 'log'>,
+): SigningKeyPair {
+  const keyFile = config.PROV_SIGNING_KEY_FILE ?? join(config.PROV_DATA_DIR, 'keys', `${name}.pem`);
+  if (!existsSync(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    logger.log(`generated a signing key in ${keyFile}`);
+  }
+  return signingKeyPairFromPem(readFileSync(keyFile, 'utf8'));
+}
+
 /** The event log a service's configuration names (secrets stay out of logs: only brokers are reported). */
 export function eventLogSettings(config: ProducerServiceConfig, clientId: string): EventLogSettings {
-  if (config.PROV_EVENT_LOG === 'file') return { kind: 'file', directory: join(config.PROV_DATA_DIR, 'log') };
+  const topicPrefix = config.PROV_TOPIC_PREFIX;
+  if (config.PROV_EVENT_LOG === 'file')
+    return { kind: 'file', directory: join(config.PROV_DATA_DIR, 'log'), topicPrefix };
   if (!config.KAFKA_BROKERS) throw new Error('PROV_EVENT_LOG=kafka needs KAFKA_BROKERS (host:port,host:port)');
   const ca = config.KAFKA_SSL_CA_FILE ? readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8') : undefined;
   const mechanism = config.KAFKA_SASL_MECHANISM;
@@ -68,6 +89,7 @@ export function eventLogSettings(config: ProducerServiceConfig, clientId: string
   }
   return {
     kind: 'kafka',
+    topicPrefix,
     clientId,
     brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
     publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
