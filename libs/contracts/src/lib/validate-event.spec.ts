@@ -2,6 +2,8 @@ import { EVENT_CATALOG, EventType } from './catalog/event-catalog';
 import { EXAMPLE_PAYLOADS, exampleEnvelope } from './examples/example-events';
 import { INVALID_PAYLOAD_EXAMPLES } from './examples/invalid-payload-examples';
 import { parseEvent, validateEnvelope, validatePayload } from './validate-event';
+import { PredictionBatchRecordedV1 } from './events/prediction.events';
+import { compileClassValidator } from './json-schema/schema-validator';
 
 type Payload = Record<string, unknown>;
 const clone = <T>(value: T): T => structuredClone(value);
@@ -33,6 +35,19 @@ describe('event validation', () => {
         if (!outcome.ok) expect(outcome.problems[0].path).toBe(invalid.path);
       },
     );
+  });
+
+  it('checks a current payload with a compiled validator when given one, with the same field paths', () => {
+    const compiled = compileClassValidator(PredictionBatchRecordedV1, 'payload');
+    const type = 'prediction.batch.recorded';
+    const valid = clone(EXAMPLE_PAYLOADS[type][1]);
+    expect(validateEnvelope(envelopeFor(type, 1, valid), { payloadValidators: { [type]: compiled } })).toMatchObject({
+      ok: true,
+    });
+    const broken = clone(valid) as { predictions: Array<Record<string, unknown>> };
+    broken.predictions[1]['inputDigest'] = 42;
+    const outcome = validateEnvelope(envelopeFor(type, 1, broken), { payloadValidators: { [type]: compiled } });
+    expect(outcome).toMatchObject({ ok: false, problems: [{ path: 'payload.predictions[1].inputDigest' }] });
   });
 
   it('refuses unknown payload fields with their path', () => {

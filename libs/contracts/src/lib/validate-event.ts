@@ -7,6 +7,15 @@ import type { ProvenanceEvent } from './catalog/provenance-event';
 import { findNonJsonValue, isPlainObject } from './validation/json-value';
 import { ValidationProblem, toValidationProblems } from './validation/validation-problem';
 import { upcastEvent } from './versioning/upcasters';
+import type { SchemaValidator } from './json-schema/schema-validator';
+
+export interface EnvelopeValidationOptions {
+  /**
+   * Compiled validators (compileClassValidator, with base path `payload`) of
+   * current payload versions on a hot path; other payloads go through class-validator.
+   */
+  payloadValidators?: Partial<Record<EventType, SchemaValidator>>;
+}
 
 export type ValidationOutcome<T> = { ok: true; value: T } | { ok: false; problems: ValidationProblem[] };
 
@@ -46,7 +55,10 @@ export function validatePayload(
  * returned is the input itself (never a transformed copy), so digests
  * computed over it are over what was received.
  */
-export function validateEnvelope(raw: unknown): ValidationOutcome<EventEnvelope<EventType>> {
+export function validateEnvelope(
+  raw: unknown,
+  options: EnvelopeValidationOptions = {},
+): ValidationOutcome<EventEnvelope<EventType>> {
   if (!isPlainObject(raw)) return fail('', 'event must be a JSON object');
   const nonJson = findNonJsonValue(raw);
   if (nonJson) return { ok: false, problems: [nonJson] };
@@ -56,7 +68,13 @@ export function validateEnvelope(raw: unknown): ValidationOutcome<EventEnvelope<
 
   const envelope = raw as unknown as EventEnvelope<EventType, Record<string, unknown>>;
   if (!isEventType(envelope.type)) return fail('type', 'type must be a known event type');
-  const payloadProblems = validatePayload(envelope.type, envelope.schemaVersion, envelope.payload);
+  const compiled =
+    envelope.schemaVersion === EVENT_CATALOG[envelope.type].currentVersion
+      ? options.payloadValidators?.[envelope.type]
+      : undefined;
+  const payloadProblems = compiled
+    ? compiled(envelope.payload)
+    : validatePayload(envelope.type, envelope.schemaVersion, envelope.payload);
   if (payloadProblems.length > 0) return { ok: false, problems: payloadProblems };
 
   const expectedSubject = subjectOf(upcastEvent(envelope as EventEnvelope<EventType>) as ProvenanceEvent);

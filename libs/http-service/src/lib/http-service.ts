@@ -9,6 +9,7 @@ import { ApiErrorFilter } from './errors/api-error.filter';
 import { HealthController } from './health/health.controller';
 import { READINESS_CHECKS, ReadinessCheck } from './health/readiness';
 import { JsonLogger } from './logging/json-logger';
+import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, MetricsController, createMetricsRegistry } from './metrics/metrics';
 import { createRequestValidationPipe } from './request-validation.pipe';
 
@@ -21,6 +22,8 @@ export interface HttpServiceOptions {
   apiKeys: ApiKeyVerifier;
   readinessChecks?: ReadinessCheck[];
   bodyLimitBytes: number;
+  /** A registry the service's own metrics are already in; `/metrics` serves it, with the common metrics added. */
+  metricsRegistry?: Registry;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface HttpServiceOptions {
  * `/healthz`, `/readyz`, `/metrics`, `/docs` and JSON logs.
  */
 export async function createHttpService(options: HttpServiceOptions): Promise<NestFastifyApplication> {
-  const { registry, httpDuration } = createMetricsRegistry(options.name);
+  const { registry, httpDuration } = createMetricsRegistry(options.name, options.metricsRegistry);
 
   @Module({
     imports: options.imports,

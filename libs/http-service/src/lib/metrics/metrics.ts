@@ -6,8 +6,10 @@ import { PublicRoute } from '../auth/auth.decorators';
 export const METRICS_REGISTRY = Symbol('MetricsRegistry');
 
 /** One Prometheus registry per service, with process metrics and HTTP request durations. */
-export function createMetricsRegistry(service: string): { registry: Registry; httpDuration: Histogram } {
-  const registry = new Registry();
+export function createMetricsRegistry(
+  service: string,
+  registry: Registry = new Registry(),
+): { registry: Registry; httpDuration: Histogram } {
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   const httpDuration = new Histogram({
