@@ -4,3 +4,4 @@ export * from './lib/integration-env';
 export * from './lib/read-events';
 export * from './lib/producer-service-under-test';
 export * from './lib/broker-control';
+export * from './lib/provenance-scenario';
