@@ -1,0 +1,200 @@
+import { FLAG_SEVERITIES, type FlagSeverity } from '@prov/contracts';
+import { missingDataLineage } from './lineage-completeness';
+import { keyedFacts } from './lineage-graph';
+import { readNodes } from './lineage-graph.reader';
+import type { ModelLineageDocument } from './model-lineage.document';
+import type { ModelVersionNode } from './model-version.projection';
+import { compareText } from './ordering';
+import type { PredictionBatchDocument } from './prediction.projection';
+import type { ViewDocument, ViewQuery, ViewReader, ViewWrite } from './view-store.port';
+
+/** Alerts raised by what was served (they read prediction batches). */
+export const PREDICTION_ALERT_TYPES = [
+  'prediction.unknown-model-version',
+  'prediction.revoked-model-version',
+  'prediction.artifact-mismatch',
+] as const;
+/** Alerts raised by a model's upstream closure (they read its lineage). */
+export const LINEAGE_ALERT_TYPES = ['model.no-data-lineage', 'model.trained-on-flagged-slice'] as const;
+
+export type AlertType = (typeof PREDICTION_ALERT_TYPES)[number] | (typeof LINEAGE_ALERT_TYPES)[number];
+
+/**
+ * `alerts`: conditions that hold now, recomputed from the facts, with an id
+ * made of what they are about (`${type}|${subject}`) so that recomputing
+ * one is idempotent. `firstRecordedAt` is the trusted time of the first
+ * fact that made it hold.
+ */
+export interface AlertDocument extends ViewDocument {
+  type: AlertType;
+  subject: string;
+  modelVersionId: string;
+  severity: FlagSeverity;
+  details: Record<string, unknown>;
+  firstRecordedAt: string;
+}
+
+/** The alerts a model version's assembled lineage raises. */
+export function lineageAlerts(lineage: ModelLineageDocument): AlertDocument[] {
+  const modelVersionId = lineage._id;
+  const registeredAt = lineage.modelVersion.event.recordedAt;
+  const alerts: AlertDocument[] = [];
+  const missing = missingDataLineage(lineage);
+  if (missing.length > 0) {
+    alerts.push(alert('model.no-data-lineage', modelVersionId, modelVersionId, 'medium', { missing }, registeredAt));
+  }
+  const flags = lineage.slices.flatMap((slice) => slice.flags);
+  if (flags.length > 0) {
+    const firstFlaggedAt = flags.map((flag) => flag.event.recordedAt).sort(compareText)[0];
+    const severity = FLAG_SEVERITIES[Math.max(...flags.map((flag) => FLAG_SEVERITIES.indexOf(flag.severity)))];
+    alerts.push(
+      alert(
+        'model.trained-on-flagged-slice',
+        modelVersionId,
+        modelVersionId,
+        severity,
+        { sliceIds: lineage.flaggedSliceIds },
+        later(registeredAt, firstFlaggedAt),
+      ),
+    );
+  }
+  return alerts;
+}
+
+/**
+ * The alerts the prediction batches served as `modelVersionIds` raise, from
+ * grouped sums over `prediction_batches` (never a scan of predictions). Time
+ * conditions compare trusted `recordedAt` values, all in `toISOString()` form.
+ */
+export async function predictionAlerts(
+  modelVersionIds: ReadonlySet<string>,
+  views: ViewReader,
+): Promise<AlertDocument[]> {
+  const models = await readNodes<ModelVersionNode>(views, modelVersionIds);
+  const perModel = await Promise.all(
+    [...modelVersionIds].map((modelVersionId) =>
+      alertsOfServedModel(modelVersionId, models.get(modelVersionId), views),
+    ),
+  );
+  return perModel.flat();
+}
+
+async function alertsOfServedModel(
+  modelVersionId: string,
+  model: ModelVersionNode | undefined,
+  views: ViewReader,
+): Promise<AlertDocument[]> {
+  const alerts: AlertDocument[] = [];
+  const registration = model?.definition;
+  const registeredAt = registration?.event.recordedAt ?? null;
+  const early = await servedTotals(views, {
+    modelVersionId,
+    ...(registeredAt === null ? {} : { recordedAt: { lt: registeredAt } }),
+  });
+  if (early) {
+    alerts.push(
+      alert(
+        'prediction.unknown-model-version',
+        modelVersionId,
+        modelVersionId,
+        'high',
+        { registered: registeredAt !== null, registeredAt, predictions: early.predictions, batches: early.batches },
+        early.firstRecordedAt,
+      ),
+    );
+  }
+  const revocations = keyedFacts(model?.revocations);
+  if (revocations.length > 0) {
+    const revokedAt = revocations[0].event.recordedAt;
+    const afterRevocation = await servedTotals(views, { modelVersionId, recordedAt: { gte: revokedAt } });
+    if (afterRevocation) {
+      alerts.push(
+        alert(
+          'prediction.revoked-model-version',
+          modelVersionId,
+          modelVersionId,
+          'critical',
+          { revokedAt, predictions: afterRevocation.predictions, batches: afterRevocation.batches },
+          afterRevocation.firstRecordedAt,
+        ),
+      );
+    }
+  }
+  if (registration) {
+    const registeredDigest = registration.artifact.digest;
+    const byDigest = await views.sum('prediction_batches', { modelVersionId }, 'count', 'artifactDigest');
+    for (const { key, total, count } of byDigest) {
+      if (typeof key !== 'string' || key === registeredDigest) continue;
+      const where = { modelVersionId, artifactDigest: key };
+      alerts.push(
+        alert(
+          'prediction.artifact-mismatch',
+          `${modelVersionId}|${key}`,
+          modelVersionId,
+          'critical',
+          { registeredDigest, servedDigest: key, predictions: total, batches: count },
+          await firstRecordedAt(views, where),
+        ),
+      );
+    }
+  }
+  return alerts;
+}
+
+async function servedTotals(
+  views: ViewReader,
+  where: NonNullable<ViewQuery['where']>,
+): Promise<{ predictions: number; batches: number; firstRecordedAt: string } | null> {
+  const groups = await views.sum('prediction_batches', where, 'count', 'artifactDigest');
+  const batches = groups.reduce((sum, group) => sum + group.count, 0);
+  if (batches === 0) return null;
+  const predictions = groups.reduce((sum, group) => sum + group.total, 0);
+  return { predictions, batches, firstRecordedAt: await firstRecordedAt(views, where) };
+}
+
+async function firstRecordedAt(views: ViewReader, where: NonNullable<ViewQuery['where']>): Promise<string> {
+  const [first] = (await views.find('prediction_batches', {
+    where,
+    sort: [['recordedAt', 1]],
+    limit: 1,
+  })) as PredictionBatchDocument[];
+  return first.recordedAt;
+}
+
+/**
+ * Writes the alerts that hold now for these model versions and deletes the
+ * stored ones of the same types that no longer do.
+ */
+export async function alertWrites(
+  current: readonly AlertDocument[],
+  modelVersionIds: ReadonlySet<string>,
+  types: readonly AlertType[],
+  views: ViewReader,
+): Promise<ViewWrite[]> {
+  if (modelVersionIds.size === 0) return [];
+  const stored = await views.find('alerts', {
+    where: { modelVersionId: { in: [...modelVersionIds] }, type: { in: [...types] } },
+  });
+  const holding = new Set(current.map((doc) => doc._id));
+  return [
+    ...current.map((doc): ViewWrite => ({ op: 'replace', view: 'alerts', id: doc._id, doc })),
+    ...stored
+      .filter((doc) => !holding.has(doc._id))
+      .map((doc): ViewWrite => ({ op: 'delete', view: 'alerts', id: doc._id })),
+  ];
+}
+
+function alert(
+  type: AlertType,
+  subject: string,
+  modelVersionId: string,
+  severity: FlagSeverity,
+  details: Record<string, unknown>,
+  firstRecordedAt: string,
+): AlertDocument {
+  return { _id: `${type}|${subject}`, type, subject, modelVersionId, severity, details, firstRecordedAt };
+}
+
+function later(a: string, b: string): string {
+  return compareText(a, b) >= 0 ? a : b;
+}

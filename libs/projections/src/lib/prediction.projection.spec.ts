@@ -1,0 +1,38 @@
+import { digest, LineageEvents } from './lineage-events.test-fixture';
+import { given } from './projection-scenario.test-helper';
+
+describe('predictions', () => {
+  const events = new LineageEvents();
+  const first = events.predictionBatch(
+    'deployment:churn-api',
+    'model:churn-classifier@3.1.0',
+    ['pred:dup', 'pred:a'],
+    digest('9'),
+  );
+  const resent = events.predictionBatch(
+    'deployment:churn-api',
+    'model:churn-classifier@3.1.0',
+    ['pred:dup'],
+    digest('8'),
+  );
+
+  it.each([
+    ['in publish order', [first, resent]],
+    ['when the later batch arrives first', [resent, first]],
+  ])('keeps the earlier event’s record of a prediction id sent in two batches, %s', async (_order, [a, b]) => {
+    const then = await given(a).when(b);
+    expect(then.doc('predictions', 'pred:dup')).toMatchObject({
+      batchId: first.payload.batchId,
+      eventId: first.eventId,
+      artifactDigest: digest('9'),
+    });
+    expect(then.ids('prediction_batches')).toEqual([first.payload.batchId, resent.payload.batchId].sort());
+  });
+
+  it('touches no model lineage for a batch, only alerts', async () => {
+    const then = await given().when(first);
+    expect(then.ids('model_lineage')).toEqual([]);
+    expect(then.ids('slice_impact')).toEqual([]);
+    expect(then.ids('alerts')).toEqual(['prediction.unknown-model-version|model:churn-classifier@3.1.0']);
+  });
+});

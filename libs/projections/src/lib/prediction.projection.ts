@@ -1,0 +1,70 @@
+import type { EventOf, JsonValue } from '@prov/contracts';
+import { compareInstants } from './ordering';
+import type { ViewDocument, ViewWrite } from './view-store.port';
+
+export interface PredictionDocument extends ViewDocument {
+  batchId: string;
+  /** The event that recorded it: the least one wins when a prediction id is sent again. */
+  eventId: string;
+  recordedAt: string;
+  deploymentId: string;
+  modelVersionId: string;
+  artifactDigest: string;
+  at: string;
+  inputDigest: string;
+  outputDigest?: string;
+  output?: JsonValue;
+  featureSnapshot?: string;
+}
+
+/** Per batch totals: alerts and impact counts are sums over these, never scans of predictions. */
+export interface PredictionBatchDocument extends ViewDocument {
+  eventId: string;
+  recordedAt: string;
+  deploymentId: string;
+  modelVersionId: string;
+  artifactDigest: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export function predictionBatchRecordedWrites(event: EventOf<'prediction.batch.recorded'>): ViewWrite[] {
+  const { batchId, deploymentId, modelVersionId, artifactDigest, predictions } = event.payload;
+  const common = {
+    batchId,
+    eventId: event.eventId,
+    recordedAt: event.recordedAt,
+    deploymentId,
+    modelVersionId,
+    artifactDigest,
+  };
+  const writes = new Map<string, ViewWrite>();
+  for (const { predictionId, at, inputDigest, outputDigest, output, featureSnapshot } of predictions) {
+    // Within one batch the first record of an id wins: two writes of one document in one bulk must not race.
+    if (writes.has(predictionId)) continue;
+    const doc: PredictionDocument = {
+      _id: predictionId,
+      ...common,
+      at,
+      inputDigest,
+      ...(outputDigest === undefined ? {} : { outputDigest }),
+      ...(output === undefined ? {} : { output }),
+      ...(featureSnapshot === undefined ? {} : { featureSnapshot }),
+    };
+    writes.set(predictionId, { op: 'keep-least', view: 'predictions', id: predictionId, doc, by: 'eventId' });
+  }
+  const times = predictions.map((p) => p.at).sort(compareInstants);
+  const batch: PredictionBatchDocument = {
+    _id: batchId,
+    eventId: event.eventId,
+    recordedAt: event.recordedAt,
+    deploymentId,
+    modelVersionId,
+    artifactDigest,
+    count: predictions.length,
+    firstAt: times[0],
+    lastAt: times[times.length - 1],
+  };
+  return [{ op: 'replace', view: 'prediction_batches', id: batchId, doc: batch }, ...writes.values()];
+}
