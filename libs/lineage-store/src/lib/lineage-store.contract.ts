@@ -1,0 +1,645 @@
+import { InMemoryViews, ViewDocument, ViewName, ViewQuery, ViewWrite } from '@prov/projections';
+import {
+  ActiveGenerationDropError,
+  InvalidFieldPathError,
+  InvalidGenerationNameError,
+  UnknownGenerationError,
+} from './lineage-store.errors';
+import type { LineageStore } from './lineage-store.port';
+
+/**
+ * The semantics every LineageStore adapter owes the projector and the query
+ * services, as one Jest suite each adapter's spec runs against itself. Query
+ * results are compared with InMemoryViews (the reference semantics), order
+ * included, besides the expected outcome.
+ *
+ * `open` must give a store with no data (a new instance, a new database);
+ * `cleanup` runs once after the suite.
+ */
+export function describeLineageStoreContract(
+  adapterName: string,
+  open: () => Promise<LineageStore>,
+  cleanup?: () => Promise<void>,
+): void {
+  describe(`LineageStore contract: ${adapterName}`, () => {
+    let store: LineageStore;
+
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    if (cleanup) afterAll(cleanup);
+
+    /** A generation and a reference InMemoryViews that get the same writes. */
+    const twins = async (name = 'live-1') => {
+      const generation = await store.generation(name);
+      const reference = new InMemoryViews();
+      return {
+        generation,
+        reference,
+        apply: async (writes: ViewWrite[]) => {
+          await generation.apply(writes);
+          await reference.apply(writes);
+        },
+        /** Every document of the view, by id, as stored and as the reference holds it. */
+        snapshots: async (view: ViewName) => ({
+          stored: await generation.find(view, {}), // sorted by _id, as snapshots are
+          expected: reference.snapshot(view),
+        }),
+        findBoth: async (view: ViewName, query: ViewQuery) => {
+          const found = await generation.find(view, query);
+          expect(found).toEqual(await reference.find(view, query));
+          return found.map((doc) => doc._id);
+        },
+      };
+    };
+
+    describe('writes', () => {
+      it('set upserts a missing document and sets nested dotted paths, leaving other fields as they are', async () => {
+        const { generation, apply, snapshots } = await twins();
+        await apply([
+          { op: 'set', view: 'model_lineage', id: 'mv:1', fields: { runId: 'run:1', 'metrics.accuracy': 0.9 } },
+        ]);
+        await apply([
+          {
+            op: 'set',
+            view: 'model_lineage',
+            id: 'mv:1',
+            fields: { 'metrics.loss': 0.25, 'completeness.data.ok': true, sliceIds: ['s:1', 's:2'] },
+          },
+        ]);
+        const stored = (await generation.get('model_lineage', ['mv:1'])).get('mv:1');
+        expect(stored).toEqual({
+          _id: 'mv:1',
+          runId: 'run:1',
+          metrics: { accuracy: 0.9, loss: 0.25 },
+          completeness: { data: { ok: true } },
+          sliceIds: ['s:1', 's:2'],
+        });
+        const { stored: all, expected } = await snapshots('model_lineage');
+        expect(all).toEqual(expected);
+      });
+
+      it('two sets of one call on a new document both apply', async () => {
+        const { generation, apply, snapshots } = await twins();
+        await apply([
+          { op: 'set', view: 'slice_impact', id: 's:1', fields: { 'counts.m1': 2 } },
+          { op: 'set', view: 'slice_impact', id: 's:1', fields: { 'counts.m2': 3, datasetVersionId: 'dv:1' } },
+        ]);
+        expect(await generation.find('slice_impact', {})).toEqual([
+          { _id: 's:1', counts: { m1: 2, m2: 3 }, datasetVersionId: 'dv:1' },
+        ]);
+        const { stored, expected } = await snapshots('slice_impact');
+        expect(stored).toEqual(expected);
+      });
+
+      it('set with no fields creates the bare document and leaves an existing one unchanged', async () => {
+        const { generation, apply } = await twins();
+        await apply([{ op: 'set', view: 'nodes', id: 'n:1', fields: {} }]);
+        expect(await generation.find('nodes', {})).toEqual([{ _id: 'n:1' }]);
+        await apply([{ op: 'set', view: 'nodes', id: 'n:1', fields: { kind: 'dataset' } }]);
+        await apply([{ op: 'set', view: 'nodes', id: 'n:1', fields: {} }]);
+        expect(await generation.find('nodes', {})).toEqual([{ _id: 'n:1', kind: 'dataset' }]);
+      });
+
+      it('replace upserts the whole document under the write id, dropping fields it does not carry', async () => {
+        const { generation, apply, snapshots } = await twins();
+        await apply([{ op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1', kind: 'run', label: 'first' } }]);
+        await apply([{ op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'other', kind: 'run', status: 'done' } }]);
+        expect((await generation.get('nodes', ['n:1'])).get('n:1')).toEqual({
+          _id: 'n:1',
+          kind: 'run',
+          status: 'done',
+        });
+        const { stored, expected } = await snapshots('nodes');
+        expect(stored).toEqual(expected);
+      });
+
+      it('keep-least keeps the document with the least `by` whatever the order, in one call or many, and is idempotent', async () => {
+        const versions = ['2024-03-01T00:00:00Z', '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z'].map((at, i) => ({
+          _id: 'a:1',
+          firstRecordedAt: at,
+          source: `event-${i}`,
+        }));
+        const least = { firstRecordedAt: '2024-01-01T00:00:00Z', source: 'event-1' };
+        const generation = await store.generation('live-1');
+        for (const [k, order] of permutations(versions).entries()) {
+          const write = (id: string, doc: ViewDocument): ViewWrite => ({
+            op: 'keep-least',
+            view: 'alerts',
+            id,
+            doc,
+            by: 'firstRecordedAt',
+          });
+          await generation.apply(order.map((doc) => write(`one:${k}`, doc)));
+          await generation.apply(order.map((doc) => write(`one:${k}`, doc)));
+          for (const doc of order) await generation.apply([write(`many:${k}`, doc)]);
+          for (const doc of order) await generation.apply([write(`many:${k}`, doc)]);
+          const found = await generation.get('alerts', [`one:${k}`, `many:${k}`]);
+          expect(found.get(`one:${k}`)).toEqual({ ...least, _id: `one:${k}` });
+          expect(found.get(`many:${k}`)).toEqual({ ...least, _id: `many:${k}` });
+        }
+        expect(await generation.count('alerts')).toBe(12);
+      });
+
+      it('keep-least compares nested `by` paths and numbers', async () => {
+        const { generation, apply, snapshots } = await twins();
+        const write = (seq: number, tag: string): ViewWrite => ({
+          op: 'keep-least',
+          view: 'slice_impact',
+          id: 's:1',
+          doc: { _id: 's:1', first: { seq }, tag },
+          by: 'first.seq',
+        });
+        await apply([write(10, 'ten'), write(9, 'nine')]);
+        await apply([write(100, 'hundred')]);
+        expect((await generation.get('slice_impact', ['s:1'])).get('s:1')).toEqual({
+          _id: 's:1',
+          first: { seq: 9 },
+          tag: 'nine',
+        });
+        const { stored, expected } = await snapshots('slice_impact');
+        expect(stored).toEqual(expected);
+      });
+
+      it('delete removes the document, and deleting a missing one is not an error', async () => {
+        const { generation, apply } = await twins();
+        await apply([
+          { op: 'replace', view: 'edges', id: 'e:1', doc: { _id: 'e:1', from: 'a', to: 'b', rel: 'used' } },
+          { op: 'replace', view: 'edges', id: 'e:2', doc: { _id: 'e:2', from: 'b', to: 'c', rel: 'used' } },
+        ]);
+        await apply([
+          { op: 'delete', view: 'edges', id: 'e:1' },
+          { op: 'delete', view: 'edges', id: 'e:missing' },
+        ]);
+        expect((await generation.find('edges', {})).map((doc) => doc._id)).toEqual(['e:2']);
+        expect(await generation.count('edges')).toBe(1);
+      });
+
+      it('applying the same writes twice leaves the views as applying them once', async () => {
+        const { generation, apply, snapshots } = await twins();
+        const views = ['model_lineage', 'nodes', 'alerts', 'edges'] as const;
+        await apply([{ op: 'replace', view: 'edges', id: 'e:gone', doc: { _id: 'e:gone', from: 'x' } }]);
+        const writes: ViewWrite[] = [
+          { op: 'set', view: 'model_lineage', id: 'mv:1', fields: { runId: 'run:1', 'hyperparameters.lr': 0.5 } },
+          { op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1', kind: 'model' } },
+          {
+            op: 'keep-least',
+            view: 'alerts',
+            id: 'a:1',
+            doc: { _id: 'a:1', firstRecordedAt: 'b' },
+            by: 'firstRecordedAt',
+          },
+          {
+            op: 'keep-least',
+            view: 'alerts',
+            id: 'a:1',
+            doc: { _id: 'a:1', firstRecordedAt: 'a' },
+            by: 'firstRecordedAt',
+          },
+          { op: 'delete', view: 'edges', id: 'e:gone' },
+        ];
+        await apply(writes);
+        const once = await Promise.all(views.map((view) => snapshots(view)));
+        await generation.apply(writes);
+        const twice = await Promise.all(views.map((view) => snapshots(view)));
+        expect(twice).toEqual(once);
+        for (const { stored, expected } of twice) expect(stored).toEqual(expected);
+        expect(twice.map(({ stored }) => stored.length)).toEqual([1, 1, 1, 0]);
+      });
+
+      it('applies a batch of 5,000 documents across views and acknowledges all of them', async () => {
+        const { generation } = await twins();
+        const writes: ViewWrite[] = Array.from({ length: 5_000 }, (_, i) =>
+          i % 2 === 0
+            ? {
+                op: 'replace',
+                view: 'predictions',
+                id: `p:${i}`,
+                doc: { _id: `p:${i}`, modelVersionId: `m:${i % 7}`, n: i },
+              }
+            : {
+                op: 'set',
+                view: 'prediction_batches',
+                id: `b:${i}`,
+                fields: { modelVersionId: `m:${i % 7}`, 'stats.n': i },
+              },
+        );
+        await generation.apply(writes);
+        expect(await generation.count('predictions')).toBe(2_500);
+        expect(await generation.count('prediction_batches')).toBe(2_500);
+        expect((await generation.get('predictions', ['p:4242'])).get('p:4242')).toEqual({
+          _id: 'p:4242',
+          modelVersionId: 'm:0',
+          n: 4242,
+        });
+        expect((await generation.get('prediction_batches', ['b:4999'])).get('b:4999')).toEqual({
+          _id: 'b:4999',
+          modelVersionId: 'm:1',
+          stats: { n: 4999 },
+        });
+        const top = await generation.find('predictions', {
+          where: { modelVersionId: 'm:3' },
+          sort: [['n', -1]],
+          limit: 3,
+        });
+        expect(top.map((doc) => doc['n'])).toEqual([4994, 4980, 4966]);
+      });
+
+      it('refuses field paths that are not the views own, before applying any write of the batch', async () => {
+        const { generation } = await twins();
+        const good: ViewWrite = { op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1' } };
+        for (const bad of [
+          { op: 'set', view: 'nodes', id: 'n:2', fields: { 'labels.a.b$': 1 } },
+          { op: 'set', view: 'nodes', id: 'n:2', fields: { '': 1 } },
+          { op: 'set', view: 'nodes', id: 'n:2', fields: { 'a..b': 1 } },
+          { op: 'keep-least', view: 'nodes', id: 'n:2', doc: { _id: 'n:2' }, by: '$at' },
+        ] as ViewWrite[]) {
+          await expect(generation.apply([good, bad])).rejects.toThrow(InvalidFieldPathError);
+        }
+        expect(await generation.count('nodes')).toBe(0);
+        await expect(generation.find('nodes', { where: { 'a.$b': 1 } })).rejects.toThrow(InvalidFieldPathError);
+        await expect(generation.find('nodes', { sort: [['$natural', 1]] })).rejects.toThrow(InvalidFieldPathError);
+        await expect(generation.count('nodes', { 'x y': 1 })).rejects.toThrow(InvalidFieldPathError);
+        await expect(generation.sum('nodes', {}, '$n', 'kind')).rejects.toThrow(InvalidFieldPathError);
+        await expect(generation.sum('nodes', {}, 'n', 'kind.')).rejects.toThrow(InvalidFieldPathError);
+      });
+    });
+
+    describe('queries', () => {
+      const fixture: ViewDocument[] = [
+        {
+          _id: 'p1',
+          modelVersionId: 'm1',
+          at: '2024-01-01T00:00:01Z',
+          score: 0.5,
+          n: 3,
+          labels: ['a', 'b'],
+          deploymentId: 'd1',
+        },
+        {
+          _id: 'p2',
+          modelVersionId: 'm1',
+          at: '2024-01-01T00:00:02Z',
+          score: 0.75,
+          n: -1,
+          labels: ['b'],
+          deploymentId: null,
+        },
+        { _id: 'p3', modelVersionId: 'm2', at: '2024-01-02T00:00:00Z', n: 10, labels: [], deploymentId: 'd2' },
+        { _id: 'p4', modelVersionId: 'm2', at: '2024-01-01T00:00:01Z', score: 0.5, n: 3, labels: ['c', 'a'] },
+        {
+          _id: 'p5',
+          modelVersionId: 'm3',
+          at: '2023-12-31T23:59:59Z',
+          score: 'high',
+          n: 7,
+          nested: { k: 'x' },
+          deploymentId: 'd1',
+        },
+        {
+          _id: 'p6',
+          modelVersionId: 'm1',
+          at: '2024-01-01T00:00:01Z',
+          score: 0.5,
+          n: 3,
+          flag: true,
+          nums: [1, 10],
+          note: 'a\u0000b',
+        },
+      ];
+      const withFixture = async () => {
+        const subject = await twins();
+        // Inserted out of id order: results must not depend on insertion order.
+        await subject.apply(
+          [...fixture].reverse().map((doc) => ({ op: 'replace', view: 'predictions', id: doc._id, doc })),
+        );
+        return subject;
+      };
+
+      it('gets documents by id, leaving absent ids out of the map', async () => {
+        const { generation } = await withFixture();
+        const found = await generation.get('predictions', ['p2', 'absent', 'p2', 'p5']);
+        expect([...found.keys()].sort()).toEqual(['p2', 'p5']);
+        expect(found.get('p5')).toEqual(fixture[4]);
+        expect((await generation.get('predictions', [])).size).toBe(0);
+      });
+
+      it('matches equality on fields and nested paths, where null also matches a missing field', async () => {
+        const { findBoth } = await withFixture();
+        expect(await findBoth('predictions', { where: { modelVersionId: 'm1' } })).toEqual(['p1', 'p2', 'p6']);
+        expect(await findBoth('predictions', { where: { deploymentId: null } })).toEqual(['p2', 'p4', 'p6']);
+        expect(await findBoth('predictions', { where: { 'nested.k': 'x' } })).toEqual(['p5']);
+        expect(await findBoth('predictions', { where: { flag: true } })).toEqual(['p6']);
+        expect(await findBoth('predictions', { where: { modelVersionId: 'm1', n: 3 } })).toEqual(['p1', 'p6']);
+        expect(await findBoth('predictions', { where: { note: 'a\u0000b' } })).toEqual(['p6']);
+        expect(await findBoth('predictions', { where: { modelVersionId: 'nope' } })).toEqual([]);
+      });
+
+      it('matches membership, null included', async () => {
+        const { findBoth } = await withFixture();
+        expect(await findBoth('predictions', { where: { modelVersionId: { in: ['m2', 'm3'] } } })).toEqual([
+          'p3',
+          'p4',
+          'p5',
+        ]);
+        expect(await findBoth('predictions', { where: { deploymentId: { in: [null, 'd2'] } } })).toEqual([
+          'p2',
+          'p3',
+          'p4',
+          'p6',
+        ]);
+        expect(await findBoth('predictions', { where: { modelVersionId: { in: [] } } })).toEqual([]);
+      });
+
+      it('matches ranges on strings and numbers, comparing only values of the bound type', async () => {
+        const { findBoth } = await withFixture();
+        expect(
+          await findBoth('predictions', { where: { at: { gte: '2024-01-01T00:00:01Z', lt: '2024-01-02T00:00:00Z' } } }),
+        ).toEqual(['p1', 'p2', 'p4', 'p6']);
+        expect(await findBoth('predictions', { where: { at: { gt: '2024-01-01T00:00:01Z' } } })).toEqual(['p2', 'p3']);
+        expect(await findBoth('predictions', { where: { at: { lte: '2024-01-01T00:00:00Z' } } })).toEqual(['p5']);
+        expect(await findBoth('predictions', { where: { n: { gt: 3 } } })).toEqual(['p3', 'p5']);
+        expect(await findBoth('predictions', { where: { n: { gt: -1, lte: 3 } } })).toEqual(['p1', 'p4', 'p6']);
+        expect(await findBoth('predictions', { where: { score: { gte: 0.5 } } })).toEqual(['p1', 'p2', 'p4', 'p6']);
+        expect(await findBoth('predictions', { where: { score: { gt: 'a' } } })).toEqual(['p5']);
+        expect(
+          await findBoth('predictions', { where: { modelVersionId: 'm1', at: { lt: '2024-01-01T00:00:02Z' } } }),
+        ).toEqual(['p1', 'p6']);
+      });
+
+      it('holds a condition on an array field when one element satisfies it', async () => {
+        const { findBoth } = await withFixture();
+        expect(await findBoth('predictions', { where: { labels: 'a' } })).toEqual(['p1', 'p4']);
+        expect(await findBoth('predictions', { where: { labels: { in: ['c', 'x'] } } })).toEqual(['p4']);
+        expect(await findBoth('predictions', { where: { labels: { gte: 'b' } } })).toEqual(['p1', 'p2', 'p4']);
+        expect(await findBoth('predictions', { where: { nums: { gt: 5 } } })).toEqual(['p6']);
+        expect(await findBoth('predictions', { where: { nums: { lt: 1 } } })).toEqual([]);
+      });
+
+      it('sorts ascending and descending on several keys, missing first, ties broken by _id, then limits', async () => {
+        const { findBoth } = await withFixture();
+        expect(
+          await findBoth('predictions', {
+            sort: [
+              ['score', -1],
+              ['at', 1],
+            ],
+          }),
+        ).toEqual(['p5', 'p2', 'p1', 'p4', 'p6', 'p3']);
+        expect(await findBoth('predictions', { sort: [['score', 1]] })).toEqual(['p3', 'p1', 'p4', 'p6', 'p2', 'p5']);
+        expect(
+          await findBoth('predictions', {
+            sort: [
+              ['modelVersionId', 1],
+              ['n', -1],
+            ],
+            limit: 4,
+          }),
+        ).toEqual(['p1', 'p6', 'p2', 'p3']);
+        expect(
+          await findBoth('predictions', {
+            sort: [
+              ['deploymentId', -1],
+              ['_id', -1],
+            ],
+          }),
+        ).toEqual(['p3', 'p5', 'p1', 'p6', 'p4', 'p2']);
+        expect(await findBoth('predictions', { sort: [['flag', 1]] })).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+        expect(
+          await findBoth('predictions', { where: { modelVersionId: 'm1' }, sort: [['at', -1]], limit: 2 }),
+        ).toEqual(['p2', 'p1']);
+        expect(await findBoth('predictions', { limit: 0 })).toEqual([]);
+        expect(await findBoth('predictions', { limit: 100 })).toEqual(['p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+      });
+
+      it('counts the matching documents', async () => {
+        const { generation, reference } = await withFixture();
+        expect(await generation.count('predictions')).toBe(6);
+        expect(await generation.count('predictions', { modelVersionId: 'm1' })).toBe(3);
+        expect(await generation.count('predictions', { deploymentId: null, n: { gte: 3 } })).toBe(2);
+        expect(await generation.count('predictions', { labels: 'b' })).toBe(
+          await reference.count('predictions', { labels: 'b' }),
+        );
+        expect(await generation.count('alerts')).toBe(0);
+      });
+
+      it('sums a field per group, missing keys grouping as null, non-numbers adding nothing, sorted by key', async () => {
+        const { generation, reference } = await withFixture();
+        const byDeployment = await generation.sum('predictions', {}, 'n', 'deploymentId');
+        expect(byDeployment).toEqual([
+          { key: null, total: 5, count: 3 },
+          { key: 'd1', total: 10, count: 2 },
+          { key: 'd2', total: 10, count: 1 },
+        ]);
+        expect(byDeployment).toEqual(await reference.sum('predictions', {}, 'n', 'deploymentId'));
+        const scores = await generation.sum(
+          'predictions',
+          { modelVersionId: { in: ['m1', 'm2', 'm3'] } },
+          'score',
+          'modelVersionId',
+        );
+        expect(scores).toEqual([
+          { key: 'm1', total: 1.75, count: 3 },
+          { key: 'm2', total: 0.5, count: 2 },
+          { key: 'm3', total: 0, count: 1 },
+        ]);
+        expect(scores).toEqual(
+          await reference.sum('predictions', { modelVersionId: { in: ['m1', 'm2', 'm3'] } }, 'score', 'modelVersionId'),
+        );
+        expect(await generation.sum('predictions', { n: 3 }, 'n', 'nested.k')).toEqual([
+          { key: null, total: 9, count: 3 },
+        ]);
+        expect(await generation.sum('predictions', { modelVersionId: 'nope' }, 'n', 'modelVersionId')).toEqual([]);
+      });
+    });
+
+    describe('user data', () => {
+      const userMaps = {
+        hyperparameters: {
+          'optimizer.lr': 0.001,
+          $scale: 2,
+          '': 'empty key',
+          '%x': '%41',
+          '%a': [1],
+          '%s': 'marker-like',
+          a$b: true,
+          __proto__x: 1,
+        },
+        metrics: { 'val.loss': [[1, [2]], []], 'tp.rate': { '.': { $: [null, [[]]] } } },
+        labels: { team: 'vision', 'owner.email': 'a@b.c', ünïcødé: 'héllo wörld 🎉 中文', '\u0000key': 'nul key' },
+        params: { text: 'with\u0000nul', lone: '\uD800 half', emoji: '👩‍🔬', percent: '100%25', dollar: '$set' },
+        outputs: { deep: deepValue(20) },
+      };
+
+      it('gives back user maps exactly, whatever their keys and values, through replace, set and keep-least', async () => {
+        const { generation, apply, snapshots } = await twins();
+        const doc: ViewDocument = { _id: 'mv:1', runId: 'run:1', ...structuredClone(userMaps) };
+        await apply([
+          { op: 'replace', view: 'model_lineage', id: 'mv:1', doc },
+          {
+            op: 'set',
+            view: 'model_lineage',
+            id: 'mv:2',
+            fields: { runId: 'run:2', 'inputs.hyperparameters': userMaps.hyperparameters, outputs: userMaps.outputs },
+          },
+          { op: 'keep-least', view: 'model_lineage', id: 'mv:3', doc: { ...doc, _id: 'mv:3', at: 'b' }, by: 'at' },
+        ]);
+        const found = await generation.get('model_lineage', ['mv:1', 'mv:2', 'mv:3']);
+        expect(found.get('mv:1')).toEqual(doc);
+        expect(JSON.stringify(found.get('mv:1'))).toBe(JSON.stringify(doc));
+        expect(found.get('mv:2')).toEqual({
+          _id: 'mv:2',
+          runId: 'run:2',
+          inputs: { hyperparameters: userMaps.hyperparameters },
+          outputs: userMaps.outputs,
+        });
+        expect(found.get('mv:3')).toEqual({ ...doc, _id: 'mv:3', at: 'b' });
+        expect(await generation.find('model_lineage', { where: { runId: 'run:1', at: null } })).toEqual([doc]);
+        const { stored, expected } = await snapshots('model_lineage');
+        expect(stored).toEqual(expected);
+      });
+    });
+
+    describe('generations', () => {
+      it('keeps generations apart: views and offsets written to one are not seen by another', async () => {
+        const blue = await store.generation('blue');
+        const green = await store.generation('green');
+        await blue.apply([{ op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1', kind: 'blue' } }]);
+        await green.apply([{ op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1', kind: 'green' } }]);
+        await green.apply([{ op: 'replace', view: 'nodes', id: 'n:2', doc: { _id: 'n:2', kind: 'green' } }]);
+        expect(await blue.find('nodes', {})).toEqual([{ _id: 'n:1', kind: 'blue' }]);
+        expect(await green.count('nodes')).toBe(2);
+        await blue.saveOffsets([{ topic: 't', partition: 0, offset: '5' }]);
+        expect(await green.loadOffsets()).toEqual([]);
+        const blueAgain = await store.generation('blue');
+        expect(await blueAgain.find('nodes', {})).toEqual([{ _id: 'n:1', kind: 'blue' }]);
+        expect(await blueAgain.loadOffsets()).toEqual([{ topic: 't', partition: 0, offset: '5' }]);
+        expect(blueAgain.name).toBe('blue');
+      });
+
+      it('saves and loads consumed offsets per generation, the last save of a partition winning, sorted', async () => {
+        const live = await store.generation('live-1');
+        expect(await live.loadOffsets()).toEqual([]);
+        await live.saveOffsets([
+          { topic: 'provenance.training.v1', partition: 1, offset: '10' },
+          { topic: 'provenance.inference.v1', partition: 0, offset: '7' },
+          { topic: 'provenance.training.v1', partition: 0, offset: '3' },
+        ]);
+        await live.saveOffsets([{ topic: 'provenance.training.v1', partition: 1, offset: '12345678901234567890' }]);
+        await live.saveOffsets([]);
+        expect(await live.loadOffsets()).toEqual([
+          { topic: 'provenance.inference.v1', partition: 0, offset: '7' },
+          { topic: 'provenance.training.v1', partition: 0, offset: '3' },
+          { topic: 'provenance.training.v1', partition: 1, offset: '12345678901234567890' },
+        ]);
+        const other = await store.generation('live-2');
+        await other.saveOffsets([{ topic: 'provenance.training.v1', partition: 1, offset: '1' }]);
+        expect((await live.loadOffsets())[2]).toEqual({
+          topic: 'provenance.training.v1',
+          partition: 1,
+          offset: '12345678901234567890',
+        });
+      });
+
+      it('has no active generation at first, then the last activated one', async () => {
+        expect(await store.activeGeneration()).toBeUndefined();
+        await store.generation('live-1');
+        await store.generation('live-2');
+        await store.activate('live-1');
+        expect(await store.activeGeneration()).toBe('live-1');
+        await store.activate('live-2');
+        await store.activate('live-2');
+        expect(await store.activeGeneration()).toBe('live-2');
+        await expect(store.activate('never-opened')).rejects.toThrow(UnknownGenerationError);
+        expect(await store.activeGeneration()).toBe('live-2');
+      });
+
+      it('a generation named "active" is a generation like any other', async () => {
+        await store.generation('active');
+        await store.activate('active');
+        expect(await store.activeGeneration()).toBe('active');
+        expect((await store.generations()).map((info) => info.name)).toEqual(['active']);
+      });
+
+      it('drops a generation: views, offsets and info; it reopens empty', async () => {
+        const old = await store.generation('old');
+        const live = await store.generation('live');
+        await old.apply([{ op: 'replace', view: 'predictions', id: 'p:1', doc: { _id: 'p:1', modelVersionId: 'm' } }]);
+        await old.saveOffsets([{ topic: 't', partition: 0, offset: '9' }]);
+        await live.apply([{ op: 'replace', view: 'predictions', id: 'p:1', doc: { _id: 'p:1', modelVersionId: 'm' } }]);
+        await store.activate('live');
+        await store.dropGeneration('old');
+        expect((await store.generations()).map((info) => info.name)).toEqual(['live']);
+        await expect(store.markCaughtUp('old', '2024-01-01T00:00:00Z')).rejects.toThrow(UnknownGenerationError);
+        const reopened = await store.generation('old');
+        expect(await reopened.count('predictions')).toBe(0);
+        expect(await reopened.loadOffsets()).toEqual([]);
+        expect(await live.count('predictions')).toBe(1);
+        await store.dropGeneration('never-opened');
+      });
+
+      it('refuses to drop the active generation, and keeps it whole', async () => {
+        const live = await store.generation('live');
+        await live.apply([{ op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1' } }]);
+        await store.activate('live');
+        const error = await store.dropGeneration('live').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ActiveGenerationDropError);
+        expect(error).toMatchObject({ kind: 'conflict', retriable: false });
+        expect(await live.count('nodes')).toBe(1);
+        expect(await store.activeGeneration()).toBe('live');
+      });
+
+      it('records generation info, sorted by name, and when each caught up', async () => {
+        const before = new Date().toISOString();
+        await store.generation('rebuild-2');
+        await store.generation('audit-2024', { kind: 'audit', asOf: '2024-06-30T23:59:59Z' });
+        await store.generation('live-1', { kind: 'live' });
+        const after = new Date().toISOString();
+        await store.markCaughtUp('rebuild-2', '2024-07-01T00:00:00Z');
+        await store.generation('audit-2024', { kind: 'live' });
+        const infos = await store.generations();
+        expect(infos.map(({ createdAt: _createdAt, ...rest }) => rest)).toEqual([
+          { name: 'audit-2024', kind: 'audit', asOf: '2024-06-30T23:59:59Z' },
+          { name: 'live-1', kind: 'live' },
+          { name: 'rebuild-2', kind: 'live', caughtUpAt: '2024-07-01T00:00:00Z' },
+        ]);
+        for (const { createdAt } of infos) {
+          expect(new Date(createdAt).toISOString()).toBe(createdAt);
+          expect(createdAt >= before && createdAt <= after).toBe(true);
+        }
+        await expect(store.markCaughtUp('missing', '2024-07-01T00:00:00Z')).rejects.toThrow(UnknownGenerationError);
+      });
+
+      it('refuses invalid generation names with a typed error', async () => {
+        for (const name of ['', 'Live', '-live', 'live_1', 'live.1', 'a'.repeat(49), 'live|1', 'live 1', 'é']) {
+          await expect(store.generation(name)).rejects.toThrow(InvalidGenerationNameError);
+          await expect(store.activate(name)).rejects.toThrow(InvalidGenerationNameError);
+          await expect(store.markCaughtUp(name, '2024-01-01T00:00:00Z')).rejects.toThrow(InvalidGenerationNameError);
+          await expect(store.dropGeneration(name)).rejects.toThrow(InvalidGenerationNameError);
+        }
+        const longest = await store.generation('a'.repeat(48));
+        expect(longest.name).toBe('a'.repeat(48));
+        expect((await store.generations()).map((info) => info.name)).toEqual(['a'.repeat(48)]);
+      });
+    });
+  });
+}
+
+function permutations<T>(items: T[]): T[][] {
+  if (items.length <= 1) return [items];
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
+}
+
+/** Objects and arrays nested `depth` deep, arrays directly inside arrays included. */
+function deepValue(depth: number): unknown {
+  let value: unknown = { leaf: 'bottom', 'dotted.key': [1, [2, [3]]] };
+  for (let level = 0; level < depth; level += 1) {
+    value = level % 3 === 0 ? [value, [level]] : level % 3 === 1 ? { [`k.${level}`]: value } : { level, next: value };
+  }
+  return value;
+}

@@ -1,0 +1,52 @@
+import type { ViewReader, ViewWriter } from '@prov/projections';
+
+/** A consumed position: the next offset to read of one topic partition. */
+export interface ConsumedPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** One generation of the lineage views, with the offsets the projector consumed into it. */
+export interface ViewGeneration extends ViewReader, ViewWriter {
+  readonly name: string;
+  /** Consumed positions (next offset to read) per topic/partition, saved after the view writes they cover were acknowledged. */
+  saveOffsets(positions: ConsumedPosition[]): Promise<void>;
+  /** The saved positions, sorted by topic then partition. */
+  loadOffsets(): Promise<ConsumedPosition[]>;
+}
+
+export type GenerationKind = 'live' | 'audit';
+
+export interface GenerationInfo {
+  name: string;
+  /** `live` follows the log; `audit` folds only the events recorded up to `asOf`. */
+  kind: GenerationKind;
+  createdAt: string;
+  asOf?: string;
+  caughtUpAt?: string;
+}
+
+/**
+ * Where the projector keeps view generations and which one queries read.
+ * A rebuild fills a new generation while queries read the active one, then
+ * `activate` switches them over in one single-document write, so no reader
+ * ever sees a half-built view.
+ */
+export interface LineageStore {
+  /**
+   * Opens (creating collections and every index the views' queries need, idempotently) a generation.
+   * `info` is recorded when the generation is created and ignored when it exists.
+   */
+  generation(name: string, info?: { kind?: GenerationKind; asOf?: string }): Promise<ViewGeneration>;
+  /** Every generation, sorted by name. */
+  generations(): Promise<GenerationInfo[]>;
+  markCaughtUp(name: string, at: string): Promise<void>;
+  /** The generation queries read; undefined before the first activation. */
+  activeGeneration(): Promise<string | undefined>;
+  /** Switches the active generation in one single-document write (atomic without transactions). */
+  activate(name: string): Promise<void>;
+  /** Deletes a generation's views, offsets and info (nothing to do if it does not exist); refuses the active one. */
+  dropGeneration(name: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+import { describeLineageStoreContract } from '../lineage-store.contract';
+import { InMemoryLineageStore } from './in-memory-lineage-store';
+
+describeLineageStoreContract('in memory', async () => new InMemoryLineageStore());

@@ -1,0 +1,136 @@
+import { VIEW_NAMES } from '@prov/projections';
+import { integrationEnv, uniqueName } from '@prov/testing';
+import { MongoClient } from 'mongodb';
+import { describeLineageStoreContract } from '../lineage-store.contract';
+import { LineageStoreRejectedError, LineageStoreUnavailableError } from '../lineage-store.errors';
+import { VIEW_INDEXES } from '../view-indexes';
+import { viewCollectionName } from './collection-names';
+import { MongoLineageStore } from './mongodb-lineage-store';
+
+const { mongodbUri } = integrationEnv();
+/** Every database this file made, dropped at the end. */
+const databases: string[] = [];
+const connect = (database: string) =>
+  MongoLineageStore.connect({ uri: mongodbUri, database, serverSelectionTimeoutMS: 10_000 });
+const freshStore = () => {
+  const database = uniqueName('lineage');
+  databases.push(database);
+  return connect(database);
+};
+
+async function dropDatabases(): Promise<void> {
+  const client = await new MongoClient(mongodbUri, { serverSelectionTimeoutMS: 10_000 }).connect();
+  try {
+    for (const database of databases.splice(0)) await client.db(database).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+// A new database per test, so each starts with no generation and no active pointer.
+describeLineageStoreContract('MongoDB wire (real server)', freshStore, dropDatabases);
+
+describe('MongoDB lineage store', () => {
+  let client: MongoClient;
+  beforeAll(async () => {
+    client = await new MongoClient(mongodbUri, { serverSelectionTimeoutMS: 10_000 }).connect();
+  });
+  afterAll(async () => {
+    await client.close();
+    await dropDatabases();
+  });
+
+  const withStore = async (test: (store: MongoLineageStore, database: string) => Promise<void>) => {
+    const database = uniqueName('lineage');
+    databases.push(database);
+    const store = await connect(database);
+    try {
+      await test(store, database);
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('creates every index of VIEW_INDEXES when a generation is opened, and opening it again changes nothing', async () => {
+    await withStore(async (store, database) => {
+      await store.generation('live-1');
+      await store.generation('live-1');
+      for (const view of VIEW_NAMES) {
+        const indexes = await client
+          .db(database)
+          .collection(viewCollectionName('live-1', view))
+          .listIndexes()
+          .toArray();
+        // As JSON, so that the order of a compound index's fields counts.
+        const keys = indexes.map((index) => JSON.stringify(index['key'])).sort();
+        expect(keys).toEqual([{ _id: 1 }, ...VIEW_INDEXES[view]].map((key) => JSON.stringify(key)).sort());
+      }
+    });
+  });
+
+  it('stores user data in the documented encoding, leaving the views own fields queryable as they are', async () => {
+    await withStore(async (store, database) => {
+      const generation = await store.generation('live-1');
+      await generation.apply([
+        {
+          op: 'replace',
+          view: 'model_lineage',
+          id: 'mv:1',
+          doc: { _id: 'mv:1', runId: 'run:1', hyperparameters: { 'optimizer.lr': 0.1, $scale: 2, '': 0 }, grid: [[1]] },
+        },
+      ]);
+      const raw = await client
+        .db(database)
+        .collection(viewCollectionName('live-1', 'model_lineage'))
+        .findOne({ runId: 'run:1' });
+      expect(raw).toEqual({
+        _id: 'mv:1',
+        runId: 'run:1',
+        hyperparameters: { 'optimizer%2Elr': 0.1, '%24scale': 2, '%': 0 },
+        grid: [{ '%a': [1] }],
+      });
+    });
+  });
+
+  it('ignores the duplicate-key error of a keep-least insert of a document that is already there', async () => {
+    await withStore(async (store) => {
+      const generation = await store.generation('live-1');
+      const doc = (at: string) => ({ _id: 'a:1', modelVersionId: 'm', firstRecordedAt: at });
+      await generation.apply([
+        { op: 'keep-least', view: 'alerts', id: 'a:1', doc: doc('2024-01-01'), by: 'firstRecordedAt' },
+      ]);
+      // Both later writes insert an existing _id (code 11000), one of them also loses the comparison.
+      await expect(
+        generation.apply([
+          { op: 'keep-least', view: 'alerts', id: 'a:1', doc: doc('2025-01-01'), by: 'firstRecordedAt' },
+          { op: 'keep-least', view: 'alerts', id: 'a:1', doc: doc('2023-01-01'), by: 'firstRecordedAt' },
+        ]),
+      ).resolves.toBeUndefined();
+      expect(await generation.find('alerts', {})).toEqual([doc('2023-01-01')]);
+    });
+  });
+
+  it('surfaces any other write error as a typed, non-retriable rejection', async () => {
+    await withStore(async (store) => {
+      const generation = await store.generation('live-1');
+      await generation.apply([{ op: 'set', view: 'nodes', id: 'n:1', fields: { kind: 'model' } }]);
+      // MongoDB cannot create a field inside a string.
+      const error = await generation
+        .apply([{ op: 'set', view: 'nodes', id: 'n:1', fields: { 'kind.sub': 1 } }])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LineageStoreRejectedError);
+      expect(error).toMatchObject({ retriable: false, kind: 'unprocessable' });
+    });
+  });
+
+  it('fails fast with a retriable LineageStoreUnavailableError when the server cannot be reached', async () => {
+    const started = Date.now();
+    const error = await MongoLineageStore.connect({
+      uri: 'mongodb://127.0.0.1:1/?directConnection=true',
+      serverSelectionTimeoutMS: 500,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LineageStoreUnavailableError);
+    expect(error).toMatchObject({ retriable: true, kind: 'unavailable' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

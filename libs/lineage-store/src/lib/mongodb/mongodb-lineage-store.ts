@@ -1,0 +1,155 @@
+import { VIEW_NAMES } from '@prov/projections';
+import { Db, MongoClient } from 'mongodb';
+import { checkGenerationName } from '../generation-name';
+import { ActiveGenerationDropError, UnknownGenerationError } from '../lineage-store.errors';
+import type { GenerationInfo, GenerationKind, LineageStore, ViewGeneration } from '../lineage-store.port';
+import { VIEW_INDEXES } from '../view-indexes';
+import {
+  ACTIVE_POINTER_ID,
+  GENERATIONS_COLLECTION,
+  OFFSETS_COLLECTION,
+  generationInfoId,
+  viewCollectionName,
+  viewCollectionNames,
+} from './collection-names';
+import { guarded } from './driver-errors';
+import type { MongoLineageStoreOptions } from './mongodb-lineage-store.options';
+import { MongoViewGeneration } from './mongodb-view-generation';
+
+interface GenerationDocument {
+  _id: string;
+  name?: string;
+  kind?: GenerationKind;
+  createdAt?: string;
+  asOf?: string;
+  caughtUpAt?: string;
+  /** On the `active` pointer only. */
+  generation?: string;
+}
+
+/**
+ * The lineage views in MongoDB or FerretDB v1, using only what FerretDB
+ * v1.24 supports: no transactions, so generations are switched by one
+ * single-document write and every view write is an idempotent upsert.
+ */
+export class MongoLineageStore implements LineageStore {
+  private constructor(
+    private readonly client: MongoClient,
+    private readonly db: Db,
+  ) {}
+
+  static async connect(options: MongoLineageStoreOptions): Promise<MongoLineageStore> {
+    return guarded('connect', async () => {
+      const client = new MongoClient(options.uri, {
+        serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 30_000,
+        appName: 'lineage-store',
+      });
+      try {
+        await client.connect();
+        const store = new MongoLineageStore(client, client.db(options.database ?? 'provenance'));
+        await store.db.collection(OFFSETS_COLLECTION).createIndex({ generation: 1 });
+        return store;
+      } catch (error) {
+        await client.close();
+        throw error;
+      }
+    });
+  }
+
+  generation(name: string, info: { kind?: GenerationKind; asOf?: string } = {}): Promise<ViewGeneration> {
+    return guarded(`open generation ${name}`, async () => {
+      checkGenerationName(name);
+      for (const view of VIEW_NAMES) {
+        const collection = this.db.collection(viewCollectionName(name, view));
+        // One index per command: FerretDB v1.24 drops the connection when one createIndexes names several existing indexes.
+        for (const key of VIEW_INDEXES[view]) await collection.createIndex(key);
+      }
+      // Recorded after the indexes, so a listed generation is complete; kept as first recorded when reopened.
+      await this.generationsCollection().updateOne(
+        { _id: generationInfoId(name) },
+        {
+          $setOnInsert: {
+            name,
+            kind: info.kind ?? 'live',
+            createdAt: new Date().toISOString(),
+            ...(info.asOf === undefined ? {} : { asOf: info.asOf }),
+          },
+        },
+        { upsert: true },
+      );
+      return new MongoViewGeneration(name, this.db);
+    });
+  }
+
+  generations(): Promise<GenerationInfo[]> {
+    return guarded('list generations', async () => {
+      const docs = await this.generationsCollection()
+        .find({ _id: { $ne: ACTIVE_POINTER_ID } }, { sort: [['name', 1]] })
+        .toArray();
+      return docs.map(toGenerationInfo);
+    });
+  }
+
+  markCaughtUp(name: string, at: string): Promise<void> {
+    return guarded(`mark generation ${name} caught up`, async () => {
+      checkGenerationName(name);
+      const result = await this.generationsCollection().updateOne(
+        { _id: generationInfoId(name) },
+        { $set: { caughtUpAt: at } },
+      );
+      if (result.matchedCount === 0) throw new UnknownGenerationError(name);
+    });
+  }
+
+  activeGeneration(): Promise<string | undefined> {
+    return guarded('read the active generation', async () => {
+      const pointer = await this.generationsCollection().findOne({ _id: ACTIVE_POINTER_ID });
+      return pointer?.generation;
+    });
+  }
+
+  activate(name: string): Promise<void> {
+    return guarded(`activate generation ${name}`, async () => {
+      checkGenerationName(name);
+      const info = await this.generationsCollection().findOne({ _id: generationInfoId(name) });
+      if (!info) throw new UnknownGenerationError(name);
+      await this.generationsCollection().updateOne(
+        { _id: ACTIVE_POINTER_ID },
+        { $set: { generation: name } },
+        { upsert: true },
+      );
+    });
+  }
+
+  dropGeneration(name: string): Promise<void> {
+    return guarded(`drop generation ${name}`, async () => {
+      checkGenerationName(name);
+      // Without transactions this check and the drop are not one step: callers activate and drop from one process (the projector).
+      if ((await this.activeGeneration()) === name) throw new ActiveGenerationDropError(name);
+      const views = new Set(viewCollectionNames(name));
+      const existing = await this.db.listCollections({}, { nameOnly: true }).toArray();
+      for (const { name: collection } of existing) if (views.has(collection)) await this.db.dropCollection(collection);
+      await this.db.collection(OFFSETS_COLLECTION).deleteMany({ generation: name });
+      // Last, so that a drop cut short still lists the generation and can be done again.
+      await this.generationsCollection().deleteOne({ _id: generationInfoId(name) });
+    });
+  }
+
+  close(): Promise<void> {
+    return guarded('close', () => this.client.close());
+  }
+
+  private generationsCollection() {
+    return this.db.collection<GenerationDocument>(GENERATIONS_COLLECTION);
+  }
+}
+
+function toGenerationInfo(doc: GenerationDocument): GenerationInfo {
+  return {
+    name: doc.name ?? doc._id,
+    kind: doc.kind ?? 'live',
+    createdAt: doc.createdAt ?? '',
+    ...(doc.asOf === undefined ? {} : { asOf: doc.asOf }),
+    ...(doc.caughtUpAt === undefined ? {} : { caughtUpAt: doc.caughtUpAt }),
+  };
+}

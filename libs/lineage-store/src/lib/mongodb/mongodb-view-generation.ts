@@ -1,0 +1,225 @@
+import { compareScalars } from '@prov/projections';
+import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewWrite } from '@prov/projections';
+import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
+import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
+import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
+import { OFFSETS_COLLECTION, offsetId, viewCollectionName } from './collection-names';
+import { decodeDocument, decodeValue } from './document-codec';
+import { guarded } from './driver-errors';
+import { toFilter, toSort } from './view-query.filter';
+import { KeepLeast, ViewBulk, isKeepLeast, toViewBulks } from './view-writes.bulk';
+
+/** Keeps each bulk command well under the server's message limits and gives other clients a turn. */
+const BULK_CHUNK = 1_000;
+const DUPLICATE_KEY = 11000;
+
+interface OffsetDocument {
+  _id: string;
+  generation: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** One generation's views as `v_<generation>_<view>` collections, and its offsets in `projector_offsets`. */
+export class MongoViewGeneration implements ViewGeneration {
+  constructor(
+    readonly name: string,
+    private readonly db: Db,
+  ) {}
+
+  get(view: ViewName, ids: readonly string[]): Promise<Map<string, ViewDocument>> {
+    return guarded(`get from ${view}`, async () => {
+      const found = new Map<string, ViewDocument>();
+      if (ids.length === 0) return found;
+      const docs = await this.collection(view)
+        .find({ _id: { $in: [...new Set(ids)] } })
+        .toArray();
+      for (const doc of docs) found.set(doc._id, decodeDocument(doc));
+      return found;
+    });
+  }
+
+  find(view: ViewName, query: ViewQuery): Promise<ViewDocument[]> {
+    return guarded(`find in ${view}`, async () => {
+      checkQueryPaths(query);
+      // The driver reads limit 0 as "no limit".
+      if (query.limit === 0) return [];
+      const docs = await this.collection(view)
+        .find(toFilter(query.where), {
+          sort: toSort(query.sort),
+          ...(query.limit === undefined ? {} : { limit: query.limit }),
+        })
+        .toArray();
+      return docs.map(decodeDocument);
+    });
+  }
+
+  count(view: ViewName, where?: ViewQuery['where']): Promise<number> {
+    return guarded(`count in ${view}`, () => this.collection(view).countDocuments(toFilter(where)));
+  }
+
+  sum(
+    view: ViewName,
+    where: ViewQuery['where'],
+    field: FieldPath,
+    groupBy: FieldPath,
+  ): Promise<Array<{ key: Scalar; total: number; count: number }>> {
+    return guarded(`sum in ${view}`, async () => {
+      const $match = toFilter(where);
+      const $group = `$${checkFieldPath(groupBy)}`;
+      // FerretDB v1 computes only the first accumulator of a $group (the others come back 0), so one pipeline each.
+      const [totals, counts] = await Promise.all([
+        this.collection(view)
+          .aggregate<{ _id: unknown; n: number }>([
+            { $match },
+            { $group: { _id: $group, n: { $sum: `$${checkFieldPath(field)}` } } },
+          ])
+          .toArray(),
+        this.collection(view)
+          .aggregate<{ _id: unknown; n: number }>([{ $match }, { $group: { _id: $group, n: { $sum: 1 } } }])
+          .toArray(),
+      ]);
+      const groups = new Map<string, { key: Scalar; total: number; count: number }>();
+      for (const { _id, n } of counts)
+        groups.set(JSON.stringify(_id), { key: decodeValue(_id ?? null) as Scalar, total: 0, count: n });
+      for (const { _id, n } of totals) {
+        const group = groups.get(JSON.stringify(_id));
+        if (group) group.total = n;
+      }
+      return [...groups.values()].sort((a, b) => compareScalars(a.key, b.key));
+    });
+  }
+
+  apply(writes: readonly ViewWrite[]): Promise<void> {
+    return guarded(`apply to generation ${this.name}`, async () => {
+      checkWritePaths(writes);
+      const bulks = toViewBulks(writes);
+      await Promise.all(
+        [...bulks].map(async ([view, { inserts, updates }]) => {
+          const onDuplicates = await this.insertAll(view, inserts);
+          await this.updateAll(view, [...onDuplicates, ...updates]);
+        }),
+      );
+    });
+  }
+
+  saveOffsets(positions: ConsumedPosition[]): Promise<void> {
+    return guarded(`save offsets of ${this.name}`, async () => {
+      if (positions.length === 0) return;
+      await this.offsets().bulkWrite(
+        positions.map(({ topic, partition, offset }) => ({
+          updateOne: {
+            filter: { _id: offsetId(this.name, topic, partition) },
+            update: { $set: { generation: this.name, topic, partition, offset } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    });
+  }
+
+  loadOffsets(): Promise<ConsumedPosition[]> {
+    return guarded(`load offsets of ${this.name}`, async () => {
+      const docs = await this.offsets()
+        .find(
+          { generation: this.name },
+          {
+            sort: [
+              ['topic', 1],
+              ['partition', 1],
+            ],
+          },
+        )
+        .toArray();
+      return docs.map(({ topic, partition, offset }) => ({ topic, partition, offset }));
+    });
+  }
+
+  /** Inserts the documents; gives back the updates of those whose `_id` was already there. */
+  private async insertAll(
+    view: ViewName,
+    inserts: ViewBulk['inserts'],
+  ): Promise<AnyBulkWriteOperation<ViewDocument>[]> {
+    const onDuplicates: AnyBulkWriteOperation<ViewDocument>[] = [];
+    const keepLeast: Array<{ id: string; write: KeepLeast }> = [];
+    for (let start = 0; start < inserts.length; start += BULK_CHUNK) {
+      const chunk = inserts.slice(start, start + BULK_CHUNK);
+      try {
+        await this.collection(view).bulkWrite(
+          chunk.map(({ document }) => ({ insertOne: { document } })),
+          { ordered: false },
+        );
+      } catch (error) {
+        const duplicates = duplicateKeyIndexes(error);
+        if (!duplicates) throw error;
+        for (const index of duplicates) {
+          const onDuplicate = chunk[index].onDuplicate;
+          if (!onDuplicate) continue;
+          if (isKeepLeast(onDuplicate)) keepLeast.push({ id: chunk[index].document._id, write: onDuplicate });
+          else onDuplicates.push(onDuplicate);
+        }
+      }
+    }
+    return [...onDuplicates, ...(await this.lowerable(view, keepLeast))];
+  }
+
+  /**
+   * The conditional replaces of keep-least writes that met a stored document
+   * with a greater `by`. Most duplicates are a batch delivered again, stored
+   * with the very same `by`: those are found by one query on the few distinct
+   * `by` values (FerretDB's SQLite backend scans for every query, so one scan
+   * per call, never one per document) and need nothing. The rest keep their
+   * conditional replace.
+   */
+  private async lowerable(
+    view: ViewName,
+    writes: Array<{ id: string; write: KeepLeast }>,
+  ): Promise<AnyBulkWriteOperation<ViewDocument>[]> {
+    const sameAsStored = new Set<string>();
+    for (const path of new Set(writes.map(({ write }) => write.by))) {
+      const values = [...new Set(writes.filter(({ write }) => write.by === path).map(({ write }) => write.value))];
+      for (let start = 0; start < values.length; start += BULK_CHUNK) {
+        const stored = await this.collection(view)
+          .find({ [path]: { $in: values.slice(start, start + BULK_CHUNK) } }, { projection: { [path]: 1 } })
+          .toArray();
+        for (const doc of stored) sameAsStored.add(`${path}|${doc._id}|${JSON.stringify(valueAtPath(doc, path))}`);
+      }
+    }
+    return writes
+      .filter(({ id, write }) => !sameAsStored.has(`${write.by}|${id}|${JSON.stringify(write.value)}`))
+      .map(({ write }) => write.replacement);
+  }
+
+  private async updateAll(view: ViewName, updates: AnyBulkWriteOperation<ViewDocument>[]): Promise<void> {
+    for (let start = 0; start < updates.length; start += BULK_CHUNK) {
+      await this.collection(view).bulkWrite(updates.slice(start, start + BULK_CHUNK), { ordered: false });
+    }
+  }
+
+  private collection(view: ViewName) {
+    return this.db.collection<ViewDocument>(viewCollectionName(this.name, view));
+  }
+
+  private offsets() {
+    return this.db.collection<OffsetDocument>(OFFSETS_COLLECTION);
+  }
+}
+
+/** The positions of the failed inserts of a bulk when every failure is a duplicate key; undefined otherwise. */
+function duplicateKeyIndexes(error: unknown): number[] | undefined {
+  if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) return undefined;
+  const writeErrors = [error.writeErrors].flat().filter(Boolean);
+  if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) return undefined;
+  return writeErrors.map((writeError) => writeError.index);
+}
+
+function valueAtPath(doc: unknown, path: string): unknown {
+  let value = doc;
+  for (const segment of path.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}

@@ -1,0 +1,111 @@
+import type { ViewDocument, ViewName, ViewWrite } from '@prov/projections';
+import type { AnyBulkWriteOperation } from 'mongodb';
+import { encodeDocument, encodeValue } from './document-codec';
+
+/**
+ * One view's writes as driver bulk operations, in two phases.
+ *
+ * `inserts` run first: FerretDB inserts a batch in one step but runs each
+ * update on its own (an upsert costs some 15 ms on SQLite, an insert well under
+ * one), and a rebuild mostly writes documents that do not exist yet. An
+ * insert that meets an existing `_id` (duplicate key) hands over to its
+ * `onDuplicate` update, or, with none, means "already there".
+ *
+ * `updates` run second. A keep-least insert that meets an existing document
+ * is followed by a conditional replace only where the stored `by` is greater
+ * (read back for all such duplicates at once): a batch delivered again costs
+ * one read, not one update per document. That order also makes keep-least
+ * commute: the first insert of a document wins, then every conditional
+ * replace lowers it to the least `by`, whichever way FerretDB orders them.
+ */
+export interface KeepLeast {
+  by: string;
+  value: unknown;
+  replacement: AnyBulkWriteOperation<ViewDocument>;
+}
+
+export interface ViewBulk {
+  inserts: Array<{ document: ViewDocument; onDuplicate?: AnyBulkWriteOperation<ViewDocument> | KeepLeast }>;
+  updates: AnyBulkWriteOperation<ViewDocument>[];
+}
+
+export function isKeepLeast(value: AnyBulkWriteOperation<ViewDocument> | KeepLeast): value is KeepLeast {
+  return 'by' in value;
+}
+
+export function toViewBulks(writes: readonly ViewWrite[]): Map<ViewName, ViewBulk> {
+  const bulks = new Map<ViewName, ViewBulk>();
+  for (const write of writes) {
+    let bulk = bulks.get(write.view);
+    if (!bulk) {
+      bulk = { inserts: [], updates: [] };
+      bulks.set(write.view, bulk);
+    }
+    addWrite(bulk, write);
+  }
+  return bulks;
+}
+
+function addWrite(bulk: ViewBulk, write: ViewWrite): void {
+  switch (write.op) {
+    case 'set': {
+      // Paths are the views' own (checked), hence unchanged by the codec; the values are encoded.
+      const fields = Object.entries(write.fields).map(([path, value]) => [path, encodeValue(value)] as const);
+      const document: ViewDocument = { _id: write.id };
+      for (const [path, value] of fields) setAt(document, path.split('.'), value);
+      bulk.inserts.push({
+        document,
+        // With no fields, an existing document is already the result (and `$set: {}` is an error).
+        onDuplicate:
+          fields.length === 0
+            ? undefined
+            : { updateOne: { filter: { _id: write.id }, update: { $set: Object.fromEntries(fields) }, upsert: true } },
+      });
+      return;
+    }
+    case 'replace': {
+      const replacement = encodeDocument(write.doc, write.id);
+      bulk.inserts.push({
+        document: replacement,
+        onDuplicate: { replaceOne: { filter: { _id: write.id }, replacement, upsert: true } },
+      });
+      return;
+    }
+    case 'keep-least': {
+      const document = encodeDocument(write.doc, write.id);
+      const value = valueAt(document, write.by);
+      bulk.inserts.push({
+        document,
+        onDuplicate: {
+          by: write.by,
+          value,
+          replacement: { replaceOne: { filter: { _id: write.id, [write.by]: { $gt: value } }, replacement: document } },
+        },
+      });
+      return;
+    }
+    case 'delete':
+      bulk.updates.push({ deleteOne: { filter: { _id: write.id } } });
+      return;
+  }
+}
+
+/** What `$set` of these paths does to a missing document (InMemoryViews' rule where paths overlap). */
+function setAt(doc: Record<string, unknown>, path: string[], value: unknown): void {
+  let target = doc;
+  for (const segment of path.slice(0, -1)) {
+    const next = target[segment];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) target[segment] = {};
+    target = target[segment] as Record<string, unknown>;
+  }
+  target[path[path.length - 1]] = value;
+}
+
+function valueAt(doc: unknown, path: string): unknown {
+  let value = doc;
+  for (const segment of path.split('.')) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value ?? null;
+}
