@@ -5,6 +5,7 @@ const ports = {
   'training-service': process.env.PROV_TRAINING_PORT || 8081,
   'registry-service': process.env.PROV_REGISTRY_PORT || 8082,
   'inference-service': process.env.PROV_INFERENCE_PORT || 8083,
+  projector: process.env.PROV_PROJECTOR_PORT || 8084,
 };
 const port = ports[process.env.SERVICE];
 if (!port) {

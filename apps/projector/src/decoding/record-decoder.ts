@@ -1,0 +1,99 @@
+import {
+  EVENT_CATALOG,
+  ProvenanceEvent,
+  RejectionReason,
+  SchemaValidator,
+  ValidationProblem,
+  upcastEvent,
+  validateEnvelope,
+} from '@prov/contracts';
+import type { LogRecord } from '@prov/event-log';
+import { verifyEnvelope } from '@prov/integrity';
+import { TextDecoder } from 'node:util';
+import type { TrustedKeys } from './trusted-keys';
+
+export type DecodedRecord =
+  | { kind: 'event'; event: ProvenanceEvent }
+  | { kind: 'rejected'; reason: RejectionReason; problems: ValidationProblem[] };
+
+export interface DecodingPolicy {
+  keys: TrustedKeys;
+  /** Unsigned events are refused unless this is false (a development setting). */
+  requireSignatures: boolean;
+  payloadValidators?: Partial<Record<ProvenanceEvent['type'], SchemaValidator>>;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Turns a log record into the event it carries, at its current schema
+ * version, or says exactly why it cannot be accepted: bytes that are not
+ * UTF-8 JSON, an envelope or payload off its contract, an event on another
+ * type's topic or under another key, a digest that does not match, a
+ * signature that does not verify, or a key that does not vouch for the
+ * claimed producer. Pure: the same record always decodes the same way.
+ */
+export function decodeRecord(record: LogRecord, policy: DecodingPolicy): DecodedRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(utf8.decode(record.value));
+  } catch (error) {
+    return rejected('unparseable', '', `the message is not UTF-8 JSON: ${(error as Error).message}`);
+  }
+  const validation = validateEnvelope(raw, { payloadValidators: policy.payloadValidators });
+  if (!validation.ok) {
+    const unknownType = validation.problems.some((p) => p.path === 'type');
+    const badVersion = validation.problems.some((p) => p.path === 'schemaVersion');
+    const onPayload = validation.problems.every((p) => p.path.startsWith('payload'));
+    const reason: RejectionReason = unknownType
+      ? 'unknown-type'
+      : badVersion
+        ? 'unsupported-version'
+        : onPayload
+          ? 'invalid-payload'
+          : 'invalid-envelope';
+    return { kind: 'rejected', reason, problems: validation.problems.slice(0, 100) };
+  }
+  const envelope = validation.value;
+  const topic = EVENT_CATALOG[envelope.type].topic;
+  if (topic !== record.topic) {
+    return rejected('invalid-envelope', 'type', `${envelope.type} events belong on ${topic}, not ${record.topic}`);
+  }
+  if (record.key !== envelope.subject) {
+    return rejected('invalid-envelope', 'subject', `the message key ${JSON.stringify(record.key)} is not the subject`);
+  }
+
+  const verification = verifyEnvelope(envelope, (keyId) => policy.keys.get(keyId)?.publicKey, {
+    requireSignature: policy.requireSignatures,
+  });
+  if (!verification.ok) {
+    if (verification.reason === 'payload-digest-mismatch') {
+      return rejected(
+        verification.reason,
+        'integrity.payloadDigest',
+        'does not match the canonical JSON of the payload',
+      );
+    }
+    const problem = {
+      'missing-signature': 'the event is not signed',
+      'unknown-key': `no trusted key has the id ${JSON.stringify(envelope.integrity.keyId)}`,
+      'bad-signature': 'the signature does not verify with the key it names',
+    }[verification.reason];
+    return rejected('bad-signature', 'integrity.signature', problem);
+  }
+  if (verification.signed) {
+    const signer = policy.keys.get(envelope.integrity.keyId as string);
+    if (signer && signer.service !== envelope.producer.service) {
+      return rejected(
+        'forbidden-producer',
+        'producer.service',
+        `the key ${signer.keyId} signs for ${signer.service}, not for ${envelope.producer.service}`,
+      );
+    }
+  }
+  return { kind: 'event', event: upcastEvent(envelope) };
+}
+
+function rejected(reason: RejectionReason, path: string, problem: string): DecodedRecord {
+  return { kind: 'rejected', reason, problems: [{ path, problem }] };
+}

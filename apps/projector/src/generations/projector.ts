@@ -1,0 +1,231 @@
+import type { EventLog, PartitionPosition } from '@prov/event-log';
+import type { LineageStore } from '@prov/lineage-store';
+import type { DecodingPolicy } from '../decoding/record-decoder';
+import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
+import type { ProjectorMetrics } from '../metrics/projector-metrics';
+import { FeedProgress, GenerationFeed } from '../projection/generation-feed';
+import { auditGenerationName, generationGroupId, newLiveGenerationName } from './generation-names';
+
+export interface ProjectorOptions {
+  policy: DecodingPolicy;
+  metrics: ProjectorMetrics;
+  deadLetters: DeadLetterPublisher;
+  maxBatchSize: number;
+  /** How often progress is checked and reported while catching up, and the active generation looked up. */
+  pollIntervalMs: number;
+  onProgress?: (progress: FeedProgress) => void;
+  log?: (message: string) => void;
+}
+
+export class InvalidAsOfError extends Error {
+  readonly retriable = false;
+  constructor(asOf: string) {
+    super(`the as-of time must be ISO 8601 (e.g. 2026-11-04T12:00:00Z), not ${JSON.stringify(asOf)}`);
+    this.name = 'InvalidAsOfError';
+  }
+}
+
+export interface AuditRebuildResult {
+  generation: string;
+  asOf: string;
+  processed: number;
+}
+
+/**
+ * Keeps the active view generation fed from the log, and builds new ones:
+ * a rebuild replays every topic from the earliest offset into a fresh
+ * generation and makes it the active one only once it has caught up, so
+ * queries never see a half-built view; an audit rebuild folds only what was
+ * recorded up to a time into a named generation that is never activated.
+ * The live feed follows the store's active generation, so a rebuild run by
+ * another process is picked up too.
+ */
+export class Projector {
+  private live?: GenerationFeed;
+  private readonly building = new Map<string, GenerationFeed>();
+  private stopped = false;
+  private readonly wakers = new Set<() => void>();
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly store: LineageStore,
+    private readonly options: ProjectorOptions,
+  ) {}
+
+  /** The generation the live feed folds into, if it runs. */
+  get liveGeneration(): string | undefined {
+    return this.live?.name;
+  }
+
+  /** Runs the live feed until stop(): first start builds and activates a generation. */
+  async runLive(): Promise<void> {
+    while (!this.stopped) {
+      const active = await this.store.activeGeneration();
+      if (active === undefined) {
+        // A first build cut short (a crash, a kill) is resumed from its committed offsets, not begun again.
+        const unfinished = (await this.store.generations())
+          .filter((g) => g.kind === 'live' && g.caughtUpAt === undefined)
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+          .pop();
+        await this.rebuild(unfinished?.name);
+      } else if (this.live?.name !== active) {
+        await this.switchLiveTo(active);
+      }
+      await this.pause(this.options.pollIntervalMs);
+      await this.reportLive();
+    }
+  }
+
+  /** Lag and open alerts of the live generation, as metrics. */
+  private async reportLive(): Promise<void> {
+    const live = this.live;
+    if (!live || this.stopped) return;
+    await live.progress();
+    const byType = await live.options.generation.sum('alerts', undefined, 'count', 'type');
+    this.options.metrics.alerts.reset();
+    for (const { key, count } of byType) {
+      this.options.metrics.alerts.set({ generation: live.name, type: String(key) }, count);
+    }
+  }
+
+  /**
+   * Replays the log into a new generation (or goes on with an unfinished one
+   * of that name) and activates it once caught up; resolves with its name.
+   */
+  async rebuild(resume?: string): Promise<string> {
+    return (await this.beginRebuild(resume)).done;
+  }
+
+  /** Starts a rebuild: the new generation's name at once, and when it is active. */
+  async beginRebuild(resume?: string): Promise<{ generation: string; done: Promise<string> }> {
+    const name = resume ?? newLiveGenerationName();
+    const generation = await this.store.generation(name, { kind: 'live' });
+    const feed = new GenerationFeed(this.log, this.feedOptions(generation, generationGroupId(name)));
+    this.building.set(name, feed);
+    const done = (async () => {
+      try {
+        this.say(`${resume ? 'resuming the rebuild of' : 'rebuilding the views into'} generation ${name}`);
+        await feed.start();
+        await this.untilCaughtUp(feed);
+        await this.store.markCaughtUp(name, new Date().toISOString());
+        await this.store.activate(name);
+        this.say(`generation ${name} caught up and is now active`);
+      } catch (error) {
+        await feed.stop();
+        this.building.delete(name);
+        throw error;
+      }
+      await this.retireOldGenerations(name);
+      return name;
+    })();
+    return { generation: name, done };
+  }
+
+  /** Folds what was recorded up to `asOf` into the audit generation `audit-<name>`, then stops. */
+  async auditRebuild(asOf: string, name: string): Promise<AuditRebuildResult> {
+    return (await this.beginAuditRebuild(asOf, name)).done;
+  }
+
+  /** Starts an audit rebuild (replacing an earlier one of that name): its generation at once, and its end. */
+  async beginAuditRebuild(
+    asOf: string,
+    name: string,
+  ): Promise<{ generation: string; done: Promise<AuditRebuildResult> }> {
+    if (Number.isNaN(Date.parse(asOf))) throw new InvalidAsOfError(asOf);
+    const generationName = auditGenerationName(name);
+    if ((await this.store.generations()).some((g) => g.name === generationName)) {
+      await this.store.dropGeneration(generationName);
+    }
+    const generation = await this.store.generation(generationName, { kind: 'audit', asOf });
+    const feed = new GenerationFeed(this.log, {
+      ...this.feedOptions(generation, `${generationGroupId(generationName)}.${Date.now().toString(36)}`),
+      asOf,
+    });
+    const done = (async () => {
+      this.say(`folding events recorded up to ${asOf} into ${generationName}`);
+      this.building.set(generationName, feed);
+      try {
+        await feed.start();
+        const progress = await this.untilCaughtUp(feed, await feed.logEnds());
+        await this.store.markCaughtUp(generationName, new Date().toISOString());
+        this.say(`${generationName} holds what was recorded up to ${asOf}`);
+        return { generation: generationName, asOf, processed: progress.processed };
+      } finally {
+        this.building.delete(generationName);
+        await feed.stop();
+      }
+    })();
+    return { generation: generationName, done };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.wakers) wake();
+    await Promise.all([this.live?.stop(), ...[...this.building.values()].map((f) => f.stop())]);
+  }
+
+  private async switchLiveTo(active: string): Promise<void> {
+    const previous = this.live;
+    const built = this.building.get(active);
+    if (built) {
+      this.building.delete(active);
+      this.live = built;
+    } else {
+      const generation = await this.store.generation(active);
+      const feed = new GenerationFeed(this.log, this.feedOptions(generation, generationGroupId(active)));
+      await feed.start();
+      this.live = feed;
+    }
+    this.say(`folding live events into generation ${active}`);
+    await previous?.stop();
+  }
+
+  private async untilCaughtUp(feed: GenerationFeed, targets?: PartitionPosition[]): Promise<FeedProgress> {
+    for (;;) {
+      const progress = await feed.progress(targets);
+      this.options.onProgress?.(progress);
+      if (progress.lag === 0) return progress;
+      if (this.stopped) throw new Error(`stopped before generation ${feed.name} caught up`);
+      await this.pause(this.options.pollIntervalMs);
+    }
+  }
+
+  /** Keeps the new generation and the one before it (to switch back to); drops older live ones. */
+  private async retireOldGenerations(current: string): Promise<void> {
+    const live = (await this.store.generations())
+      .filter((g) => g.kind === 'live' && g.name !== current && !this.building.has(g.name))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (const old of live.slice(0, -1)) {
+      await this.store.dropGeneration(old.name);
+      this.say(`dropped generation ${old.name}`);
+    }
+  }
+
+  private feedOptions(generation: Awaited<ReturnType<LineageStore['generation']>>, groupId: string) {
+    return {
+      generation,
+      groupId,
+      policy: this.options.policy,
+      metrics: this.options.metrics,
+      deadLetters: this.options.deadLetters,
+      maxBatchSize: this.options.maxBatchSize,
+    };
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+
+  private say(message: string): void {
+    this.options.log?.(message);
+  }
+}

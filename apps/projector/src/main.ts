@@ -1,0 +1,88 @@
+import { Logger } from '@nestjs/common';
+import { loadApiKeys, loadConfig, loadSigningKey, eventLogSettings } from '@prov/http-service';
+import { openEventLog } from '@prov/event-log';
+import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
+import { parseArgs } from 'node:util';
+import { loadTrustedKeys } from './decoding/load-trusted-keys';
+import { ProjectorConfig } from './projector.config';
+import { createProjector, createProjectorHttp } from './projector-service';
+
+const USAGE = `usage: projector [run]                          fold the topics into the active generation, serve /metrics and the generations API
+       projector rebuild                        replay every topic into a new generation, activate it once caught up
+       projector audit-rebuild --as-of <time> --name <name>
+                                                fold what was recorded up to <time> into generation audit-<name>`;
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { 'as-of': { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const command = positionals[0] ?? 'run';
+  if (values.help || !['run', 'rebuild', 'audit-rebuild'].includes(command) || positionals.length > 1) {
+    console.error(USAGE);
+    process.exit(values.help ? 0 : 2);
+  }
+  const config = loadConfig(ProjectorConfig);
+  const logger = new Logger('projector');
+  if (command !== 'run' && config.PROV_STORE === 'memory') {
+    throw new Error(
+      `'projector ${command}' builds into a shared store: set PROV_STORE=mongodb. With the in-process store, ask the running projector (POST /v1/generations/rebuild or /v1/generations/audit).`,
+    );
+  }
+
+  const store = await openStore(config);
+  const log = await openEventLog(eventLogSettings(config, 'projector'));
+  const keys = loadSigningKey('projector', config, logger);
+  const { projector, metrics } = await createProjector({
+    log,
+    store,
+    trustedKeys: loadTrustedKeys(config),
+    requireSignatures: config.PROV_REQUIRE_SIGNATURES,
+    signer: { keyId: keys.keyId, privateKey: keys.privateKey },
+    maxBatchSize: config.PROV_PROJECTOR_BATCH_SIZE,
+    pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
+  });
+  const close = async () => {
+    await projector.stop();
+    await log.close();
+    await store.close();
+  };
+
+  if (command === 'rebuild') {
+    const generation = await projector.rebuild();
+    console.log(JSON.stringify({ generation, status: 'active' }));
+    await close();
+    return;
+  }
+  if (command === 'audit-rebuild') {
+    if (!values['as-of'] || !values.name) throw new Error(`audit-rebuild needs --as-of and --name\n${USAGE}`);
+    const result = await projector.auditRebuild(values['as-of'], values.name);
+    console.log(JSON.stringify(result));
+    await close();
+    return;
+  }
+
+  const app = await createProjectorHttp(projector, { log, store, apiKeys: loadApiKeys(config), metrics });
+  await app.listen(config.PROV_PROJECTOR_PORT, config.PROV_HOST);
+  logger.log(`listening on http://${config.PROV_HOST}:${config.PROV_PROJECTOR_PORT}`);
+  const stop = async (signal: string) => {
+    logger.log(`${signal}: stopping`);
+    await app.close();
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  await projector.runLive();
+}
+
+function openStore(config: ProjectorConfig): Promise<LineageStore> {
+  if (config.PROV_STORE === 'memory') return Promise.resolve(new InMemoryLineageStore());
+  if (!config.MONGODB_URI) throw new Error('PROV_STORE=mongodb needs MONGODB_URI (mongodb://host:27017/...)');
+  return MongoLineageStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE });
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

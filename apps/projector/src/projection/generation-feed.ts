@@ -1,0 +1,165 @@
+import type { ProvenanceEvent } from '@prov/contracts';
+import type { ConsumerHandle, EventLog, PartitionPosition, RecordBatch } from '@prov/event-log';
+import type { ViewGeneration } from '@prov/lineage-store';
+import { affectedDerived, batchFactWrites, derivedWrites } from '@prov/projections';
+import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
+import type { DeadLetterPublisher, Rejection } from '../dead-letters/dead-letter-publisher';
+import type { ProjectorMetrics } from '../metrics/projector-metrics';
+import { PROJECTED_TOPICS } from './projected-topics';
+
+export interface GenerationFeedOptions {
+  generation: ViewGeneration;
+  /** The consumer group whose commits are this generation's progress. */
+  groupId: string;
+  /** Audit generations fold only events recorded up to this time (ISO 8601). */
+  asOf?: string;
+  /** Where refused messages go (each once, whichever generation's feed finds it first). */
+  deadLetters: DeadLetterPublisher;
+  policy: DecodingPolicy;
+  metrics: ProjectorMetrics;
+  maxBatchSize: number;
+}
+
+export interface FeedProgress {
+  generation: string;
+  /** Records folded (or refused, or left out) since the feed started. */
+  processed: number;
+  lag: number;
+  eventsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+/**
+ * Folds the provenance topics into one view generation through a consumer
+ * group. Per batch: decode and verify every record, apply the fact writes,
+ * then recompute the derived documents they touch, publish the dead
+ * letters, and only then commit the batch's offsets. A crash anywhere
+ * replays the batch, and every write is idempotent, so the views end up as a
+ * clean rebuild would have them. Batches are folded one at a time: derived
+ * documents read the facts, and two batches interleaving their reads and
+ * writes could leave a document computed from stale facts.
+ */
+export class GenerationFeed {
+  private readonly positions = new Map<string, bigint>();
+  private handle?: ConsumerHandle;
+  private serial: Promise<void> = Promise.resolve();
+  private processed = 0;
+  private lastProgress = { at: Date.now(), processed: 0 };
+  private readonly asOfMs?: number;
+
+  constructor(
+    private readonly log: EventLog,
+    readonly options: GenerationFeedOptions,
+  ) {
+    this.asOfMs = options.asOf === undefined ? undefined : Date.parse(options.asOf);
+  }
+
+  get name(): string {
+    return this.options.generation.name;
+  }
+
+  async start(): Promise<void> {
+    for (const topic of PROJECTED_TOPICS) {
+      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
+        this.positions.set(key(topic, p.partition), BigInt(p.offset));
+      }
+    }
+    this.handle = await this.log.consume({
+      groupId: this.options.groupId,
+      topics: [...PROJECTED_TOPICS],
+      maxBatchSize: this.options.maxBatchSize,
+      onBatch: (batch, handle) => this.serialized(() => this.fold(batch, handle)),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.handle?.stop();
+    this.handle = undefined;
+  }
+
+  /** Records on the log that this generation has not folded yet, per partition. */
+  async lagByPartition(targets?: PartitionPosition[]): Promise<PartitionPosition[]> {
+    const ends = targets ?? (await this.logEnds());
+    return ends.map((end) => {
+      const at = this.positions.get(key(end.topic, end.partition)) ?? 0n;
+      const behind = BigInt(end.offset) - at;
+      return { topic: end.topic, partition: end.partition, offset: (behind > 0n ? behind : 0n).toString() };
+    });
+  }
+
+  /** The next offset of every partition of the projected topics now: what "caught up" is measured against. */
+  async logEnds(): Promise<PartitionPosition[]> {
+    const ends: PartitionPosition[] = [];
+    for (const topic of PROJECTED_TOPICS) {
+      for (const p of await this.log.offsets(topic)) ends.push({ topic, partition: p.partition, offset: p.latest });
+    }
+    return ends;
+  }
+
+  /** Progress since the last call: rate, lag and time to catch up; also set as metrics. */
+  async progress(targets?: PartitionPosition[]): Promise<FeedProgress> {
+    const lagParts = await this.lagByPartition(targets);
+    const generation = this.name;
+    let lag = 0;
+    for (const part of lagParts) {
+      lag += Number(part.offset);
+      this.options.metrics.lag.set(
+        { generation, topic: part.topic, partition: String(part.partition) },
+        Number(part.offset),
+      );
+    }
+    const now = Date.now();
+    const seconds = Math.max((now - this.lastProgress.at) / 1000, 0.001);
+    const eventsPerSecond = (this.processed - this.lastProgress.processed) / seconds;
+    this.lastProgress = { at: now, processed: this.processed };
+    const etaSeconds = lag === 0 ? 0 : eventsPerSecond > 0 ? lag / eventsPerSecond : null;
+    this.options.metrics.eventsPerSecond.set({ generation }, eventsPerSecond);
+    if (etaSeconds !== null) this.options.metrics.etaSeconds.set({ generation }, etaSeconds);
+    return { generation, processed: this.processed, lag, eventsPerSecond, etaSeconds };
+  }
+
+  private serialized(work: () => Promise<void>): Promise<void> {
+    const run = this.serial.then(work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private async fold(batch: RecordBatch, handle: ConsumerHandle): Promise<void> {
+    if (batch.records.length === 0) return;
+    const { generation, metrics, policy } = this.options;
+    const events: ProvenanceEvent[] = [];
+    const rejections: Rejection[] = [];
+    let skipped = 0;
+    for (const record of batch.records) {
+      const decoded = decodeRecord(record, policy);
+      if (decoded.kind === 'rejected') rejections.push({ record, reason: decoded.reason, problems: decoded.problems });
+      else if (this.asOfMs !== undefined && Date.parse(decoded.event.recordedAt) > this.asOfMs) skipped += 1;
+      else events.push(decoded.event);
+    }
+
+    if (events.length > 0) {
+      await generation.apply(batchFactWrites(events));
+      const affected = await affectedDerived(events, generation);
+      await generation.apply(await derivedWrites(affected, generation));
+    }
+    if (rejections.length > 0) await this.options.deadLetters.publish(rejections);
+
+    const next = { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch) };
+    await handle.commit([next]);
+    await generation.saveOffsets([next]);
+    this.positions.set(key(next.topic, next.partition), BigInt(next.offset));
+    this.processed += batch.records.length;
+
+    for (const event of events) metrics.eventsApplied.inc({ generation: generation.name, type: event.type });
+    for (const r of rejections) metrics.deadLetters.inc({ generation: generation.name, reason: r.reason });
+    if (skipped > 0) metrics.eventsSkipped.inc({ generation: generation.name }, skipped);
+  }
+}
+
+function key(topic: string, partition: number): string {
+  return `${topic}|${partition}`;
+}
+
+function nextOffset(batch: RecordBatch): string {
+  return (BigInt(batch.records[batch.records.length - 1].offset) + 1n).toString();
+}

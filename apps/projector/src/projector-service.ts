@@ -1,0 +1,84 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ApiKeyVerifier } from '@prov/auth';
+import {
+  ALL_TOPICS,
+  DEFAULT_TOPIC_PARTITIONS,
+  PredictionBatchRecordedV1,
+  compileClassValidator,
+} from '@prov/contracts';
+import type { EventLog } from '@prov/event-log';
+import { createHttpService } from '@prov/http-service';
+import type { LineageStore } from '@prov/lineage-store';
+import type { EnvelopeSigner } from '@prov/publishing';
+import type { DecodingPolicy } from './decoding/record-decoder';
+import type { TrustedKeys } from './decoding/trusted-keys';
+import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
+import { GenerationsModule } from './generations/generations.module';
+import { Projector } from './generations/projector';
+import { ProjectorMetrics } from './metrics/projector-metrics';
+import type { FeedProgress } from './projection/generation-feed';
+
+export interface ProjectorDependencies {
+  log: EventLog;
+  store: LineageStore;
+  trustedKeys: TrustedKeys;
+  requireSignatures: boolean;
+  signer: EnvelopeSigner;
+  maxBatchSize: number;
+  pollIntervalMs: number;
+  metrics?: ProjectorMetrics;
+}
+
+const SERVICE = 'projector';
+
+/** The projector with its decoding policy, dead-letter publisher and metrics, on the topics it needs. */
+export async function createProjector(
+  deps: ProjectorDependencies,
+): Promise<{ projector: Projector; metrics: ProjectorMetrics }> {
+  await deps.log.ensureTopics(ALL_TOPICS.map((name) => ({ name, partitions: DEFAULT_TOPIC_PARTITIONS })));
+  const policy: DecodingPolicy = {
+    keys: deps.trustedKeys,
+    requireSignatures: deps.requireSignatures,
+    payloadValidators: { 'prediction.batch.recorded': compileClassValidator(PredictionBatchRecordedV1, 'payload') },
+  };
+  const metrics = deps.metrics ?? new ProjectorMetrics();
+  const logger = new Logger(SERVICE);
+  const projector = new Projector(deps.log, deps.store, {
+    policy,
+    metrics,
+    deadLetters: new DeadLetterPublisher(deps.log, SERVICE, deps.signer),
+    maxBatchSize: deps.maxBatchSize,
+    pollIntervalMs: deps.pollIntervalMs,
+    onProgress: (p) => logger.log(describeProgress(p)),
+    log: (message) => logger.log(message),
+  });
+  return { projector, metrics };
+}
+
+/** The projector's HTTP face: health, readiness, metrics, docs and the generations API. */
+export function createProjectorHttp(
+  projector: Projector,
+  deps: Pick<ProjectorDependencies, 'log' | 'store'> & {
+    apiKeys: ApiKeyVerifier;
+    metrics: ProjectorMetrics;
+  },
+): Promise<NestFastifyApplication> {
+  return createHttpService({
+    name: SERVICE,
+    description: 'Folds the provenance topics into the lineage views; rebuilds them, whole or as of a past time.',
+    imports: [GenerationsModule.register(projector, deps.store)],
+    apiKeys: deps.apiKeys,
+    readinessChecks: [
+      { name: 'event-log', check: async () => (await deps.log.offsets(ALL_TOPICS[0])).length > 0 },
+      { name: 'lineage-store', check: async () => (await deps.store.activeGeneration()) !== undefined },
+    ],
+    bodyLimitBytes: 64 * 1024,
+    metricsRegistry: deps.metrics.registry,
+  });
+}
+
+export function describeProgress(p: FeedProgress): string {
+  const eta = p.etaSeconds === null ? 'unknown' : `${Math.ceil(p.etaSeconds)} s`;
+  return `${p.generation}: ${p.processed} records folded, ${Math.round(p.eventsPerSecond)} records/s, lag ${p.lag}, ETA ${eta}`;
+}

@@ -1,0 +1,28 @@
+import { ProducerServiceConfig } from '@prov/http-service';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+/**
+ * The projector's settings: those of every service (event log, data
+ * directory, API keys, signing key), plus its store and the keys it trusts.
+ */
+export class ProjectorConfig extends ProducerServiceConfig {
+  @IsInt() @Min(1) @Max(65535) PROV_PROJECTOR_PORT: number = 8084;
+  /** `memory`: the in-process store of the embedded mode, rebuilt from the log at start; `mongodb`: MONGODB_URI. */
+  @IsIn(['memory', 'mongodb']) PROV_STORE: 'memory' | 'mongodb' = 'memory';
+  @IsOptional() @IsString() MONGODB_URI?: string;
+  @IsString() MONGODB_DATABASE: string = 'provenance';
+  /**
+   * JSON `{ "keys": [{ "service", "pem" }] }` (or a file of it) of the keys producers sign with.
+   * Without it, the keys in `<data dir>/keys/<service>.pem` (the embedded mode's services) are trusted.
+   */
+  @IsOptional() @IsString() PROV_TRUSTED_KEYS?: string;
+  @IsOptional() @IsString() PROV_TRUSTED_KEYS_FILE?: string;
+  @Transform(({ obj, key }) => ({ true: true, false: false })[String(obj[key]) as 'true' | 'false'] ?? obj[key])
+  @IsBoolean()
+  PROV_REQUIRE_SIGNATURES: boolean = true;
+  /** Most records folded in one store round (one partition's consecutive records). */
+  @IsInt() @Min(1) @Max(10_000) PROV_PROJECTOR_BATCH_SIZE: number = 200;
+  /** How often catch-up progress is reported and the active generation looked up. */
+  @IsInt() @Min(50) PROV_PROJECTOR_POLL_MS: number = 2000;
+}
