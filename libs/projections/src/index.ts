@@ -1,5 +1,5 @@
 export * from './lib/view-store.port';
-export { InMemoryViews, compareScalars } from './lib/in-memory-views';
+export { InMemoryViews, compareScalars, setAt, valueAt } from './lib/in-memory-views';
 export type { EventRef } from './lib/event-ref';
 export { UnsafeEventIdError } from './lib/projection.errors';
 export { NODE_KINDS, EDGE_RELATIONS, edgeId } from './lib/lineage-graph';

@@ -128,7 +128,8 @@ function checkedPath(path: FieldPath): string[] {
   return path.split('.');
 }
 
-function valueAt(doc: unknown, path: FieldPath | string[]): unknown {
+/** The value at a field path of a view document; undefined through a missing field, a scalar or an array. */
+export function valueAt(doc: unknown, path: FieldPath | string[]): unknown {
   let value: unknown = doc;
   for (const segment of Array.isArray(path) ? path : path.split('.')) {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -137,7 +138,8 @@ function valueAt(doc: unknown, path: FieldPath | string[]): unknown {
   return value;
 }
 
-function setAt(doc: Record<string, unknown>, path: string[], value: unknown): void {
+/** Sets a path as `$set` does on a document, making objects of what is missing or not an object on the way. */
+export function setAt(doc: Record<string, unknown>, path: string[], value: unknown): void {
   let target = doc;
   for (const segment of path.slice(0, -1)) {
     const next = target[segment];

@@ -1,4 +1,4 @@
-import { compareScalars } from '@prov/projections';
+import { compareScalars, valueAt } from '@prov/projections';
 import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewWrite } from '@prov/projections';
 import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
@@ -184,7 +184,7 @@ export class MongoViewGeneration implements ViewGeneration {
         const stored = await this.collection(view)
           .find({ [path]: { $in: values.slice(start, start + BULK_CHUNK) } }, { projection: { [path]: 1 } })
           .toArray();
-        for (const doc of stored) sameAsStored.add(`${path}|${doc._id}|${JSON.stringify(valueAtPath(doc, path))}`);
+        for (const doc of stored) sameAsStored.add(`${path}|${doc._id}|${JSON.stringify(valueAt(doc, path))}`);
       }
     }
     return writes
@@ -213,13 +213,4 @@ function duplicateKeyIndexes(error: unknown): number[] | undefined {
   const writeErrors = [error.writeErrors].flat().filter(Boolean);
   if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) return undefined;
   return writeErrors.map((writeError) => writeError.index);
-}
-
-function valueAtPath(doc: unknown, path: string): unknown {
-  let value = doc;
-  for (const segment of path.split('.')) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
 }

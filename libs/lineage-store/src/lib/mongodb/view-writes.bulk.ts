@@ -1,3 +1,4 @@
+import { setAt, valueAt } from '@prov/projections';
 import type { ViewDocument, ViewName, ViewWrite } from '@prov/projections';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { encodeDocument, encodeValue } from './document-codec';
@@ -73,7 +74,7 @@ function addWrite(bulk: ViewBulk, write: ViewWrite): void {
     }
     case 'keep-least': {
       const document = encodeDocument(write.doc, write.id);
-      const value = valueAt(document, write.by);
+      const value = valueAt(document, write.by) ?? null;
       bulk.inserts.push({
         document,
         onDuplicate: {
@@ -88,24 +89,4 @@ function addWrite(bulk: ViewBulk, write: ViewWrite): void {
       bulk.updates.push({ deleteOne: { filter: { _id: write.id } } });
       return;
   }
-}
-
-/** What `$set` of these paths does to a missing document (InMemoryViews' rule where paths overlap). */
-function setAt(doc: Record<string, unknown>, path: string[], value: unknown): void {
-  let target = doc;
-  for (const segment of path.slice(0, -1)) {
-    const next = target[segment];
-    if (next === null || typeof next !== 'object' || Array.isArray(next)) target[segment] = {};
-    target = target[segment] as Record<string, unknown>;
-  }
-  target[path[path.length - 1]] = value;
-}
-
-function valueAt(doc: unknown, path: string): unknown {
-  let value = doc;
-  for (const segment of path.split('.')) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value ?? null;
 }
