@@ -85,6 +85,13 @@ describe('decoding a log record', () => {
     ],
     ['an envelope without its event id', { ...flagEvent(), eventId: undefined }, 'invalid-envelope', 'eventId'],
     [
+      'an envelope without its schema version',
+      { ...flagEvent(), schemaVersion: undefined },
+      'invalid-envelope',
+      'schemaVersion',
+    ],
+    ['a bare object naming a type', { type: 'prediction.batch.recorded' }, 'invalid-envelope', 'eventId'],
+    [
       'a payload changed after sealing',
       { ...flagEvent(), payload: { ...flagEvent().payload, reason: 'something else' } },
       'payload-digest-mismatch',

@@ -42,8 +42,11 @@ export function decodeRecord(record: LogRecord, policy: DecodingPolicy): Decoded
   }
   const validation = validateEnvelope(raw, { payloadValidators: policy.payloadValidators });
   if (!validation.ok) {
-    const unknownType = validation.problems.some((p) => p.path === 'type');
-    const badVersion = validation.problems.some((p) => p.path === 'schemaVersion');
+    // The envelope is checked before the type and version are looked up: a problem on `type` or
+    // `schemaVersion` alone means a well-formed envelope of a type or version this platform lacks.
+    const only = validation.problems.length === 1 ? validation.problems[0].path : undefined;
+    const unknownType = only === 'type' && isWellFormedName(raw);
+    const badVersion = only === 'schemaVersion' && Number.isInteger((raw as { schemaVersion?: unknown }).schemaVersion);
     const onPayload = validation.problems.every((p) => p.path.startsWith('payload'));
     const reason: RejectionReason = unknownType
       ? 'unknown-type'
@@ -96,4 +99,8 @@ export function decodeRecord(record: LogRecord, policy: DecodingPolicy): Decoded
 
 function rejected(reason: RejectionReason, path: string, problem: string): DecodedRecord {
   return { kind: 'rejected', reason, problems: [{ path, problem }] };
+}
+
+function isWellFormedName(raw: unknown): boolean {
+  return typeof (raw as { type?: unknown }).type === 'string';
 }
