@@ -60,19 +60,29 @@ export class Projector {
   /** Runs the live feed until stop(): first start builds and activates a generation. */
   async runLive(): Promise<void> {
     while (!this.stopped) {
-      const active = await this.store.activeGeneration();
-      if (active === undefined) {
-        // A first build cut short (a crash, a kill) is resumed from its committed offsets, not begun again.
-        const unfinished = (await this.store.generations())
-          .filter((g) => g.kind === 'live' && g.caughtUpAt === undefined)
-          .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-          .pop();
-        await this.rebuild(unfinished?.name);
-      } else if (this.live?.name !== active) {
-        await this.switchLiveTo(active);
+      try {
+        await this.followActive();
+        await this.pause(this.options.pollIntervalMs);
+        await this.reportLive();
+      } catch (error) {
+        // A store or log that is away for a while is waited for, not a reason to stop.
+        this.say(`live feed: ${(error as Error).message}; trying again`);
+        await this.pause(this.options.pollIntervalMs);
       }
-      await this.pause(this.options.pollIntervalMs);
-      await this.reportLive();
+    }
+  }
+
+  private async followActive(): Promise<void> {
+    const active = await this.store.activeGeneration();
+    if (active === undefined) {
+      // A first build cut short (a crash, a kill) is resumed from its committed offsets, not begun again.
+      const unfinished = (await this.store.generations())
+        .filter((g) => g.kind === 'live' && g.caughtUpAt === undefined)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+        .pop();
+      await this.rebuild(unfinished?.name);
+    } else if (this.live?.name !== active) {
+      await this.switchLiveTo(active);
     }
   }
 
