@@ -1,0 +1,28 @@
+export { traceOfPrediction } from './lib/prediction-trace.query';
+export type {
+  IntegrityLink,
+  PredictionTrace,
+  TraceCompleteness,
+  TraceLevel,
+  TraceOptions,
+  TracedDataset,
+  TracedDeployment,
+  TracedPrediction,
+  TracedRun,
+  TracedSlice,
+} from './lib/prediction-trace.query';
+export { redactSensitive } from './lib/redaction';
+export type { RedactedValue } from './lib/redaction';
+export { compareLineages, memberPath, resolveLineage } from './lib/lineage-comparison';
+export type { LineageComparison, LineageDifference } from './lib/lineage-comparison';
+export { lineageGraph } from './lib/lineage-graph.query';
+export type { GraphDirection, GraphEdge, GraphNode, GraphQuery, LineageGraph } from './lib/lineage-graph.query';
+export { MAX_PAGE_SIZE, impactOfDatasetVersion, impactOfSlice, impactPredictionPage } from './lib/slice-impact.query';
+export type {
+  DataImpact,
+  DatasetVersionImpact,
+  PredictionPage,
+  PredictionTotals,
+  SliceImpact,
+} from './lib/slice-impact.query';
+export { InvalidCursorError, InvalidGraphQueryError, InvalidPageSizeError } from './lib/lineage-query.errors';

@@ -1,0 +1,115 @@
+import { InvalidCursorError, InvalidPageSizeError } from './lineage-query.errors';
+import { churnUpstream, LineageEvents, projected } from './lineage-events.test-fixture';
+import { impactOfDatasetVersion, impactOfSlice, impactPredictionPage } from './slice-impact.query';
+
+const MODEL = 'model:churn-classifier@3.1.0';
+const NEXT = 'model:churn-classifier@3.2.0';
+const DEPLOYMENT = 'deployment:churn-api';
+
+/** Two models of one run, served one after the other, with three batches of predictions. */
+async function impactedViews() {
+  const events = new LineageEvents();
+  const world = churnUpstream(events);
+  const other = churnUpstream(events, '2026-12-01');
+  const first = events.modelRegistered('churn-classifier', '3.1.0', world.ids.run);
+  const second = events.modelRegistered('churn-classifier', '3.2.0', world.ids.run);
+  const unrelated = events.modelRegistered('fraud', '1.0.0', other.ids.run);
+  const created = events.deploymentCreated('churn-api', MODEL, '2026-11-01T00:00:00.000Z');
+  const revised = events.deploymentRevised(DEPLOYMENT, NEXT, '2026-11-10T00:00:00.000Z');
+  const batches = [
+    events.predictionBatch(DEPLOYMENT, MODEL, [
+      ['pred:a1', '2026-11-02T00:00:00.000Z'],
+      ['pred:a2', '2026-11-03T00:00:00.000Z'],
+    ]),
+    events.predictionBatch(DEPLOYMENT, MODEL, [['pred:a3', '2026-11-01T12:00:00.000Z']]),
+    events.predictionBatch(DEPLOYMENT, NEXT, [
+      ['pred:b1', '2026-11-11T00:00:00.000Z'],
+      ['pred:b2', '2026-11-12T00:00:00.000Z'],
+    ]),
+    events.predictionBatch('deployment:fraud', 'model:fraud@1.0.0', [['pred:f1', '2026-11-11T00:00:00.000Z']]),
+  ];
+  const views = await projected(...world.all, ...other.all, first, second, unrelated, created, revised, ...batches);
+  return { views, world };
+}
+
+describe('impactOfSlice', () => {
+  it('lists the models, deployment windows and prediction totals a slice reached', async () => {
+    const { views, world } = await impactedViews();
+
+    const impact = await impactOfSlice(views, world.ids.trainSlice);
+
+    expect(impact).toEqual({
+      sliceId: world.ids.trainSlice,
+      flagged: false,
+      flags: [],
+      modelVersions: [
+        { id: MODEL, runId: world.ids.run, roles: ['train'] },
+        { id: NEXT, runId: world.ids.run, roles: ['train'] },
+      ],
+      deployments: [
+        {
+          id: DEPLOYMENT,
+          modelVersionIds: [MODEL, NEXT],
+          windows: [
+            { modelVersionId: MODEL, from: '2026-11-01T00:00:00.000Z', to: '2026-11-10T00:00:00.000Z' },
+            { modelVersionId: NEXT, from: '2026-11-10T00:00:00.000Z', to: null },
+          ],
+        },
+      ],
+      predictions: {
+        total: 5,
+        byModelVersion: [
+          { id: MODEL, count: 3, firstAt: '2026-11-01T12:00:00.000Z', lastAt: '2026-11-03T00:00:00.000Z' },
+          { id: NEXT, count: 2, firstAt: '2026-11-11T00:00:00.000Z', lastAt: '2026-11-12T00:00:00.000Z' },
+        ],
+      },
+    });
+  });
+
+  it('is undefined for a slice no view knows', async () => {
+    const { views } = await impactedViews();
+    expect(await impactOfSlice(views, 'slice:sha256:unknown')).toBeUndefined();
+  });
+});
+
+describe('impactOfDatasetVersion', () => {
+  it('merges the impact of every slice of the snapshot, roles included', async () => {
+    const { views, world } = await impactedViews();
+
+    const impact = await impactOfDatasetVersion(views, world.ids.version);
+
+    expect(impact?.sliceIds).toEqual([world.ids.trainSlice, world.ids.validationSlice].sort());
+    expect(impact?.modelVersions).toEqual([
+      { id: MODEL, runId: world.ids.run, roles: ['train', 'validation'] },
+      { id: NEXT, runId: world.ids.run, roles: ['train', 'validation'] },
+    ]);
+    expect(impact?.deployments.map((deployment) => deployment.windows.length)).toEqual([2]);
+    expect(impact?.predictions.total).toBe(5);
+    expect(await impactOfDatasetVersion(views, 'dsv:sha256:unknown')).toBeUndefined();
+  });
+});
+
+describe('impactPredictionPage', () => {
+  it('pages through the ids of the predictions of the slice models, in id order', async () => {
+    const { views, world } = await impactedViews();
+
+    const first = await impactPredictionPage(views, world.ids.trainSlice, undefined, 2);
+    const second = await impactPredictionPage(views, world.ids.trainSlice, first?.nextCursor ?? undefined, 2);
+    const third = await impactPredictionPage(views, world.ids.trainSlice, second?.nextCursor ?? undefined, 2);
+
+    expect(first?.predictionIds).toEqual(['pred:a1', 'pred:a2']);
+    expect(second?.predictionIds).toEqual(['pred:a3', 'pred:b1']);
+    expect(third).toEqual({ predictionIds: ['pred:b2'], nextCursor: null });
+    expect(first?.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('refuses a cursor it did not hand out and a page size out of range', async () => {
+    const { views, world } = await impactedViews();
+
+    await expect(impactPredictionPage(views, world.ids.trainSlice, 'not-a-cursor', 2)).rejects.toThrow(
+      InvalidCursorError,
+    );
+    await expect(impactPredictionPage(views, world.ids.trainSlice, undefined, 0)).rejects.toThrow(InvalidPageSizeError);
+    expect(await impactPredictionPage(views, 'slice:sha256:unknown', undefined, 2)).toBeUndefined();
+  });
+});
