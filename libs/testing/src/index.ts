@@ -5,3 +5,4 @@ export * from './lib/read-events';
 export * from './lib/producer-service-under-test';
 export * from './lib/broker-control';
 export * from './lib/provenance-scenario';
+export * from './lib/lineage-events';

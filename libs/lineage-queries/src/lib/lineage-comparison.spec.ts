@@ -1,6 +1,7 @@
 import type { ModelLineageDocument } from '@prov/projections';
 import { compareLineages, resolveLineage } from './lineage-comparison';
-import { churnUpstream, LineageEvents, projected } from './lineage-events.test-fixture';
+import { churnUpstream, LineageEvents } from '@prov/testing';
+import { projected } from './projected-views.test-helper';
 
 async function lineageOf(views: Awaited<ReturnType<typeof projected>>, id: string): Promise<ModelLineageDocument> {
   const lineage = await resolveLineage(views, id);

@@ -1,5 +1,6 @@
 import { lineageGraph } from './lineage-graph.query';
-import { churnUpstream, projected } from './lineage-events.test-fixture';
+import { churnUpstream } from '@prov/testing';
+import { projected } from './projected-views.test-helper';
 import { InvalidGraphQueryError } from './lineage-query.errors';
 
 const MODEL = 'model:churn-classifier@3.1.0';

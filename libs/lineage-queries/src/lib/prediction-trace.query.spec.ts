@@ -1,5 +1,6 @@
 import { digestOf } from '@prov/integrity';
-import { churnUpstream, digest, projected } from './lineage-events.test-fixture';
+import { churnUpstream, digest } from '@prov/testing';
+import { projected } from './projected-views.test-helper';
 import { traceOfPrediction } from './prediction-trace.query';
 
 const MODEL = 'model:churn-classifier@3.1.0';

@@ -1,5 +1,6 @@
 import { InvalidCursorError, InvalidPageSizeError } from './lineage-query.errors';
-import { churnUpstream, LineageEvents, projected } from './lineage-events.test-fixture';
+import { churnUpstream, LineageEvents } from '@prov/testing';
+import { projected } from './projected-views.test-helper';
 import { impactOfDatasetVersion, impactOfSlice, impactPredictionPage } from './slice-impact.query';
 
 const MODEL = 'model:churn-classifier@3.1.0';

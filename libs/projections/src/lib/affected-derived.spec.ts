@@ -1,7 +1,7 @@
 import type { ProvenanceEvent } from '@prov/contracts';
 import { affectedDerived } from './affected-derived';
 import { factWrites } from './fact-writes';
-import { churnUpstream } from './lineage-events.test-fixture';
+import { churnUpstream } from '@prov/testing';
 import { given } from './projection-scenario.test-helper';
 
 describe('affected derived documents', () => {

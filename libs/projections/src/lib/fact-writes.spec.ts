@@ -2,7 +2,7 @@ import { parseEvent, type ProvenanceEvent } from '@prov/contracts';
 import { batchFactWrites } from './batch-fact-writes';
 import { factWrites } from './fact-writes';
 import { InMemoryViews } from './in-memory-views';
-import { churnUpstream, digest, LineageEvents } from './lineage-events.test-fixture';
+import { churnUpstream, digest, LineageEvents } from '@prov/testing';
 import { UnsafeEventIdError } from './projection.errors';
 import { snapshotOf } from './projection-scenario.test-helper';
 

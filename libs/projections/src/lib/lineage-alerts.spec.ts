@@ -1,4 +1,4 @@
-import { churnUpstream, digest } from './lineage-events.test-fixture';
+import { churnUpstream, digest } from '@prov/testing';
 import { given } from './projection-scenario.test-helper';
 
 describe('lineage alerts', () => {

@@ -1,5 +1,5 @@
 import type { ProvenanceEvent } from '@prov/contracts';
-import { churnUpstream, LineageEvents } from './lineage-events.test-fixture';
+import { churnUpstream, LineageEvents } from '@prov/testing';
 import type { ModelLineageDocument } from './model-lineage.document';
 import { given } from './projection-scenario.test-helper';
 

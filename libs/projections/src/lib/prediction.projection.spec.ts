@@ -1,4 +1,4 @@
-import { digest, LineageEvents } from './lineage-events.test-fixture';
+import { digest, LineageEvents } from '@prov/testing';
 import { given } from './projection-scenario.test-helper';
 
 describe('predictions', () => {

@@ -2,7 +2,7 @@ import type { ProvenanceEvent, SliceRole } from '@prov/contracts';
 import fc from 'fast-check';
 import { batchFactWrites } from './batch-fact-writes';
 import { InMemoryViews } from './in-memory-views';
-import { digest, LineageEvents } from './lineage-events.test-fixture';
+import { digest, LineageEvents } from '@prov/testing';
 import { projectEvents } from './project-events';
 import { snapshotOf } from './projection-scenario.test-helper';
 

@@ -1,4 +1,4 @@
-import { churnUpstream, LineageEvents } from './lineage-events.test-fixture';
+import { churnUpstream, LineageEvents } from '@prov/testing';
 import { given } from './projection-scenario.test-helper';
 
 describe('slice impact', () => {

@@ -13,7 +13,7 @@ import {
 } from '@prov/contracts';
 import { dataSliceId, datasetVersionId, payloadDigest } from '@prov/integrity';
 
-const START = Date.parse('2026-11-01T00:00:00.000Z');
+export const START = Date.parse('2026-11-01T00:00:00.000Z');
 
 /**
  * Builds realistic, mutually consistent events (test fixture). Payloads
@@ -174,17 +174,26 @@ export class LineageEvents {
     });
   }
 
-  predictionBatch(deploymentId: string, modelVersionId: string, predictionIds: string[], artifactDigest = digest('9')) {
+  /**
+   * A batch of predictions, each an id (made a millisecond apart) or an id
+   * with the instant it was made; the example's two shapes alternate (digest only, then output).
+   */
+  predictionBatch(
+    deploymentId: string,
+    modelVersionId: string,
+    predictions: Array<string | [id: string, at: string]>,
+    artifactDigest = digest('9'),
+  ) {
     const [first, second] = example('prediction.batch.recorded').predictions;
     return this.event('prediction.batch.recorded', {
       batchId: `batch:${this.uuid()}`,
       deploymentId,
       modelVersionId,
       artifactDigest,
-      predictions: predictionIds.map((predictionId, index) => ({
+      predictions: predictions.map((prediction, index) => ({
         ...(index % 2 === 0 ? first : second),
-        predictionId,
-        at: new Date(START + this.sequence * 1000 + index).toISOString(),
+        predictionId: Array.isArray(prediction) ? prediction[0] : prediction,
+        at: Array.isArray(prediction) ? prediction[1] : new Date(START + this.sequence * 1000 + index).toISOString(),
       })),
     });
   }
@@ -220,9 +229,9 @@ function uuidV7(millis: number, sequence: number): string {
  * validation slice, a pipeline, and a completed run reading both. The model
  * itself is left to each test, so that it can arrive before or after.
  */
-export function churnUpstream(events = new LineageEvents()) {
+export function churnUpstream(events = new LineageEvents(), snapshot = '2026-11-01') {
   const dataset = events.dataset();
-  const version = events.datasetVersion(dataset.payload.datasetId, '2026-11-01');
+  const version = events.datasetVersion(dataset.payload.datasetId, snapshot);
   const trainSlice = events.slice(version.payload.datasetVersionId, 'web');
   const validationSlice = events.slice(version.payload.datasetVersionId, 'store', { sampled: false });
   const pipeline = events.pipeline();
