@@ -6,6 +6,7 @@ const ports = {
   'registry-service': process.env.PROV_REGISTRY_PORT || 8082,
   'inference-service': process.env.PROV_INFERENCE_PORT || 8083,
   projector: process.env.PROV_PROJECTOR_PORT || 8084,
+  'query-gateway': process.env.PROV_GATEWAY_PORT || 8085,
 };
 const port = ports[process.env.SERVICE];
 if (!port) {

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { CompareHttpController } from './compare.http.controller';
+
+@Module({ controllers: [CompareHttpController] })
+export class CompareModule {}

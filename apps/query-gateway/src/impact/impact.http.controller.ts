@@ -1,0 +1,42 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '@prov/http-service';
+import { impactOfDatasetVersion, impactOfSlice, impactPredictionPage } from '@prov/lineage-queries';
+import { ActiveViews } from '../views/active-views';
+import { checkedId } from '../views/entity-id';
+import { PredictionPageRequest } from './prediction-page.request';
+
+@ApiTags('impact')
+@Controller('v1')
+export class ImpactHttpController {
+  constructor(private readonly views: ActiveViews) {}
+
+  /** The model versions and deployments a slice touched, and their predictions by model version. */
+  @Get('slices/:id/impact')
+  async ofSlice(@Param('id') id: string) {
+    const impact = await impactOfSlice(await this.views.current(), checkedId('id', id, 'dataSlice'));
+    if (!impact) throw new NotFoundError(`no slice ${id} is recorded`);
+    return impact;
+  }
+
+  /** The ids of the predictions a slice touched, a page at a time. */
+  @Get('slices/:id/impact/predictions')
+  async predictionsOfSlice(@Param('id') id: string, @Query() query: PredictionPageRequest) {
+    const page = await impactPredictionPage(
+      await this.views.current(),
+      checkedId('id', id, 'dataSlice'),
+      query.cursor,
+      query.limit ?? 100,
+    );
+    if (!page) throw new NotFoundError(`no slice ${id} is recorded`);
+    return page;
+  }
+
+  /** The impact of every slice of a dataset version. */
+  @Get('dataset-versions/:id/impact')
+  async ofDatasetVersion(@Param('id') id: string) {
+    const impact = await impactOfDatasetVersion(await this.views.current(), checkedId('id', id, 'datasetVersion'));
+    if (!impact) throw new NotFoundError(`no dataset version ${id} is recorded`);
+    return impact;
+  }
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { NotFoundError } from '@prov/http-service';
+import { lineageGraph } from '@prov/lineage-queries';
+import { ActiveViews } from '../views/active-views';
+import { checkedId } from '../views/entity-id';
+import { LineageGraphRequest } from './lineage-graph.request';
+
+@ApiTags('lineage')
+@Controller('v1/lineage')
+export class LineageHttpController {
+  constructor(private readonly views: ActiveViews) {}
+
+  /** The lineage graph around a node, as nodes and edges ready for a graph view. */
+  @Get(':nodeId')
+  async graph(@Param('nodeId') nodeId: string, @Query() query: LineageGraphRequest) {
+    const id = checkedId(
+      'nodeId',
+      nodeId,
+      'dataset',
+      'datasetVersion',
+      'dataSlice',
+      'pipeline',
+      'trainingRun',
+      'evaluation',
+      'modelVersion',
+      'deployment',
+    );
+    const graph = await lineageGraph(await this.views.current(), id, {
+      direction: query.direction ?? 'both',
+      depth: query.depth ?? 3,
+      maxNodes: query.maxNodes ?? 500,
+    });
+    if (!graph) throw new NotFoundError(`no lineage node ${nodeId} is recorded`);
+    return graph;
+  }
+}

@@ -1,0 +1,29 @@
+import { Logger } from '@nestjs/common';
+import { loadApiKeys, loadConfig } from '@prov/http-service';
+import { MongoLineageStore } from '@prov/lineage-store';
+import { QueryGatewayConfig } from './query-gateway.config';
+import { createQueryGateway } from './query-gateway';
+
+async function main(): Promise<void> {
+  const config = loadConfig(QueryGatewayConfig);
+  const logger = new Logger('query-gateway');
+  if (!config.MONGODB_URI)
+    throw new Error('The query gateway reads the views from MONGODB_URI (mongodb://host:27017/...)');
+  const store = await MongoLineageStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE });
+  const app = await createQueryGateway({ store, apiKeys: loadApiKeys(config) });
+  await app.listen(config.PROV_GATEWAY_PORT, config.PROV_HOST);
+  logger.log(`listening on http://${config.PROV_HOST}:${config.PROV_GATEWAY_PORT}`);
+  const stop = async (signal: string) => {
+    logger.log(`${signal}: stopping`);
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

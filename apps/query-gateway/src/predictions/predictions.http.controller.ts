@@ -1,0 +1,25 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Principal, mayReadSensitive } from '@prov/auth';
+import { CurrentPrincipal, NotFoundError } from '@prov/http-service';
+import { traceOfPrediction } from '@prov/lineage-queries';
+import { ActiveViews } from '../views/active-views';
+import { checkedId } from '../views/entity-id';
+import { TraceRequest } from './trace.request';
+
+@ApiTags('predictions')
+@Controller('v1/predictions')
+export class PredictionsHttpController {
+  constructor(private readonly views: ActiveViews) {}
+
+  /** What produced a prediction, link by link, with what is missing and the event behind each link. */
+  @Get(':id/trace')
+  async trace(@Param('id') id: string, @Query() query: TraceRequest, @CurrentPrincipal() principal: Principal) {
+    const trace = await traceOfPrediction(await this.views.current(), checkedId('id', id, 'prediction'), {
+      level: query.level ?? 'standard',
+      revealSensitive: mayReadSensitive(principal),
+    });
+    if (!trace) throw new NotFoundError(`no prediction ${id} is recorded`);
+    return trace;
+  }
+}

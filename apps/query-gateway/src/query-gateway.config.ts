@@ -1,0 +1,12 @@
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+/** The gateway's settings: where the views are, and who may read them. */
+export class QueryGatewayConfig {
+  @IsString() PROV_HOST: string = '127.0.0.1';
+  @IsInt() @Min(1) @Max(65535) PROV_GATEWAY_PORT: number = 8085;
+  @IsOptional() @IsString() MONGODB_URI?: string;
+  @IsString() MONGODB_DATABASE: string = 'provenance';
+  /** JSON `{ "keys": [...] }` of API key records (see libs/auth), or a file holding it. */
+  @IsOptional() @IsString() PROV_API_KEYS?: string;
+  @IsOptional() @IsString() PROV_API_KEYS_FILE?: string;
+}

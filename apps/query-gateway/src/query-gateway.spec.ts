@@ -1,0 +1,160 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiKeyVerifier, generateApiKey } from '@prov/auth';
+import { InMemoryLineageStore } from '@prov/lineage-store';
+import { projectEvents } from '@prov/projections';
+import { churnUpstream, digest } from '@prov/testing';
+import { createQueryGateway } from './query-gateway';
+
+const auditor = generateApiKey('audrey', ['auditor']);
+const viewer = generateApiKey('victor', ['viewer']);
+const MODEL = 'model:churn-classifier@3.1.0';
+const OTHER = 'model:churn-classifier@3.2.0';
+const DEPLOYMENT = 'deployment:churn-api';
+
+describe('query gateway', () => {
+  let app: NestFastifyApplication;
+  let store: InMemoryLineageStore;
+  const world = churnUpstream();
+  const { events } = world;
+  const model = world.registerModel();
+  const other = events.modelRegistered('churn-classifier', '3.2.0', world.ids.run);
+  const deployment = events.deploymentCreated('churn-api', MODEL, '2026-11-01T00:00:00.000Z');
+  const batch = events.predictionBatch(DEPLOYMENT, MODEL, ['pred:req-1', 'pred:req-2', 'pred:req-3']);
+  const tampered = events.predictionBatch(DEPLOYMENT, MODEL, ['pred:req-4'], digest('e'));
+
+  beforeAll(async () => {
+    store = new InMemoryLineageStore();
+    app = await createQueryGateway({ store, apiKeys: new ApiKeyVerifier([auditor.record, viewer.record]) });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  const get = (url: string, token?: string) =>
+    app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('answers 503 until a generation of the views is active', async () => {
+    const res = await get(`/v1/predictions/pred:req-1/trace`, auditor.token);
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ error: { message: expect.stringContaining('still being built') } });
+
+    const views = await store.generation('live-1');
+    await projectEvents([...world.all, model, other, deployment, batch, tampered], views);
+    await store.activate('live-1');
+    expect((await get('/readyz')).statusCode).toBe(200);
+  });
+
+  it('denies every route without credentials', async () => {
+    for (const url of [
+      '/v1/predictions/pred:req-1/trace',
+      `/v1/lineage/${MODEL}`,
+      `/v1/slices/${world.ids.trainSlice}/impact`,
+      `/v1/slices/${world.ids.trainSlice}/impact/predictions`,
+      `/v1/dataset-versions/${world.ids.version}/impact`,
+      `/v1/compare?left=${MODEL}&right=${OTHER}`,
+      '/v1/alerts',
+    ]) {
+      expect({ url, status: (await get(url)).statusCode }).toEqual({ url, status: 401 });
+    }
+  });
+
+  it('traces a prediction to its deployment, model version, run, pipeline, slices and dataset version', async () => {
+    const res = await get('/v1/predictions/pred:req-1/trace?level=full', auditor.token);
+    expect(res.statusCode).toBe(200);
+    const trace = res.json();
+    expect(trace).toMatchObject({
+      prediction: { id: 'pred:req-1' },
+      modelVersion: { id: MODEL },
+      run: { id: world.ids.run, hyperparameters: expect.any(Object) },
+      pipeline: { id: world.ids.pipeline },
+    });
+    expect(trace.slices.map((s: { id: string }) => s.id).sort()).toEqual(
+      [world.ids.trainSlice, world.ids.validationSlice].sort(),
+    );
+    expect(trace.datasetVersions.map((d: { id: string }) => d.id)).toEqual([world.ids.version]);
+    expect(trace.integrity).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ eventId: model.eventId, payloadDigest: model.integrity.payloadDigest }),
+      ]),
+    );
+
+    const standard = (await get('/v1/predictions/pred:req-1/trace', auditor.token)).json();
+    expect(standard.run.hyperparameters).toBeUndefined();
+  });
+
+  it('shows viewers the digest of a sensitive value, and auditors the value', async () => {
+    // The example's second prediction carries an output value (sensitive).
+    const asViewer = (await get('/v1/predictions/pred:req-2/trace?level=full', viewer.token)).json();
+    const asAuditor = (await get('/v1/predictions/pred:req-2/trace?level=full', auditor.token)).json();
+    expect(asAuditor.prediction.output).toEqual({ churn: 0.82 });
+    expect(asViewer.prediction.output).toEqual({
+      redacted: true,
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+    });
+  });
+
+  it('reports a prediction whose loaded artifact differs from the registered one', async () => {
+    const trace = (await get('/v1/predictions/pred:req-4/trace', auditor.token)).json();
+    expect(trace.completeness.missing).toContain('prediction.artifactDigest');
+    const alerts = (await get('/v1/alerts?type=prediction.artifact-mismatch', viewer.token)).json();
+    expect(alerts.alerts).toEqual([
+      expect.objectContaining({ type: 'prediction.artifact-mismatch', modelVersionId: MODEL }),
+    ]);
+  });
+
+  it('answers 404 for an unknown prediction and 400 with the field path for a malformed id or query', async () => {
+    expect((await get('/v1/predictions/pred:nobody/trace', auditor.token)).statusCode).toBe(404);
+    const badId = await get('/v1/predictions/not-an-id/trace', auditor.token);
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json().error.details).toEqual([{ path: 'id', problem: expect.stringContaining('pred:') }]);
+    const badLevel = await get('/v1/predictions/pred:req-1/trace?level=everything', auditor.token);
+    expect(badLevel.json().error.details).toEqual([{ path: 'level', problem: expect.any(String) }]);
+    const injected = await get('/v1/predictions/pred:req-1/trace?level[$gt]=', auditor.token);
+    expect(injected.statusCode).toBe(400);
+    const badDepth = await get(`/v1/lineage/${MODEL}?depth=deep`, auditor.token);
+    expect(new Set(badDepth.json().error.details.map((d: { path: string }) => d.path))).toEqual(new Set(['depth']));
+  });
+
+  it('walks the lineage graph upstream from a model version to its dataset', async () => {
+    const graph = (await get(`/v1/lineage/${MODEL}?direction=upstream&depth=4`, viewer.token)).json();
+    const ids = graph.nodes.map((n: { id: string }) => n.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([MODEL, world.ids.run, world.ids.trainSlice, world.ids.version, world.ids.dataset]),
+    );
+    expect(graph.edges).toEqual(expect.arrayContaining([{ from: MODEL, to: world.ids.run, rel: 'trained-by' }]));
+  });
+
+  it('gives a slice impact: its model versions, deployments and prediction counts, and the prediction ids by page', async () => {
+    const impact = (await get(`/v1/slices/${world.ids.trainSlice}/impact`, viewer.token)).json();
+    expect(impact.modelVersions.map((m: { id: string }) => m.id).sort()).toEqual([MODEL, OTHER]);
+    expect(impact.predictions).toMatchObject({ total: 4, byModelVersion: [{ id: MODEL, count: 4 }] });
+
+    const first = (await get(`/v1/slices/${world.ids.trainSlice}/impact/predictions?limit=3`, viewer.token)).json();
+    expect(first.predictionIds).toHaveLength(3);
+    const rest = (
+      await get(
+        `/v1/slices/${world.ids.trainSlice}/impact/predictions?limit=3&cursor=${first.nextCursor}`,
+        viewer.token,
+      )
+    ).json();
+    expect([...first.predictionIds, ...rest.predictionIds].sort()).toEqual([
+      'pred:req-1',
+      'pred:req-2',
+      'pred:req-3',
+      'pred:req-4',
+    ]);
+    const dataset = await get(`/v1/dataset-versions/${world.ids.version}/impact`, viewer.token);
+    expect(dataset.statusCode).toBe(200);
+  });
+
+  it('compares two model versions of one run, and a deployment with a model version', async () => {
+    const same = (await get(`/v1/compare?left=${MODEL}&right=${OTHER}`, viewer.token)).json();
+    expect(same).toEqual({ sameDataSnapshot: true, differences: [] });
+    const deployed = (await get(`/v1/compare?left=${DEPLOYMENT}&right=${OTHER}`, viewer.token)).json();
+    expect(deployed.sameDataSnapshot).toBe(true);
+    const unknown = await get(`/v1/compare?left=${MODEL}&right=model:nobody@1.0.0`, viewer.token);
+    expect(unknown.statusCode).toBe(404);
+    const missing = await get(`/v1/compare?left=${MODEL}`, viewer.token);
+    expect(new Set(missing.json().error.details.map((d: { path: string }) => d.path))).toEqual(new Set(['right']));
+  });
+});

@@ -1,0 +1,41 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ApiKeyVerifier } from '@prov/auth';
+import { createHttpService } from '@prov/http-service';
+import type { LineageStore } from '@prov/lineage-store';
+import { AlertsModule } from './alerts/alerts.module';
+import { CompareModule } from './compare/compare.module';
+import { ImpactModule } from './impact/impact.module';
+import { LineageModule } from './lineage/lineage.module';
+import { PredictionsModule } from './predictions/predictions.module';
+import { ViewsModule } from './views/views.module';
+
+export interface QueryGatewayDependencies {
+  store: LineageStore;
+  apiKeys: ApiKeyVerifier;
+}
+
+/**
+ * The query gateway: traces, lineage graphs, impact, comparisons and alerts,
+ * read from the active view generation. Every route needs an API key; values
+ * marked sensitive in the contracts are shown only to auditors, as digests to
+ * everyone else.
+ */
+export function createQueryGateway(deps: QueryGatewayDependencies): Promise<NestFastifyApplication> {
+  return createHttpService({
+    name: 'query-gateway',
+    description: 'Answers what produced a prediction, what a data slice touched, and how two models differ.',
+    imports: [
+      ViewsModule.forStore(deps.store),
+      PredictionsModule,
+      LineageModule,
+      ImpactModule,
+      CompareModule,
+      AlertsModule,
+    ],
+    apiKeys: deps.apiKeys,
+    readinessChecks: [
+      { name: 'lineage-store', check: async () => (await deps.store.activeGeneration()) !== undefined },
+    ],
+    bodyLimitBytes: 64 * 1024,
+  });
+}

@@ -1,0 +1,29 @@
+import type { LineageStore, ViewGeneration } from '@prov/lineage-store';
+import { ServiceUnavailableError } from '@prov/http-service';
+
+/**
+ * The generation queries read: the store's active one, looked up at most
+ * once a second, so a rebuild's switch is seen at once and a half-built
+ * generation never is.
+ */
+export class ActiveViews {
+  private cached?: { at: number; generation: ViewGeneration };
+
+  constructor(
+    private readonly store: LineageStore,
+    private readonly maxAgeMs = 1000,
+  ) {}
+
+  async current(): Promise<ViewGeneration> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < this.maxAgeMs) return this.cached.generation;
+    const name = await this.store.activeGeneration();
+    if (name === undefined) {
+      throw new ServiceUnavailableError('the lineage views are still being built; try again shortly');
+    }
+    const generation =
+      this.cached?.generation.name === name ? this.cached.generation : await this.store.generation(name);
+    this.cached = { at: now, generation };
+    return generation;
+  }
+}
