@@ -7,11 +7,13 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
-export type ServiceName = 'training-service' | 'registry-service' | 'inference-service';
+export type ServiceName = 'training-service' | 'registry-service' | 'inference-service' | 'projector' | 'query-gateway';
 const PORT_VARIABLE: Record<ServiceName, string> = {
   'training-service': 'PROV_TRAINING_PORT',
   'registry-service': 'PROV_REGISTRY_PORT',
   'inference-service': 'PROV_INFERENCE_PORT',
+  projector: 'PROV_PROJECTOR_PORT',
+  'query-gateway': 'PROV_GATEWAY_PORT',
 };
 
 async function freePort(): Promise<number> {
@@ -25,7 +27,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The producer services as separate processes, as in production: their own main.ts, real Kafka, API keys. */
+/** The platform's services as separate processes, as in production: their own main.ts, real Kafka, API keys. */
 export class RunningServices {
   readonly urls = {} as Record<ServiceName, string>;
   readonly tokens = {} as Record<Role, string>;
