@@ -1,4 +1,4 @@
-import { Body, Controller, Module, Post } from '@nestjs/common';
+import { Body, Controller, Logger, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
 import { Type } from 'class-transformer';
@@ -76,10 +76,18 @@ describe('http service', () => {
     }
   });
 
-  it('answers 403 to a role the route does not allow', async () => {
-    const res = await post(valid, viewer.token);
-    expect(res.statusCode).toBe(403);
-    expect(res.json().error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('data-steward') });
+  it('answers 403 to a role the route does not allow, and logs the denial without the credential', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const res = await post(valid, viewer.token);
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('data-steward') });
+      const logged = warn.mock.calls.map(([message]) => String(message));
+      expect(logged).toEqual([expect.stringMatching(/^denied POST \S+ \(403\): .*data-steward/)]);
+      expect(logged.join('')).not.toContain(viewer.token);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('answers 400 with the path of every invalid field', async () => {

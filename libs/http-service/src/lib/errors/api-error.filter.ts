@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, DomainErrorKind } from '@prov/contracts';
 import { ApiErrorBody } from './api-error';
 
@@ -15,6 +15,11 @@ export class ApiErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = toApiError(exception, this.logger);
+    if (status === 401 || status === 403) {
+      // Who was turned away, from what: the message names the principal and roles, never a credential.
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      this.logger.warn(`denied ${request.method} ${request.url} (${status}): ${body.error.message}`);
+    }
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
