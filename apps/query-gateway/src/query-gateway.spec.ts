@@ -53,6 +53,8 @@ describe('query gateway', () => {
       `/v1/dataset-versions/${world.ids.version}/impact`,
       `/v1/compare?left=${MODEL}&right=${OTHER}`,
       '/v1/alerts',
+      `/v1/models/${MODEL}/lineage`,
+      `/v1/models/${MODEL}/completeness`,
     ]) {
       expect({ url, status: (await get(url)).statusCode }).toEqual({ url, status: 401 });
     }
@@ -156,5 +158,21 @@ describe('query gateway', () => {
     expect(unknown.statusCode).toBe(404);
     const missing = await get(`/v1/compare?left=${MODEL}`, viewer.token);
     expect(new Set(missing.json().error.details.map((d: { path: string }) => d.path))).toEqual(new Set(['right']));
+  });
+
+  it('gives a model version lineage, redacted for viewers, and its completeness at a capture level', async () => {
+    const asAuditor = (await get(`/v1/models/${MODEL}/lineage`, auditor.token)).json();
+    const asViewer = (await get(`/v1/models/${MODEL}/lineage`, viewer.token)).json();
+    expect(asAuditor).toMatchObject({ _id: MODEL, runId: world.ids.run });
+    expect(asAuditor.datasets[0].owner).toEqual(world.dataset.payload.owner);
+    expect(asViewer.datasets[0].owner).toMatchObject({ redacted: true });
+    expect((await get(`/v1/models/${MODEL}/completeness?level=standard`, viewer.token)).json()).toEqual({
+      modelVersionId: MODEL,
+      level: 'standard',
+      complete: true,
+      missing: [],
+    });
+    expect((await get(`/v1/models/model:nobody@1.0.0/lineage`, viewer.token)).statusCode).toBe(404);
+    expect((await get(`/v1/models/${MODEL}/completeness?level=partial`, viewer.token)).statusCode).toBe(400);
   });
 });

@@ -6,6 +6,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { CompareModule } from './compare/compare.module';
 import { ImpactModule } from './impact/impact.module';
 import { LineageModule } from './lineage/lineage.module';
+import { ModelsModule } from './models/models.module';
 import { PredictionsModule } from './predictions/predictions.module';
 import { ViewsModule } from './views/views.module';
 
@@ -28,6 +29,7 @@ export function createQueryGateway(deps: QueryGatewayDependencies): Promise<Nest
       ViewsModule.forStore(deps.store),
       PredictionsModule,
       LineageModule,
+      ModelsModule,
       ImpactModule,
       CompareModule,
       AlertsModule,

@@ -26,3 +26,5 @@ export type {
   SliceImpact,
 } from './lib/slice-impact.query';
 export { InvalidCursorError, InvalidGraphQueryError, InvalidPageSizeError } from './lib/lineage-query.errors';
+export { modelCompleteness, modelLineageOf } from './lib/model-lineage.query';
+export type { ModelCompleteness, ModelLineageOptions } from './lib/model-lineage.query';
