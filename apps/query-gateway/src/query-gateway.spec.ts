@@ -77,6 +77,11 @@ describe('query gateway', () => {
     expect(trace.integrity).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ eventId: model.eventId, payloadDigest: model.integrity.payloadDigest }),
+        expect.objectContaining({
+          link: 'prediction',
+          eventId: batch.eventId,
+          payloadDigest: batch.integrity.payloadDigest,
+        }),
       ]),
     );
 

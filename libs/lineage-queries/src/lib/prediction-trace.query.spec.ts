@@ -199,7 +199,7 @@ describe('traceOfPrediction', () => {
       payloadDigest: event.integrity.payloadDigest,
     });
     expect(trace?.integrity).toEqual([
-      { link: 'prediction', ...link(world.batch), payloadDigest: null },
+      { link: 'prediction', ...link(world.batch) },
       { link: 'deployment', ...link(world.deployment) },
       { link: 'deployment.revision', ...link(world.deployment) },
       { link: 'modelVersion', ...link(world.model) },

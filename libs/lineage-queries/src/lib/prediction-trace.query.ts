@@ -100,8 +100,7 @@ export interface IntegrityLink {
   eventId: string;
   type: string;
   recordedAt: string;
-  /** Null for the prediction: the views keep its batch event's id, not its digest. */
-  payloadDigest: string | null;
+  payloadDigest: string;
 }
 
 /**
@@ -230,7 +229,7 @@ function integrityLinks(
       eventId: prediction.eventId,
       type: 'prediction.batch.recorded',
       recordedAt: prediction.recordedAt,
-      payloadDigest: null,
+      payloadDigest: prediction.payloadDigest,
     },
   ];
   const add = (link: string, event: EventRef | null | undefined) => {

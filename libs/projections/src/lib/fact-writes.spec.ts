@@ -206,6 +206,7 @@ describe('fact writes', () => {
       {
         _id: batch.payload.batchId,
         eventId: batch.eventId,
+        payloadDigest: batch.integrity.payloadDigest,
         recordedAt: batch.recordedAt,
         deploymentId: 'deployment:churn-api',
         modelVersionId: ids.model,
@@ -218,6 +219,7 @@ describe('fact writes', () => {
     const common = {
       batchId: batch.payload.batchId,
       eventId: batch.eventId,
+      payloadDigest: batch.integrity.payloadDigest,
       recordedAt: batch.recordedAt,
       deploymentId: 'deployment:churn-api',
       modelVersionId: ids.model,

@@ -6,6 +6,8 @@ export interface PredictionDocument extends ViewDocument {
   batchId: string;
   /** The event that recorded it: the least one wins when a prediction id is sent again. */
   eventId: string;
+  /** That event's payload digest: what a trace's prediction link is verified against. */
+  payloadDigest: string;
   recordedAt: string;
   deploymentId: string;
   modelVersionId: string;
@@ -20,6 +22,7 @@ export interface PredictionDocument extends ViewDocument {
 /** Per batch totals: alerts and impact counts are sums over these, never scans of predictions. */
 export interface PredictionBatchDocument extends ViewDocument {
   eventId: string;
+  payloadDigest: string;
   recordedAt: string;
   deploymentId: string;
   modelVersionId: string;
@@ -34,6 +37,7 @@ export function predictionBatchRecordedWrites(event: EventOf<'prediction.batch.r
   const common = {
     batchId,
     eventId: event.eventId,
+    payloadDigest: event.integrity.payloadDigest,
     recordedAt: event.recordedAt,
     deploymentId,
     modelVersionId,
@@ -58,6 +62,7 @@ export function predictionBatchRecordedWrites(event: EventOf<'prediction.batch.r
   const batch: PredictionBatchDocument = {
     _id: batchId,
     eventId: event.eventId,
+    payloadDigest: event.integrity.payloadDigest,
     recordedAt: event.recordedAt,
     deploymentId,
     modelVersionId,
