@@ -17,6 +17,14 @@ export interface ConsumerErrorContext {
   offset: string;
 }
 
+/** What both adapters do with a handler's failure unless told otherwise: say it, and deliver again. */
+export function logConsumerError(error: unknown, { groupId, topic, partition, offset }: ConsumerErrorContext): void {
+  console.error(
+    `event-log: consumer of group ${groupId} failed on ${topic}/${partition} at ${offset}; redelivering`,
+    error,
+  );
+}
+
 export interface FileEventLogOptions {
   fsync?: FsyncPolicy;
   /** Size past which a partition starts a new segment file. Default 256 MiB. */
@@ -51,12 +59,6 @@ export function resolveOptions(options: FileEventLogOptions): FileEventLogSettin
     sync: typeof fsync === 'object' ? 'interval' : fsync,
     syncIntervalMs: typeof fsync === 'object' ? fsync.intervalMs : 0,
     segmentBytes,
-    onConsumerError:
-      options.onConsumerError ??
-      ((error, { groupId, topic, partition, offset }) =>
-        console.error(
-          `event-log: consumer of group ${groupId} failed on ${topic}/${partition} at ${offset}; redelivering`,
-          error,
-        )),
+    onConsumerError: options.onConsumerError ?? logConsumerError,
   };
 }

@@ -1,6 +1,6 @@
 import { CompressionTypes, KafkaConfig, logLevel as KafkaLogLevel, SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
-import type { ConsumerErrorContext } from '../file/file-event-log.options';
+import { ConsumerErrorContext, logConsumerError } from '../file/file-event-log.options';
 
 export interface KafkaEventLogOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -74,13 +74,7 @@ export function resolveKafkaOptions(options: KafkaEventLogOptions): {
       clientId,
       compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       publishTimeoutMs,
-      onConsumerError:
-        options.onConsumerError ??
-        ((error, { groupId, topic, partition, offset }) =>
-          console.error(
-            `event-log: consumer of group ${groupId} failed on ${topic}/${partition} at ${offset}; redelivering`,
-            error,
-          )),
+      onConsumerError: options.onConsumerError ?? logConsumerError,
     },
   };
 }
