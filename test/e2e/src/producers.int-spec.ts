@@ -8,7 +8,7 @@ import {
   signingKeyPairFromPem,
   verifyEnvelope,
 } from '@prov/integrity';
-import { ProvenanceApiError, ProvenanceClient } from '@prov/sdk';
+import { ProvenanceApiError } from '@prov/sdk';
 import { integrationEnv, uniqueName } from '@prov/testing';
 import { connect } from 'node:net';
 import { RunningServices, ServiceName } from './running-services';
@@ -65,7 +65,6 @@ const hex = (c: string) => c.repeat(64);
 describe('producer services on real Kafka', () => {
   const services = new RunningServices();
   let log: KafkaEventLog;
-  let client: (role: 'data-steward' | 'model-engineer' | 'ml-service') => ProvenanceClient;
   const startOffsets = new Map<string, Map<number, string>>();
 
   beforeAll(async () => {
@@ -77,14 +76,6 @@ describe('producer services on real Kafka', () => {
     for (const topic of [Topics.training, Topics.registry, Topics.inference]) {
       startOffsets.set(topic, new Map((await log.offsets(topic)).map((p) => [p.partition, p.latest])));
     }
-    client = (role) =>
-      new ProvenanceClient({
-        apiKey: services.tokens[role],
-        trainingUrl: services.urls['training-service'],
-        registryUrl: services.urls['registry-service'],
-        inferenceUrl: services.urls['inference-service'],
-        retry: { retries: 0 },
-      });
   }, 180_000);
 
   afterAll(async () => {
@@ -124,8 +115,8 @@ describe('producer services on real Kafka', () => {
     const dsv = datasetVersionId(parts);
     const criteria = { source: 'web', sampling: { fraction: 0.5, seed: 7 } };
     const slice = dataSliceId(dsv, criteria);
-    const steward = client('data-steward');
-    const engineer = client('model-engineer');
+    const steward = services.client('data-steward');
+    const engineer = services.client('model-engineer');
 
     const dataset = await steward.datasets.register({ namespace: 'e2e', name, owner: 'data@example.com' });
     expect(dataset).toEqual({ id: `dataset:e2e/${name}`, created: true });
@@ -168,7 +159,7 @@ describe('producer services on real Kafka', () => {
       modelVersionId: model.id,
       endpoint: 'https://svc/predict',
     });
-    const accepted = await client('ml-service').predictions.recordBatch({
+    const accepted = await services.client('ml-service').predictions.recordBatch({
       deployment: name,
       modelVersionId: model.id,
       artifactDigest: artifactManifestDigest(files),
@@ -208,7 +199,8 @@ describe('producer services on real Kafka', () => {
 
   it('answers bad requests with their field paths, over real HTTP, and publishes nothing', async () => {
     const name = uniqueName('bad');
-    const error = await client('data-steward')
+    const error = await services
+      .client('data-steward')
       .datasets.register({ namespace: 'e2e', name, owner: 'o', $where: '1' } as never)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProvenanceApiError);

@@ -1,4 +1,5 @@
 import { generateApiKey, Role } from '@prov/auth';
+import { ProvenanceClient } from '@prov/sdk';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -61,6 +62,17 @@ export class RunningServices {
       this.urls[name] = `http://127.0.0.1:${port}`;
     }
     await Promise.all(names.map((name) => this.waitReady(name)));
+  }
+
+  /** A client of the producer services, as the given role, that does not retry (tests see every failure). */
+  client(role: Role): ProvenanceClient {
+    return new ProvenanceClient({
+      apiKey: this.tokens[role],
+      trainingUrl: this.urls['training-service'],
+      registryUrl: this.urls['registry-service'],
+      inferenceUrl: this.urls['inference-service'],
+      retry: { retries: 0 },
+    });
   }
 
   /** The PEM public key a service signs with (it generated its key into the data directory). */

@@ -1,6 +1,5 @@
 import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/integrity';
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { ProvenanceClient } from '@prov/sdk';
 import { integrationEnv, uniqueName } from '@prov/testing';
 import { RunningServices } from './running-services';
 
@@ -15,7 +14,6 @@ const hex = (c: string) => c.repeat(64);
 describe('a prediction traced end to end', () => {
   const services = new RunningServices();
   const database = uniqueName('e2e').replace(/[^a-zA-Z0-9_-]/g, '_');
-  let client: (role: 'data-steward' | 'model-engineer' | 'ml-service') => ProvenanceClient;
 
   beforeAll(async () => {
     await services.start(['training-service', 'registry-service', 'inference-service', 'projector', 'query-gateway'], {
@@ -27,14 +25,6 @@ describe('a prediction traced end to end', () => {
       MONGODB_DATABASE: database,
       PROV_PROJECTOR_POLL_MS: '200',
     });
-    client = (role) =>
-      new ProvenanceClient({
-        apiKey: services.tokens[role],
-        trainingUrl: services.urls['training-service'],
-        registryUrl: services.urls['registry-service'],
-        inferenceUrl: services.urls['inference-service'],
-        retry: { retries: 0 },
-      });
   }, 180_000);
 
   afterAll(() => services.stop());
@@ -50,8 +40,8 @@ describe('a prediction traced end to end', () => {
     const dsv = datasetVersionId(parts);
     const criteria = { source: 'web', sampling: { fraction: 0.5, seed: 7 }, filter: { country: ['DE'] } };
     const slice = dataSliceId(dsv, criteria);
-    const steward = client('data-steward');
-    const engineer = client('model-engineer');
+    const steward = services.client('data-steward');
+    const engineer = services.client('model-engineer');
     const dataset = await steward.datasets.register({ namespace: 'e2e', name: 'events', owner: 'data@example.com' });
     await steward.datasets.registerVersion(dataset.id, { parts, source: 's3://lake/e2e/' });
     await steward.slices.define({ datasetVersionId: dsv, criteria, labels: { 'label.kind': 'gold' } });
@@ -83,7 +73,7 @@ describe('a prediction traced end to end', () => {
       artifact: { uri: 's3://m/1/', digest: artifact, parts: files },
     });
     await engineer.deployments.create({ name: 'churn-api', modelVersionId: model.id, endpoint: 'https://svc/predict' });
-    await client('ml-service').predictions.recordBatch({
+    await services.client('ml-service').predictions.recordBatch({
       deployment: 'churn-api',
       modelVersionId: model.id,
       artifactDigest: artifact,
