@@ -1,12 +1,15 @@
 // Shared ESLint flat config. Each project's eslint.config.mjs spreads it.
 // The module-boundary rule is the architecture test of the workspace:
-// apps may use libs, libs never use apps, and the pure domain libs never
-// depend on adapters (Kafka, MongoDB, files, HTTP).
+// apps may use libs, libs never use apps, the pure domain libs never depend
+// on adapters (Kafka, MongoDB, files, HTTP), and feature libs (a service's
+// routes and wiring, hosted by its own app and by the embedded platform)
+// never depend on one another.
 import nx from '@nx/eslint-plugin';
 
 /** What each kind of project may import (test/architecture checks the same on the Nx graph). */
 const MAY_DEPEND_ON = {
-  'type:app': ['type:domain', 'type:adapter', 'type:sdk'],
+  'type:app': ['type:feature', 'type:domain', 'type:adapter', 'type:sdk'],
+  'type:feature': ['type:domain', 'type:adapter', 'type:sdk'],
   'type:adapter': ['type:domain', 'type:adapter'],
   'type:sdk': ['type:domain'],
   'type:domain': ['type:domain'],

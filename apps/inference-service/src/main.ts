@@ -1,6 +1,5 @@
 import { loadConfig, runProducerService } from '@prov/http-service';
-import { InferenceServiceConfig } from './inference-service.config';
-import { createInferenceService } from './inference-service';
+import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
 
 const config = loadConfig(InferenceServiceConfig);
 runProducerService('inference-service', config, config.PROV_INFERENCE_PORT, createInferenceService).catch(

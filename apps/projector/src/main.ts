@@ -3,9 +3,7 @@ import { loadApiKeys, loadConfig, loadSigningKey, eventLogSettings } from '@prov
 import { openEventLog } from '@prov/event-log';
 import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import { parseArgs } from 'node:util';
-import { loadTrustedKeys } from './decoding/load-trusted-keys';
-import { ProjectorConfig } from './projector.config';
-import { createProjector, createProjectorHttp } from './projector-service';
+import { loadTrustedKeys, ProjectorConfig, createProjector, createProjectorHttp } from '@prov/projector-engine';
 
 const USAGE = `usage: projector [run]                          fold the topics into the active generation, serve /metrics and the generations API
        projector rebuild                        replay every topic into a new generation, activate it once caught up

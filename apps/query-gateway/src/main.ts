@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { loadApiKeys, loadConfig } from '@prov/http-service';
 import { MongoLineageStore } from '@prov/lineage-store';
-import { QueryGatewayConfig } from './query-gateway.config';
-import { createQueryGateway } from './query-gateway';
+import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 
 async function main(): Promise<void> {
   const config = loadConfig(QueryGatewayConfig);

@@ -1,6 +1,5 @@
 import { loadConfig, runProducerService } from '@prov/http-service';
-import { RegistryServiceConfig } from './registry-service.config';
-import { createRegistryService } from './registry-service';
+import { RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
 
 const config = loadConfig(RegistryServiceConfig);
 runProducerService('registry-service', config, config.PROV_REGISTRY_PORT, createRegistryService).catch(

@@ -1,6 +1,5 @@
 import { loadConfig, runProducerService } from '@prov/http-service';
-import { TrainingServiceConfig } from './training-service.config';
-import { createTrainingService } from './training-service';
+import { TrainingServiceConfig, createTrainingService } from '@prov/training-api';
 
 const config = loadConfig(TrainingServiceConfig);
 runProducerService('training-service', config, config.PROV_TRAINING_PORT, createTrainingService).catch(

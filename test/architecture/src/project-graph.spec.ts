@@ -7,12 +7,13 @@ import { createProjectGraphAsync, ProjectGraph } from '@nx/devkit';
  * enforces the same per import; this test also catches a project that has
  * no type tag (which the rule would silently let through).
  */
-const TYPE_TAGS = ['type:app', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'] as const;
+const TYPE_TAGS = ['type:app', 'type:feature', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'] as const;
 type TypeTag = (typeof TYPE_TAGS)[number];
 
 // Any project's tests may use the test harness (type:testing); ESLint keeps it out of non-test files.
 const MAY_DEPEND_ON: Record<TypeTag, readonly TypeTag[]> = {
-  'type:app': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+  'type:app': ['type:feature', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+  'type:feature': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
   'type:adapter': ['type:domain', 'type:adapter', 'type:testing'],
   'type:sdk': ['type:domain', 'type:testing'],
   'type:domain': ['type:domain', 'type:testing'],

@@ -20,11 +20,16 @@ const APPS = readdirSync(join(ROOT, 'apps')).filter((app) => existsSync(join(ROO
 
 /** Every setting the services read: the properties of their configuration classes. */
 const SETTINGS = new Set(
-  [
-    'libs/http-service/src/lib/producer/producer-service.config.ts',
-    ...APPS.map((app) => `apps/${app}/src/${app}.config.ts`).filter((path) => existsSync(join(ROOT, path))),
-  ].flatMap((path) => [...read(path).matchAll(/^\s*(?:@.*?\)\s*)*([A-Z][A-Z0-9_]+)[?!]?:/gm)].map((m) => m[1])),
+  configurationFiles('libs').flatMap((path) => [...read(path).matchAll(/^\s*(?:@.*?\)\s*)*([A-Z][A-Z0-9_]+)[?!]?:/gm)].map((m) => m[1])),
 );
+/** The services' configuration classes: every `*.config.ts` of the libs. */
+function configurationFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : configurationFiles(path);
+    return entry.name.endsWith('.config.ts') ? [path] : [];
+  });
+}
 /** Read by the container itself (deploy/docker), not by a service. */
 const IMAGE_SETTINGS = new Set(['SERVICE', 'NODE_ENV']);
 

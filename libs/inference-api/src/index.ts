@@ -1,0 +1,2 @@
+export * from './lib/inference-service.config';
+export * from './lib/inference-service';

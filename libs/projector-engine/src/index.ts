@@ -1,0 +1,3 @@
+export * from './lib/decoding/load-trusted-keys';
+export * from './lib/projector.config';
+export * from './lib/projector-service';

@@ -1,0 +1,2 @@
+export * from './lib/query-gateway.config';
+export * from './lib/query-gateway';

@@ -1,0 +1,2 @@
+export * from './lib/registry-service.config';
+export * from './lib/registry-service';

@@ -1,0 +1,2 @@
+export * from './lib/training-service.config';
+export * from './lib/training-service';
