@@ -24,7 +24,10 @@ export class GenerationsController {
     return {
       active: (await this.store.activeGeneration()) ?? null,
       live: this.projector.liveGeneration ?? null,
-      generations: await this.store.generations(),
+      generations: (await this.store.generations()).map((generation) => {
+        const progress = this.projector.progressOf(generation.name);
+        return progress ? { ...generation, progress } : generation;
+      }),
     };
   }
 

@@ -45,6 +45,7 @@ export class Projector {
   private readonly building = new Map<string, GenerationFeed>();
   private stopped = false;
   private readonly wakers = new Set<() => void>();
+  private readonly catchingUp = new Map<string, FeedProgress>();
 
   constructor(
     private readonly log: EventLog,
@@ -55,6 +56,11 @@ export class Projector {
   /** The generation the live feed folds into, if it runs. */
   get liveGeneration(): string | undefined {
     return this.live?.name;
+  }
+
+  /** The latest progress of each generation still catching up (for a progress bar). */
+  progressOf(generation: string): FeedProgress | undefined {
+    return this.catchingUp.get(generation);
   }
 
   /** Runs the live feed until stop(): first start builds and activates a generation. */
@@ -191,12 +197,17 @@ export class Projector {
   }
 
   private async untilCaughtUp(feed: GenerationFeed, targets?: PartitionPosition[]): Promise<FeedProgress> {
-    for (;;) {
-      const progress = await feed.progress(targets);
-      this.options.onProgress?.(progress);
-      if (progress.lag === 0) return progress;
-      if (this.stopped) throw new Error(`stopped before generation ${feed.name} caught up`);
-      await this.pause(this.options.pollIntervalMs);
+    try {
+      for (;;) {
+        const progress = await feed.progress(targets);
+        this.catchingUp.set(feed.name, progress);
+        this.options.onProgress?.(progress);
+        if (progress.lag === 0) return progress;
+        if (this.stopped) throw new Error(`stopped before generation ${feed.name} caught up`);
+        await this.pause(this.options.pollIntervalMs);
+      }
+    } finally {
+      this.catchingUp.delete(feed.name);
     }
   }
 
