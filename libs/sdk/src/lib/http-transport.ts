@@ -21,9 +21,10 @@ export interface TransportOptions {
 const DEFAULT_RETRY: RetryPolicy = { retries: 5, initialDelayMs: 200, maxDelayMs: 10_000 };
 
 /**
- * POSTs JSON with the API key and an Idempotency-Key, retrying network
- * errors, 429 and 5xx with exponential backoff and full jitter. Every
- * attempt of one call carries the same Idempotency-Key, so a retry after a
+ * Calls the platform's services with the API key: POSTs JSON with an
+ * Idempotency-Key, and GETs JSON. Network errors, 429 and 5xx are retried
+ * with exponential backoff and full jitter; other 4xx never are. Every
+ * attempt of one POST carries the same Idempotency-Key, so a retry after a
  * lost answer is a no-op on the platform.
  */
 export class HttpTransport {
@@ -43,9 +44,27 @@ export class HttpTransport {
     idempotencyKey: string = randomUUID(),
   ): Promise<{ status: number; body: T }> {
     const payload = JSON.stringify(body);
+    return this.withRetries(() =>
+      this.attempt<T>(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: payload,
+      }),
+    );
+  }
+
+  /** The decoded JSON answer of a GET (reads are safe to retry, so they carry no Idempotency-Key). */
+  async get<T>(url: string): Promise<T> {
+    const { body } = await this.withRetries(() =>
+      this.attempt<T>(url, { method: 'GET', headers: { accept: 'application/json' } }),
+    );
+    return body;
+  }
+
+  private async withRetries<T>(call: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt<T>(url, payload, idempotencyKey);
+        return await call();
       } catch (error) {
         const apiError = error as ProvenanceApiError;
         if (!apiError.retriable || attempt >= this.retry.retries) throw error;
@@ -55,22 +74,26 @@ export class HttpTransport {
     }
   }
 
-  private async attempt<T>(url: string, payload: string, idempotencyKey: string): Promise<{ status: number; body: T }> {
+  private async attempt<T>(
+    url: string,
+    request: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  ): Promise<{ status: number; body: T }> {
     let response: Response;
     try {
       response = await this.fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${this.options.apiKey}`,
-          'idempotency-key': idempotencyKey,
-        },
-        body: payload,
+        method: request.method,
+        headers: { ...request.headers, authorization: `Bearer ${this.options.apiKey}` },
+        body: request.body,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (error) {
       throw new ProvenanceApiError(`${url} did not answer: ${(error as Error).message}`, 0, 'network', [], true);
     }
+    return this.decode<T>(url, response);
+  }
+
+  /** The answer's JSON body, or the ProvenanceApiError its `{ error: { code, message, details } }` describes. */
+  private async decode<T>(url: string, response: Response): Promise<{ status: number; body: T }> {
     const text = await response.text();
     let parsed: unknown;
     try {

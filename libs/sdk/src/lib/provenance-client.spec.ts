@@ -17,7 +17,12 @@ async function scriptedServer(answers: Array<{ status: number; body: unknown }>)
     let text = '';
     req.on('data', (chunk) => (text += chunk));
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: JSON.parse(text) });
+      received.push({
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: text ? JSON.parse(text) : undefined,
+      });
       const answer = (answers.length > 1 ? answers.shift() : undefined) ?? answers[0];
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
@@ -101,6 +106,124 @@ describe('provenance client', () => {
       .revise('churn-api', { modelVersionId: 'model:m@1' })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 0, code: 'network', retriable: true });
+  });
+});
+
+describe('queries and generations', () => {
+  it('asks the gateway, with encoded ids and only the parameters given', async () => {
+    const server = await scriptedServer([{ status: 200, body: {} }]);
+    const client = new ProvenanceClient({ apiKey: 'prov_key', gatewayUrl: `${server.url}/` });
+    const slice = `slice:sha256:${'a'.repeat(64)}`;
+    const encodedSlice = `slice%3Asha256%3A${'a'.repeat(64)}`;
+    await client.queries.trace('pred:req-42');
+    await client.queries.trace('pred:req-42', { level: 'full' });
+    await client.queries.lineage('dataset:crm/events');
+    await client.queries.lineage('model:churn@3.1.0+cpu', { direction: 'upstream', depth: 0, maxNodes: 50 });
+    await client.queries.sliceImpact(slice);
+    await client.queries.datasetVersionImpact(`dsv:sha256:${'b'.repeat(64)}`);
+    await client.queries.slicePredictions(slice);
+    await client.queries.slicePredictions(slice, { cursor: 'c+/=', limit: 500 });
+    await client.queries.compare('deployment:churn-api', 'model:churn@3.1.0');
+    await client.queries.modelLineage('model:churn@3.1.0');
+    await client.queries.modelCompleteness('model:churn@3.1.0');
+    await client.queries.modelCompleteness('model:churn@3.1.0', { level: 'full' });
+    await client.queries.alerts();
+    await client.queries.alerts({ type: 'model.trained-on-flagged-slice', since: '2026-11-04T12:00:00Z' });
+    expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v1/predictions/pred%3Areq-42/trace',
+      'GET /v1/predictions/pred%3Areq-42/trace?level=full',
+      'GET /v1/lineage/dataset%3Acrm%2Fevents',
+      'GET /v1/lineage/model%3Achurn%403.1.0%2Bcpu?direction=upstream&depth=0&maxNodes=50',
+      `GET /v1/slices/${encodedSlice}/impact`,
+      `GET /v1/dataset-versions/dsv%3Asha256%3A${'b'.repeat(64)}/impact`,
+      `GET /v1/slices/${encodedSlice}/impact/predictions`,
+      `GET /v1/slices/${encodedSlice}/impact/predictions?cursor=c%2B%2F%3D&limit=500`,
+      'GET /v1/compare?left=deployment%3Achurn-api&right=model%3Achurn%403.1.0',
+      'GET /v1/models/model%3Achurn%403.1.0/lineage',
+      'GET /v1/models/model%3Achurn%403.1.0/completeness',
+      'GET /v1/models/model%3Achurn%403.1.0/completeness?level=full',
+      'GET /v1/alerts',
+      'GET /v1/alerts?type=model.trained-on-flagged-slice&since=2026-11-04T12%3A00%3A00Z',
+    ]);
+    for (const request of server.received) {
+      expect(request.headers).toMatchObject({ authorization: 'Bearer prov_key', accept: 'application/json' });
+      expect(request.headers['idempotency-key']).toBeUndefined();
+      expect(request.body).toBeUndefined();
+    }
+    await server.close();
+  });
+
+  it('returns what the gateway answered', async () => {
+    const page = { predictionIds: ['pred:req-1', 'pred:req-2'], nextCursor: null };
+    const server = await scriptedServer([{ status: 200, body: page }]);
+    const client = new ProvenanceClient({ apiKey: 'k', gatewayUrl: server.url });
+    await expect(client.queries.slicePredictions(`slice:sha256:${'a'.repeat(64)}`)).resolves.toEqual(page);
+    await server.close();
+  });
+
+  it('lists and rebuilds the projector generations', async () => {
+    const server = await scriptedServer([
+      { status: 200, body: { active: 'g1', live: 'g1', generations: [] } },
+      { status: 202, body: { generation: 'g2', status: 'building' } },
+      { status: 202, body: { generation: 'audit-q3', asOf: '2026-10-01T00:00:00Z', status: 'building' } },
+    ]);
+    const client = new ProvenanceClient({ apiKey: 'auditor_key', projectorUrl: server.url });
+    await expect(client.generations.list()).resolves.toEqual({ active: 'g1', live: 'g1', generations: [] });
+    await expect(client.generations.rebuild()).resolves.toEqual({ generation: 'g2', status: 'building' });
+    await expect(client.generations.auditRebuild({ asOf: '2026-10-01T00:00:00Z', name: 'q3' })).resolves.toEqual({
+      generation: 'audit-q3',
+      asOf: '2026-10-01T00:00:00Z',
+      status: 'building',
+    });
+    expect(server.received.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['GET', '/v1/generations', undefined],
+      ['POST', '/v1/generations/rebuild', {}],
+      ['POST', '/v1/generations/audit', { asOf: '2026-10-01T00:00:00Z', name: 'q3' }],
+    ]);
+    expect(server.received.every((r) => r.headers.authorization === 'Bearer auditor_key')).toBe(true);
+    await server.close();
+  });
+
+  it('retries a 503 of a GET, backing off', async () => {
+    const unavailable = { status: 503, body: { error: { code: 'unavailable', message: 'views down', details: [] } } };
+    const server = await scriptedServer([unavailable, { status: 200, body: { alerts: [], truncated: false } }]);
+    const delays: number[] = [];
+    const client = new ProvenanceClient({
+      apiKey: 'k',
+      gatewayUrl: server.url,
+      retry: { initialDelayMs: 100 },
+      sleep: async (ms) => void delays.push(ms),
+    });
+    await expect(client.queries.alerts()).resolves.toEqual({ alerts: [], truncated: false });
+    expect(server.received).toHaveLength(2);
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeLessThanOrEqual(100);
+    await server.close();
+  });
+
+  it('does not retry a 404 of a GET and reports the code and message', async () => {
+    const server = await scriptedServer([
+      { status: 404, body: { error: { code: 'not_found', message: 'no prediction pred:x is recorded', details: [] } } },
+    ]);
+    const client = new ProvenanceClient({ apiKey: 'k', gatewayUrl: server.url, sleep: noWait });
+    const error = await client.queries.trace('pred:x').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvenanceApiError);
+    expect(error).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      message: 'no prediction pred:x is recorded',
+      retriable: false,
+    });
+    expect(server.received).toHaveLength(1);
+    await server.close();
+  });
+
+  it('says which service URL is missing', async () => {
+    const client = new ProvenanceClient({ apiKey: 'k', trainingUrl: 'http://127.0.0.1:8081' });
+    await expect(client.queries.sliceImpact(`slice:sha256:${'a'.repeat(64)}`)).rejects.toThrow(
+      'no gatewayUrl was given to the ProvenanceClient',
+    );
+    await expect(client.generations.list()).rejects.toThrow('no projectorUrl was given to the ProvenanceClient');
   });
 });
 

@@ -1,3 +1,23 @@
+import type {
+  AlertsAnswer,
+  AlertsQuery,
+  AuditRebuild,
+  AuditRebuildStarted,
+  CompletenessQuery,
+  DatasetVersionImpact,
+  GenerationsAnswer,
+  LineageComparison,
+  LineageGraph,
+  LineageQuery,
+  ModelCompleteness,
+  ModelLineageDocument,
+  PredictionPage,
+  PredictionPageQuery,
+  PredictionTrace,
+  RebuildStarted,
+  SliceImpact,
+  TraceQuery,
+} from './answers';
 import { HttpTransport, TransportOptions } from './http-transport';
 import { PredictionRecorder, PredictionRecorderOptions } from './prediction-recorder';
 import type {
@@ -23,7 +43,13 @@ export interface ProvenanceClientOptions extends TransportOptions {
   trainingUrl?: string;
   registryUrl?: string;
   inferenceUrl?: string;
+  /** The query gateway, e.g. http://127.0.0.1:8085. */
+  gatewayUrl?: string;
+  /** The projector, e.g. http://127.0.0.1:8084 (its generation routes need the auditor role). */
+  projectorUrl?: string;
 }
+
+type Service = 'training' | 'registry' | 'inference' | 'gateway' | 'projector';
 
 interface CallOptions {
   /** Makes a retry of this call from your side a no-op too (otherwise one is generated per call). */
@@ -32,7 +58,15 @@ interface CallOptions {
 
 const segment = encodeURIComponent;
 
-/** A typed client of the platform's producer services. */
+/** The query string of the parameters that are given (an absent one leaves the gateway's default). */
+function queryString(parameters: Record<string, string | number | undefined>): string {
+  const given = new URLSearchParams();
+  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) given.set(name, String(value));
+  const text = given.toString();
+  return text ? `?${text}` : '';
+}
+
+/** A typed client of the platform's producer services, its query gateway and its projector. */
 export class ProvenanceClient {
   private readonly transport: HttpTransport;
 
@@ -97,6 +131,66 @@ export class ProvenanceClient {
       }),
   };
 
+  /** Reads of the query gateway, over the active view generation. */
+  readonly queries = {
+    /** What produced a prediction, link by link, with what is missing. */
+    trace: (predictionId: string, q: TraceQuery = {}) =>
+      this.read<PredictionTrace>('gateway', `/v1/predictions/${segment(predictionId)}/trace`, { level: q.level }),
+    /** The lineage graph around a node, as nodes and edges. */
+    lineage: (nodeId: string, q: LineageQuery = {}) =>
+      this.read<LineageGraph>('gateway', `/v1/lineage/${segment(nodeId)}`, {
+        direction: q.direction,
+        depth: q.depth,
+        maxNodes: q.maxNodes,
+      }),
+    /** The model versions and deployments a slice touched, and their predictions by model version. */
+    sliceImpact: (sliceId: string) => this.read<SliceImpact>('gateway', `/v1/slices/${segment(sliceId)}/impact`),
+    /** The impact of every slice of a dataset version. */
+    datasetVersionImpact: (datasetVersionId: string) =>
+      this.read<DatasetVersionImpact>('gateway', `/v1/dataset-versions/${segment(datasetVersionId)}/impact`),
+    /** The ids of the predictions a slice touched, a page at a time (pass `nextCursor` on). */
+    slicePredictions: (sliceId: string, q: PredictionPageQuery = {}) =>
+      this.read<PredictionPage>('gateway', `/v1/slices/${segment(sliceId)}/impact/predictions`, {
+        cursor: q.cursor,
+        limit: q.limit,
+      }),
+    /** Whether two deployments or model versions share their data snapshot, and every difference by path. */
+    compare: (left: string, right: string) => this.read<LineageComparison>('gateway', '/v1/compare', { left, right }),
+    /** A model version's whole upstream closure. */
+    modelLineage: (modelVersionId: string) =>
+      this.read<ModelLineageDocument>('gateway', `/v1/models/${segment(modelVersionId)}/lineage`),
+    /** What the capture level needs that the model version's lineage lacks. */
+    modelCompleteness: (modelVersionId: string, q: CompletenessQuery = {}) =>
+      this.read<ModelCompleteness>('gateway', `/v1/models/${segment(modelVersionId)}/completeness`, {
+        level: q.level,
+      }),
+    /** Open lineage alerts, oldest first. */
+    alerts: (q: AlertsQuery = {}) => this.read<AlertsAnswer>('gateway', '/v1/alerts', { type: q.type, since: q.since }),
+  };
+
+  /** The projector's view generations (the API key needs the auditor role). */
+  readonly generations = {
+    list: () => this.read<GenerationsAnswer>('projector', '/v1/generations'),
+    /**
+     * Replays every topic into a new generation, activated once it has caught
+     * up. The projector does not deduplicate by Idempotency-Key, so a retry
+     * after a lost answer may start a second rebuild.
+     */
+    rebuild: async (): Promise<RebuildStarted> =>
+      (await this.transport.post<RebuildStarted>(this.url('projector', '/v1/generations/rebuild'), {})).body,
+    /** Folds what was recorded up to `asOf` into `audit-<name>`, which queries never read. */
+    auditRebuild: async (body: AuditRebuild): Promise<AuditRebuildStarted> =>
+      (await this.transport.post<AuditRebuildStarted>(this.url('projector', '/v1/generations/audit'), body)).body,
+  };
+
+  private async read<T>(
+    service: 'gateway' | 'projector',
+    path: string,
+    parameters: Record<string, string | number | undefined> = {},
+  ): Promise<T> {
+    return this.transport.get<T>(this.url(service, path + queryString(parameters)));
+  }
+
   private async write(
     service: 'training' | 'registry',
     path: string,
@@ -107,11 +201,13 @@ export class ProvenanceClient {
     return { id: answer.id, created: answer.created };
   }
 
-  private url(service: 'training' | 'registry' | 'inference', path: string): string {
+  private url(service: Service, path: string): string {
     const base = {
       training: this.options.trainingUrl,
       registry: this.options.registryUrl,
       inference: this.options.inferenceUrl,
+      gateway: this.options.gatewayUrl,
+      projector: this.options.projectorUrl,
     }[service];
     if (!base) throw new Error(`no ${service}Url was given to the ProvenanceClient`);
     return base.replace(/\/+$/, '') + path;

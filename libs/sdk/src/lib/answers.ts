@@ -1,0 +1,89 @@
+import type { GraphQuery, TraceLevel } from '@prov/lineage-queries';
+import type { AlertDocument, AlertType } from '@prov/projections';
+
+/** The gateway answers with the query results as they are; their types come from the queries. */
+export type {
+  DatasetVersionImpact,
+  GraphDirection,
+  LineageComparison,
+  LineageGraph,
+  ModelCompleteness,
+  PredictionPage,
+  PredictionTrace,
+  SliceImpact,
+  TraceLevel,
+} from '@prov/lineage-queries';
+export type { AlertDocument, AlertType, ModelLineageDocument } from '@prov/projections';
+
+export interface TraceQuery {
+  /** `standard`: data, pipeline and model; `full` adds hyperparameters, seeds, environment, metrics, outputs. */
+  level?: TraceLevel;
+}
+
+/** The gateway's defaults: both directions, depth 3, at most 500 nodes. */
+export type LineageQuery = Partial<GraphQuery>;
+
+export interface PredictionPageQuery {
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  /** 1 to 1,000; the gateway's default is 100. */
+  limit?: number;
+}
+
+export interface CompletenessQuery {
+  level?: TraceLevel;
+}
+
+export interface AlertsQuery {
+  type?: AlertType;
+  /** Alerts first raised at or after this ISO 8601 UTC time, e.g. 2026-11-04T12:00:00Z. */
+  since?: string;
+}
+
+/** Open alerts, oldest first; `truncated` when more than the gateway's 1,000 are open. */
+export interface AlertsAnswer {
+  alerts: AlertDocument[];
+  truncated: boolean;
+}
+
+/** How far a generation that is catching up has come. */
+export interface GenerationProgress {
+  processed: number;
+  lag: number;
+  eventsPerSecond: number;
+  etaSeconds: number | null;
+}
+
+export interface GenerationInfo {
+  name: string;
+  /** `live` follows the log; `audit` holds only what was recorded up to `asOf`. */
+  kind: 'live' | 'audit';
+  createdAt: string;
+  asOf?: string;
+  caughtUpAt?: string;
+  /** Present while the generation catches up. */
+  progress?: GenerationProgress;
+}
+
+/** The projector's view generations: the one queries read (`active`) and the one it folds live events into. */
+export interface GenerationsAnswer {
+  active: string | null;
+  live: string | null;
+  generations: GenerationInfo[];
+}
+
+export interface RebuildStarted {
+  generation: string;
+  status: 'building';
+}
+
+export interface AuditRebuild {
+  /** Events recorded up to this ISO 8601 time (with a zone) are folded; later ones are left out. */
+  asOf: string;
+  /** The audit generation is named `audit-<name>` (1 to 40 of [a-z0-9-]); an earlier one of that name is replaced. */
+  name: string;
+}
+
+export interface AuditRebuildStarted extends RebuildStarted {
+  asOf: string;
+}
