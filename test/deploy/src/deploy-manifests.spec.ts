@@ -15,12 +15,18 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 type Json = Record<string, unknown>;
 
-/** Apps with an entry point: the services that must be deployed. */
-const APPS = readdirSync(join(ROOT, 'apps')).filter((app) => existsSync(join(ROOT, 'apps', app, 'src', 'main.ts')));
+/** Apps with an entry point, but for command-line tools (tag `kind:cli`): the services that must be deployed. */
+const APPS = readdirSync(join(ROOT, 'apps')).filter(
+  (app) =>
+    existsSync(join(ROOT, 'apps', app, 'src', 'main.ts')) &&
+    !(JSON.parse(read(`apps/${app}/project.json`)) as { tags?: string[] }).tags?.includes('kind:cli'),
+);
 
 /** Every setting the services read: the properties of their configuration classes. */
 const SETTINGS = new Set(
-  configurationFiles('libs').flatMap((path) => [...read(path).matchAll(/^\s*(?:@.*?\)\s*)*([A-Z][A-Z0-9_]+)[?!]?:/gm)].map((m) => m[1])),
+  configurationFiles('libs').flatMap((path) =>
+    [...read(path).matchAll(/^\s*(?:@.*?\)\s*)*([A-Z][A-Z0-9_]+)[?!]?:/gm)].map((m) => m[1]),
+  ),
 );
 /** The services' configuration classes: every `*.config.ts` of the libs. */
 function configurationFiles(dir: string): string[] {

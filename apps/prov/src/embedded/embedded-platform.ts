@@ -1,0 +1,150 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiKeyRecord, ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
+import { openEventLog } from '@prov/event-log';
+import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningKey } from '@prov/http-service';
+import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
+import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
+import { ProjectorConfig, createProjector, createProjectorHttp, loadTrustedKeys } from '@prov/projector-engine';
+import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
+import { RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
+import { TrainingServiceConfig, createTrainingService } from '@prov/training-api';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LocalApiKey, localApiKey, localApiKeyFile } from './local-api-key';
+
+export type ServiceName = 'training-service' | 'registry-service' | 'inference-service' | 'projector' | 'query-gateway';
+
+export interface EmbeddedPlatformSettings {
+  dataDirectory: string;
+  host: string;
+  ports: Record<ServiceName, number>;
+  eventLog: 'file' | 'kafka';
+  store: 'memory' | 'mongodb';
+}
+
+export interface RunningPlatform {
+  settings: EmbeddedPlatformSettings;
+  urls: Record<ServiceName, string>;
+  localKey: LocalApiKey;
+  localKeyFile: string;
+  /** Resolves once the projector has built (or rebuilt from the log) the views that queries read. */
+  viewsReady: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole platform in one process: the three producer services, the
+ * projector and the query gateway, each on its own port. One process is what
+ * the embedded mode needs: the file log has a single owner (its data
+ * directory's lock), and the in-process store is shared by the projector that
+ * writes it and the gateway that reads it. Every setting comes from the same
+ * environment as the services' own, so the same command also runs on Kafka
+ * and MongoDB.
+ */
+export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env): Promise<RunningPlatform> {
+  const logger = new Logger('platform');
+  const config = loadConfig(ProjectorConfig, env);
+  const ports: Record<ServiceName, number> = {
+    'training-service': loadConfig(TrainingServiceConfig, env).PROV_TRAINING_PORT,
+    'registry-service': loadConfig(RegistryServiceConfig, env).PROV_REGISTRY_PORT,
+    'inference-service': loadConfig(InferenceServiceConfig, env).PROV_INFERENCE_PORT,
+    projector: config.PROV_PROJECTOR_PORT,
+    'query-gateway': loadConfig(QueryGatewayConfig, env).PROV_GATEWAY_PORT,
+  };
+  const settings: EmbeddedPlatformSettings = {
+    dataDirectory: resolve(config.PROV_DATA_DIR),
+    host: config.PROV_HOST,
+    ports,
+    eventLog: config.PROV_EVENT_LOG,
+    store: config.PROV_STORE,
+  };
+  const localKey = localApiKey(settings.dataDirectory);
+  const apiKeys = new ApiKeyVerifier([localKey.record, ...configuredApiKeys(config)]);
+
+  const closers: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    // Newest first: servers stop taking requests before the projector, the store and the log close.
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: Error) => logger.error(`while stopping: ${error.message}`));
+    }
+  };
+  try {
+    const log = await openEventLog(eventLogSettings(config, 'platform'));
+    closers.push(() => log.close());
+    const store = await openStore(config);
+    closers.push(() => store.close());
+
+    // Producer keys first: the projector trusts the keys it finds in the data directory.
+    const producers: Array<[ServiceName, (deps: ProducerServiceDependencies) => Promise<NestFastifyApplication>]> = [
+      ['training-service', createTrainingService],
+      ['registry-service', createRegistryService],
+      ['inference-service', createInferenceService],
+    ];
+    const signers = producers.map(([name]) => loadSigningKey(name, config, logger));
+    const keys = loadSigningKey('projector', config, logger);
+    const { projector, metrics } = await createProjector({
+      log,
+      store,
+      trustedKeys: loadTrustedKeys(config),
+      requireSignatures: config.PROV_REQUIRE_SIGNATURES,
+      signer: { keyId: keys.keyId, privateKey: keys.privateKey },
+      maxBatchSize: config.PROV_PROJECTOR_BATCH_SIZE,
+      pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
+    });
+    const apps: Array<[ServiceName, NestFastifyApplication]> = [];
+    for (const [index, [name, create]] of producers.entries()) {
+      const { keyId, privateKey } = signers[index];
+      apps.push([
+        name,
+        await create({ log, apiKeys, signer: { keyId, privateKey }, bodyLimitBytes: config.PROV_MAX_BODY_BYTES }),
+      ]);
+    }
+    apps.push(['projector', await createProjectorHttp(projector, { log, store, apiKeys, metrics })]);
+    apps.push(['query-gateway', await createQueryGateway({ store, apiKeys })]);
+    for (const [name, app] of apps) {
+      await app.listen(ports[name], settings.host);
+      closers.push(() => app.close());
+    }
+    const live = projector.runLive();
+    closers.push(async () => {
+      await projector.stop();
+      await live;
+    });
+    const urls = Object.fromEntries(
+      (Object.keys(ports) as ServiceName[]).map((name) => [name, `http://${settings.host}:${ports[name]}`]),
+    ) as Record<ServiceName, string>;
+    return {
+      settings,
+      urls,
+      localKey,
+      localKeyFile: localApiKeyFile(settings.dataDirectory),
+      viewsReady: untilActive(store, () => closers.length === 0),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Keys given in PROV_API_KEYS(_FILE) are accepted beside the local one. */
+function configuredApiKeys(config: ProjectorConfig): ApiKeyRecord[] {
+  const json = config.PROV_API_KEYS_FILE ? readFileSync(config.PROV_API_KEYS_FILE, 'utf8') : config.PROV_API_KEYS;
+  return json ? parseApiKeyConfig(json, config.PROV_API_KEYS_FILE ?? 'PROV_API_KEYS') : [];
+}
+
+function openStore(config: ProjectorConfig): Promise<LineageStore> {
+  if (config.PROV_STORE === 'memory') return Promise.resolve(new InMemoryLineageStore());
+  if (!config.MONGODB_URI) throw new Error('PROV_STORE=mongodb needs MONGODB_URI (mongodb://host:27017/...)');
+  return MongoLineageStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE });
+}
+
+async function untilActive(store: LineageStore, stopped: () => boolean): Promise<string> {
+  for (;;) {
+    const active = await store.activeGeneration();
+    if (active !== undefined) return active;
+    if (stopped()) throw new Error('the platform stopped before its views were built');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,126 @@
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { ConnectionOptions, clientFor } from './cli/connection';
+import { EXIT, describeFailure } from './cli/exit-codes';
+import { Output } from './cli/output';
+import { demo } from './commands/demo';
+import { compare, impact, trace } from './commands/queries';
+import { rebuild } from './commands/rebuild';
+import { up } from './commands/up';
+import { verifyData } from './commands/verify-data';
+
+interface GlobalOptions extends ConnectionOptions {
+  json?: boolean;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes: 0 done; 1 the check failed (verify-data mismatch, trace --require-complete incomplete);
+2 usage; 3 not found; 4 the platform did not answer or is not ready; 5 no or insufficient API key;
+6 the platform refused the request as invalid; 70 an unexpected error.
+
+Services: http://<host>:8081..8085 (PROV_TRAINING_PORT, ... PROV_GATEWAY_PORT), or each one's
+PROV_TRAINING_URL, PROV_REGISTRY_URL, PROV_INFERENCE_URL, PROV_PROJECTOR_URL, PROV_GATEWAY_URL.
+API key: --api-key, PROV_API_KEY, or the local key 'prov up' keeps in the data directory.`;
+
+function program(): Command {
+  const cli = new Command('prov')
+    .description('ML provenance: which model, run, pipeline and data made a prediction, with proof')
+    .option('--json', 'print the answer as JSON (no colours, no progress)')
+    .option('--api-key <token>', 'API key (default: PROV_API_KEY, else the local key of prov up)')
+    .option('--data-dir <dir>', "the embedded platform's data directory (default: PROV_DATA_DIR or .provenance)")
+    .option('--host <host>', 'where the services listen (default: PROV_HOST or 127.0.0.1)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const run = (action: (globals: GlobalOptions, out: Output) => Promise<number>) => async () => {
+    const globals = cli.opts<GlobalOptions>();
+    process.exitCode = await action(globals, new Output(globals.json === true));
+  };
+  const env = (globals: GlobalOptions): NodeJS.ProcessEnv =>
+    globals.dataDir ? { ...process.env, PROV_DATA_DIR: globals.dataDir } : process.env;
+  const dataDirectory = (globals: GlobalOptions) =>
+    resolve(globals.dataDir ?? process.env['PROV_DATA_DIR'] ?? '.provenance');
+
+  cli
+    .command('up')
+    .description('run the whole platform in this process (embedded: file log, in-process store) until Ctrl-C')
+    .action(async () => {
+      await up(env(cli.opts<GlobalOptions>()));
+    });
+
+  cli
+    .command('demo')
+    .description('record a realistic scenario through the API, then ask it the questions the platform answers')
+    .option('--timeout <seconds>', 'how long to wait for the views', '120')
+    .action((options: { timeout: string }) =>
+      run((globals, out) =>
+        demo(clientFor(globals), out, {
+          dataDirectory: resolve(dataDirectory(globals), 'demo-data'),
+          timeoutSeconds: Number(options.timeout),
+        }),
+      )(),
+    );
+
+  cli
+    .command('trace <predictionId>')
+    .description('what produced a prediction: deployment, model version, run, pipeline, slices, dataset versions')
+    .addOption(new Option('--level <level>', 'capture level').choices(['standard', 'full']).default('full'))
+    .option('--require-complete', 'exit 1 when the lineage misses something the level asks for')
+    .action((id: string, options: { level: 'standard' | 'full'; requireComplete?: boolean }) =>
+      run((globals, out) => trace(clientFor(globals), out, id, options))(),
+    );
+
+  cli
+    .command('impact <sliceOrDatasetVersionId>')
+    .description('the model versions, deployments and predictions a slice (or a whole dataset version) touched')
+    .option('--predictions <count>', 'also list up to this many prediction ids (slices)')
+    .action((id: string, options: { predictions?: string }) =>
+      run((globals, out) =>
+        impact(clientFor(globals), out, id, {
+          predictions: options.predictions ? Number(options.predictions) : undefined,
+        }),
+      )(),
+    );
+
+  cli
+    .command('compare <left> <right>')
+    .description('two model versions or deployments: same data snapshot?, and what differs')
+    .action((left: string, right: string) => run((globals, out) => compare(clientFor(globals), out, left, right))());
+
+  cli
+    .command('rebuild')
+    .description('replay the whole event log into new views, activated once caught up (role auditor)')
+    .option('--no-wait', 'return once the rebuild has started')
+    .option('--timeout <seconds>', 'how long to wait for the new views', '3600')
+    .action((options: { wait: boolean; timeout: string }) =>
+      run((globals, out) =>
+        rebuild(clientFor(globals), out, { wait: options.wait, timeoutSeconds: Number(options.timeout) }),
+      )(),
+    );
+
+  cli
+    .command('verify-data <datasetVersionId> <path>')
+    .description('recompute the manifest digest of the files at <path>: are they exactly that dataset version?')
+    .action((id: string, path: string) => run((_globals, out) => verifyData(out, id, path))());
+
+  return cli;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const cli = program();
+  try {
+    await cli.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are not failures; anything else commander refuses is a usage error.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    const { exitCode, message } = describeFailure(error);
+    process.stderr.write(`prov: ${message}\n`);
+    process.exitCode = exitCode;
+  }
+}
+
+void main(process.argv);
