@@ -32,7 +32,10 @@ async function freePort(): Promise<number> {
 export class RunningServices {
   readonly urls = {} as Record<ServiceName, string>;
   readonly tokens = {} as Record<Role, string>;
-  private readonly processes: ChildProcess[] = [];
+  /** A key with every role, as an operator's command line would hold. */
+  allRolesToken = '';
+  private readonly processes = new Map<ServiceName, ChildProcess>();
+  private readonly spawners = new Map<ServiceName, () => ChildProcess>();
   private readonly output: string[] = [];
   private dataDir = '';
 
@@ -41,27 +44,47 @@ export class RunningServices {
     const roles: Role[] = ['data-steward', 'model-engineer', 'ml-service', 'auditor', 'viewer'];
     const keys = roles.map((role) => ({ role, ...generateApiKey(`e2e-${role}`, [role]) }));
     for (const key of keys) this.tokens[key.role] = key.token;
+    const operator = generateApiKey('e2e-operator', roles);
+    this.allRolesToken = operator.token;
+    const records = [...keys.map((k) => k.record), operator.record];
     for (const name of names) {
       const port = await freePort();
-      const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...env,
-          SWC_NODE_PROJECT: `apps/${name}/tsconfig.json`,
-          PROV_DATA_DIR: this.dataDir,
-          PROV_API_KEYS: JSON.stringify({ keys: keys.map((k) => k.record) }),
-          PROV_LOG_LEVEL: 'warn',
-          [PORT_VARIABLE[name]]: String(port),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout?.on('data', (d) => this.output.push(`[${name}] ${d}`));
-      child.stderr?.on('data', (d) => this.output.push(`[${name}] ${d}`));
-      this.processes.push(child);
+      const spawnService = () => {
+        const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            ...env,
+            SWC_NODE_PROJECT: `apps/${name}/tsconfig.json`,
+            PROV_DATA_DIR: this.dataDir,
+            PROV_API_KEYS: JSON.stringify({ keys: records }),
+            PROV_LOG_LEVEL: 'warn',
+            [PORT_VARIABLE[name]]: String(port),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        child.stdout?.on('data', (d) => this.output.push(`[${name}] ${d}`));
+        child.stderr?.on('data', (d) => this.output.push(`[${name}] ${d}`));
+        this.processes.set(name, child);
+        return child;
+      };
+      this.spawners.set(name, spawnService);
+      spawnService();
       this.urls[name] = `http://127.0.0.1:${port}`;
     }
     await Promise.all(names.map((name) => this.waitReady(name)));
+  }
+
+  /** SIGKILLs a service (no clean shutdown at all) and starts it again on the same port. */
+  async killAndRestart(name: ServiceName): Promise<void> {
+    const child = this.processes.get(name);
+    if (!child) throw new Error(`${name} was not started`);
+    await new Promise((done) => {
+      child.once('exit', done);
+      child.kill('SIGKILL');
+    });
+    this.spawners.get(name)?.();
+    await this.waitReady(name);
   }
 
   /** A client of the producer services, as the given role, that does not retry (tests see every failure). */
@@ -81,17 +104,17 @@ export class RunningServices {
   }
 
   async stop(): Promise<void> {
-    for (const child of this.processes) child.kill('SIGTERM');
+    const children = [...this.processes.values()];
+    for (const child of children) child.kill('SIGTERM');
     await Promise.all(
-      this.processes.map(
-        (child) => new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done))),
-      ),
+      children.map((child) => new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)))),
     );
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
   private async waitReady(name: ServiceName): Promise<void> {
-    const child = this.processes[Object.keys(this.urls).indexOf(name)];
+    const child = this.processes.get(name);
+    if (!child) throw new Error(`${name} was not started`);
     const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null)
