@@ -13,7 +13,9 @@
 # Settings (environment): PROV_INFRA_HOME (default <repo>/.cache/infra),
 # PROV_KAFKA_PORT (9092), PROV_KAFKA_CONTROLLER_PORT (9093), PROV_KAFKA_HEAP (1g),
 # PROV_STORE_PORT (27017), PROV_STORE_BACKEND (sqlite|postgresql),
-# PROV_STORE_POSTGRESQL_URL, PROV_INFRA_TIMEOUT_S (90), PROV_INFRA_STOP_TIMEOUT_S (30).
+# PROV_STORE_POSTGRESQL_URL (a PostgreSQL of your own; without it, the store
+# starts its own on PROV_POSTGRESQL_PORT, 5433, from Debian's postgresql),
+# PROV_INFRA_TIMEOUT_S (90), PROV_INFRA_STOP_TIMEOUT_S (30).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,6 +27,7 @@ KAFKA_HEAP="${PROV_KAFKA_HEAP:-1g}"
 STORE_PORT="${PROV_STORE_PORT:-27017}"
 STORE_BACKEND="${PROV_STORE_BACKEND:-sqlite}"
 STORE_POSTGRESQL_URL="${PROV_STORE_POSTGRESQL_URL:-}"
+POSTGRESQL_PORT="${PROV_POSTGRESQL_PORT:-5433}"
 TIMEOUT_S="${PROV_INFRA_TIMEOUT_S:-90}"
 STOP_TIMEOUT_S="${PROV_INFRA_STOP_TIMEOUT_S:-30}"
 
@@ -33,6 +36,7 @@ KAFKA_LIBS="$INFRA_HOME/kafka-$KAFKA_VERSION/libs"
 KAFKA_LOG4J="$HERE/kafka/log4j.properties"
 KAFKA_RUN="$INFRA_HOME/run/kafka"
 STORE_RUN="$INFRA_HOME/run/store"
+POSTGRESQL_RUN="$INFRA_HOME/run/postgresql"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() {
@@ -208,6 +212,75 @@ start_kafka() {
   log "Kafka ready at $endpoint (log: $KAFKA_RUN/kafka.log)"
 }
 
+# --- PostgreSQL (behind FerretDB, when PROV_STORE_BACKEND=postgresql) --------
+
+# The directory of PostgreSQL's server programs; installs Debian's postgresql when there is none and we may.
+postgresql_bindir() {
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [[ -x "$dir/initdb" && -x "$dir/postgres" ]] && { echo "$dir"; return 0; }
+  done
+  if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "installing PostgreSQL from Debian's packages (once)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >"$INFRA_HOME/postgresql-install.log" 2>&1 ||
+      { show_logs "$INFRA_HOME/postgresql-install.log"; die "could not install Debian's postgresql (log: $INFRA_HOME/postgresql-install.log)"; }
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+      [[ -x "$dir/initdb" ]] && { echo "$dir"; return 0; }
+    done
+  fi
+  die "PROV_STORE_BACKEND=postgresql needs PostgreSQL's server programs (Debian: apt-get install postgresql), or a server of yours in PROV_STORE_POSTGRESQL_URL"
+}
+
+# PostgreSQL refuses to run as root: as root, it runs as the postgres user its package created.
+AS_POSTGRES=()
+postgresql_user() {
+  if [[ "$(id -u)" -eq 0 ]]; then
+    id postgres >/dev/null 2>&1 || die "PostgreSQL cannot run as root and there is no 'postgres' user to run it as"
+    AS_POSTGRES=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+  fi
+}
+
+postgresql_url() { echo "postgres://ferretdb@127.0.0.1:$POSTGRESQL_PORT/ferretdb"; }
+
+start_postgresql() {
+  local bindir pid
+  bindir="$(postgresql_bindir)"
+  postgresql_user
+  mkdir -p "$POSTGRESQL_RUN"
+  pid="$(running_pid "$POSTGRESQL_RUN" "postgres -D")"
+  if [[ -n "$pid" ]]; then
+    already_running postgresql "$POSTGRESQL_RUN" "$pid" "127.0.0.1:$POSTGRESQL_PORT"
+  else
+    port_in_use "$POSTGRESQL_PORT" && die "port $POSTGRESQL_PORT on 127.0.0.1 is taken by another program; choose another with PROV_POSTGRESQL_PORT"
+    [[ "$(id -u)" -eq 0 ]] && chown postgres "$POSTGRESQL_RUN"
+    if [[ ! -f "$POSTGRESQL_RUN/data/PG_VERSION" ]]; then
+      log "creating a PostgreSQL cluster in $POSTGRESQL_RUN/data (once)"
+      "${AS_POSTGRES[@]}" "$bindir/initdb" -D "$POSTGRESQL_RUN/data" -A trust -U ferretdb -E UTF8 --no-locale \
+        >"$POSTGRESQL_RUN/initdb.log" 2>&1 || { show_logs "$POSTGRESQL_RUN/initdb.log"; die "initdb failed"; }
+    fi
+    log "starting PostgreSQL at 127.0.0.1:$POSTGRESQL_PORT"
+    echo "127.0.0.1:$POSTGRESQL_PORT" >"$POSTGRESQL_RUN/endpoint"
+    # force_custom_plan: FerretDB sends each filtered field as a parameter; only a custom plan matches it to an index.
+    (cd "$POSTGRESQL_RUN" && spawn "$POSTGRESQL_RUN" "$POSTGRESQL_RUN/postgresql.log" \
+      "${AS_POSTGRES[@]}" "$bindir/postgres" -D "$POSTGRESQL_RUN/data" -p "$POSTGRESQL_PORT" -k "$POSTGRESQL_RUN" \
+      -c listen_addresses=127.0.0.1 -c plan_cache_mode=force_custom_plan -c shared_buffers=256MB)
+  fi
+  local deadline=$((SECONDS + TIMEOUT_S))
+  until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$POSTGRESQL_PORT"; do
+    ((SECONDS < deadline)) || { show_logs "$POSTGRESQL_RUN/postgresql.log"; die "PostgreSQL is not ready at 127.0.0.1:$POSTGRESQL_PORT after ${TIMEOUT_S}s"; }
+    sleep 0.2
+  done
+  local psql=("$bindir/../bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$POSTGRESQL_PORT" -U ferretdb)
+  [[ -x "${psql[0]}" ]] || psql[0]="$(command -v psql || die "psql is needed to prepare the PostgreSQL database")"
+  if [[ "$("${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'")" != 1 ]]; then
+    "${psql[@]}" -d postgres -c "CREATE DATABASE ferretdb"
+  fi
+  "${psql[@]}" -d ferretdb -f "$HERE/postgresql/ferretdb-indexes.sql" >/dev/null
+  log "PostgreSQL ready at 127.0.0.1:$POSTGRESQL_PORT (log: $POSTGRESQL_RUN/postgresql.log)"
+}
+
+stop_postgresql() { stop_component postgresql "$POSTGRESQL_RUN" "postgres -D"; }
+
 # --- FerretDB ----------------------------------------------------------------
 
 ferretdb_binary() { # keyed by the runner's sources: a change rebuilds it
@@ -252,7 +325,10 @@ start_store() {
       backend_args+=(-sqlite-url "file:$STORE_RUN/data/")
       ;;
     postgresql)
-      [[ -n "$STORE_POSTGRESQL_URL" ]] || die "PROV_STORE_BACKEND=postgresql needs PROV_STORE_POSTGRESQL_URL (postgres://user:password@127.0.0.1:5432/ferretdb)"
+      if [[ -z "$STORE_POSTGRESQL_URL" ]]; then
+        start_postgresql
+        STORE_POSTGRESQL_URL="$(postgresql_url)"
+      fi
       backend_args+=(-postgresql-url "$STORE_POSTGRESQL_URL")
       ;;
     *) die "PROV_STORE_BACKEND must be sqlite or postgresql, not '$STORE_BACKEND'" ;;
@@ -290,7 +366,10 @@ stop_component() { # name run-dir marker
 }
 
 stop_kafka() { stop_component kafka "$KAFKA_RUN" kafka.Kafka; }
-stop_store() { stop_component store "$STORE_RUN" ferretdb-runner; }
+stop_store() {
+  stop_component store "$STORE_RUN" ferretdb-runner
+  stop_postgresql
+}
 reset_kafka() {
   stop_kafka
   rm -rf "$KAFKA_RUN/data"
@@ -298,8 +377,8 @@ reset_kafka() {
 }
 reset_store() {
   stop_store
-  rm -rf "$STORE_RUN/data"
-  [[ "$STORE_BACKEND" == sqlite ]] || log "the PostgreSQL database behind the store is left as it is"
+  rm -rf "$STORE_RUN/data" "$POSTGRESQL_RUN/data"
+  [[ -z "$STORE_POSTGRESQL_URL" ]] || log "the PostgreSQL database of PROV_STORE_POSTGRESQL_URL is left as it is"
   log "store data deleted"
 }
 
@@ -319,6 +398,9 @@ status() {
   echo "home: $INFRA_HOME"
   status_of kafka "$KAFKA_RUN" kafka.Kafka "$(cat "$KAFKA_RUN/endpoint" 2>/dev/null || kafka_brokers)"
   status_of store "$STORE_RUN" ferretdb-runner "$(sed 's/ (.*//' "$STORE_RUN/endpoint" 2>/dev/null || mongodb_uri)"
+  local pg_pid
+  pg_pid="$(running_pid "$POSTGRESQL_RUN" "postgres -D")"
+  if [[ -n "$pg_pid" ]]; then echo "postgresql: running (pid $pg_pid) at $(cat "$POSTGRESQL_RUN/endpoint" 2>/dev/null || echo '?')"; fi
   local cached=()
   [[ -f "$KAFKA_LIBS/.complete" ]] && cached+=("Kafka $KAFKA_VERSION jars")
   [[ -x "$(ferretdb_binary)" ]] && cached+=("ferretdb-runner build")
@@ -341,7 +423,7 @@ run_for() { # action what
   if [[ "$what" == store || "$what" == all ]]; then "${action}_store"; fi
 }
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 command="${1:-}"
 [[ $# -gt 0 ]] && shift
