@@ -12,6 +12,12 @@ import { KeepLeast, ViewBulk, isKeepLeast, toViewBulks } from './view-writes.bul
 /** Keeps each bulk command well under the server's message limits and gives other clients a turn. */
 const BULK_CHUNK = 1_000;
 const DUPLICATE_KEY = 11000;
+/**
+ * Up to this many ids are read by one `_id` equality query each, in
+ * parallel: FerretDB pushes an equality down to its backend (where an index
+ * can serve it), never an `$in`. A trace is three such point reads.
+ */
+const POINT_READS = 32;
 
 interface OffsetDocument {
   _id: string;
@@ -31,10 +37,14 @@ export class MongoViewGeneration implements ViewGeneration {
   get(view: ViewName, ids: readonly string[]): Promise<Map<string, ViewDocument>> {
     return guarded(`get from ${view}`, async () => {
       const found = new Map<string, ViewDocument>();
-      if (ids.length === 0) return found;
-      const docs = await this.collection(view)
-        .find({ _id: { $in: [...new Set(ids)] } })
-        .toArray();
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return found;
+      const docs =
+        unique.length <= POINT_READS
+          ? (await Promise.all(unique.map((_id) => this.collection(view).findOne({ _id })))).filter((d) => d !== null)
+          : await this.collection(view)
+              .find({ _id: { $in: unique } })
+              .toArray();
       for (const doc of docs) found.set(doc._id, decodeDocument(doc));
       return found;
     });
