@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { loadApiKeys, loadConfig } from '@prov/http-service';
 import { MongoLineageStore } from '@prov/lineage-store';
-import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
+import { PolicyCatalog, QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 
 async function main(): Promise<void> {
   const config = loadConfig(QueryGatewayConfig);
@@ -9,7 +9,11 @@ async function main(): Promise<void> {
   if (!config.MONGODB_URI)
     throw new Error('The query gateway reads the views from MONGODB_URI (mongodb://host:27017/...)');
   const store = await MongoLineageStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE });
-  const app = await createQueryGateway({ store, apiKeys: loadApiKeys(config) });
+  const app = await createQueryGateway({
+    store,
+    apiKeys: loadApiKeys(config),
+    policies: PolicyCatalog.fromDirectory(config.PROV_POLICY_DIR),
+  });
   await app.listen(config.PROV_GATEWAY_PORT, config.PROV_HOST);
   logger.log(`listening on http://${config.PROV_HOST}:${config.PROV_GATEWAY_PORT}`);
   const stop = async (signal: string) => {

@@ -6,7 +6,7 @@ import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningK
 import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
 import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import { ProjectorConfig, createProjector, createProjectorHttp, loadTrustedKeys } from '@prov/projector-engine';
-import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
+import { PolicyCatalog, QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 import { RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
 import { TrainingServiceConfig, createTrainingService } from '@prov/training-api';
 import { readFileSync } from 'node:fs';
@@ -45,12 +45,13 @@ export interface RunningPlatform {
 export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env): Promise<RunningPlatform> {
   const logger = new Logger('platform');
   const config = loadConfig(ProjectorConfig, env);
+  const gatewayConfig = loadConfig(QueryGatewayConfig, env);
   const ports: Record<ServiceName, number> = {
     'training-service': loadConfig(TrainingServiceConfig, env).PROV_TRAINING_PORT,
     'registry-service': loadConfig(RegistryServiceConfig, env).PROV_REGISTRY_PORT,
     'inference-service': loadConfig(InferenceServiceConfig, env).PROV_INFERENCE_PORT,
     projector: config.PROV_PROJECTOR_PORT,
-    'query-gateway': loadConfig(QueryGatewayConfig, env).PROV_GATEWAY_PORT,
+    'query-gateway': gatewayConfig.PROV_GATEWAY_PORT,
   };
   const settings: EmbeddedPlatformSettings = {
     dataDirectory: resolve(config.PROV_DATA_DIR),
@@ -101,7 +102,14 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       ]);
     }
     apps.push(['projector', await createProjectorHttp(projector, { log, store, apiKeys, metrics })]);
-    apps.push(['query-gateway', await createQueryGateway({ store, apiKeys })]);
+    apps.push([
+      'query-gateway',
+      await createQueryGateway({
+        store,
+        apiKeys,
+        policies: PolicyCatalog.fromDirectory(gatewayConfig.PROV_POLICY_DIR),
+      }),
+    ]);
     for (const [name, app] of apps) {
       await app.listen(ports[name], settings.host);
       closers.push(() => app.close());

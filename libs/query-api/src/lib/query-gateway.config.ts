@@ -9,4 +9,6 @@ export class QueryGatewayConfig {
   /** JSON `{ "keys": [...] }` of API key records (see libs/auth), or a file holding it. */
   @IsOptional() @IsString() PROV_API_KEYS?: string;
   @IsOptional() @IsString() PROV_API_KEYS_FILE?: string;
+  /** A directory of provenance policy files (YAML or JSON), for `completeness?policy=<name>`. */
+  @IsOptional() @IsString() PROV_POLICY_DIR?: string;
 }

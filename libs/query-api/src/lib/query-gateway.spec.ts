@@ -3,7 +3,22 @@ import { ApiKeyVerifier, generateApiKey } from '@prov/auth';
 import { InMemoryLineageStore } from '@prov/lineage-store';
 import { projectEvents } from '@prov/projections';
 import { churnUpstream, digest } from '@prov/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PolicyCatalog } from './models/policy-catalog';
 import { createQueryGateway } from './query-gateway';
+
+const CHURN_PROD = `apiVersion: provenance/v1
+kind: ProvenancePolicy
+metadata: { name: churn-prod }
+spec:
+  captureLevel: standard
+  requiredFields: [seeds, hyperparameters]
+  requiredEvaluations:
+    - { slice: validation, metric: auc, min: 0.8 }
+  separationOfDuties: true
+`;
 
 const auditor = generateApiKey('audrey', ['auditor']);
 const viewer = generateApiKey('victor', ['viewer']);
@@ -22,13 +37,23 @@ describe('query gateway', () => {
   const batch = events.predictionBatch(DEPLOYMENT, MODEL, ['pred:req-1', 'pred:req-2', 'pred:req-3']);
   const tampered = events.predictionBatch(DEPLOYMENT, MODEL, ['pred:req-4'], digest('e'));
 
+  const policyDir = mkdtempSync(join(tmpdir(), 'gateway-policies-'));
+
   beforeAll(async () => {
+    writeFileSync(join(policyDir, 'churn-prod.yaml'), CHURN_PROD);
     store = new InMemoryLineageStore();
-    app = await createQueryGateway({ store, apiKeys: new ApiKeyVerifier([auditor.record, viewer.record]) });
+    app = await createQueryGateway({
+      store,
+      apiKeys: new ApiKeyVerifier([auditor.record, viewer.record]),
+      policies: PolicyCatalog.fromDirectory(policyDir),
+    });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    rmSync(policyDir, { recursive: true, force: true });
+  });
 
   const get = (url: string, token?: string) =>
     app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -179,5 +204,77 @@ describe('query gateway', () => {
     });
     expect((await get(`/v1/models/model:nobody@1.0.0/lineage`, viewer.token)).statusCode).toBe(404);
     expect((await get(`/v1/models/${MODEL}/completeness?level=partial`, viewer.token)).statusCode).toBe(400);
+  });
+
+  it('checks a model version against a policy of the policy directory, requirement by requirement', async () => {
+    const byBob = (await get(`/v1/models/${MODEL}/completeness?policy=churn-prod&approver=bob`, viewer.token)).json();
+    expect(byBob).toMatchObject({ policy: { name: 'churn-prod', digest: expect.stringMatching(/^sha256:/) } });
+    expect(
+      byBob.requirements.map((r: { requirement: string; satisfied: boolean }) => [r.requirement, r.satisfied]),
+    ).toEqual([
+      ['level.standard', true],
+      ['field.seeds', true],
+      ['field.hyperparameters', true],
+      // The fixture's model version was never evaluated.
+      ['evaluation.validation.auc', false],
+      ['separationOfDuties', true],
+    ]);
+    expect(byBob.satisfied).toBe(false);
+    // The run's owner may not approve the model it trained.
+    const run = world.run.payload as { owner?: string };
+    const byOwner = (
+      await get(`/v1/models/${MODEL}/completeness?policy=churn-prod&approver=${run.owner}`, viewer.token)
+    ).json();
+    expect(byOwner.requirements.at(-1)).toMatchObject({ requirement: 'separationOfDuties', satisfied: false });
+
+    // A policy added to the directory later is found without a restart.
+    writeFileSync(
+      join(policyDir, 'lenient.json'),
+      JSON.stringify({
+        apiVersion: 'provenance/v1',
+        kind: 'ProvenancePolicy',
+        metadata: { name: 'lenient' },
+        spec: { captureLevel: 'standard' },
+      }),
+    );
+    expect((await get(`/v1/models/${MODEL}/completeness?policy=lenient`, viewer.token)).json()).toMatchObject({
+      satisfied: true,
+      requirements: [{ requirement: 'level.standard', satisfied: true }],
+    });
+    const unknown = await get(`/v1/models/${MODEL}/completeness?policy=nobody`, viewer.token);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.message).toContain('churn-prod');
+    const both = await get(`/v1/models/${MODEL}/completeness?policy=churn-prod&level=full`, viewer.token);
+    expect(both.statusCode).toBe(400);
+    expect(both.json().error.details).toEqual([expect.objectContaining({ path: 'level' })]);
+    expect((await get(`/v1/models/model:nobody@1.0.0/completeness?policy=churn-prod`, viewer.token)).statusCode).toBe(
+      404,
+    );
+  });
+
+  it('checks a model version against a policy given in the request, and names each invalid field of it', async () => {
+    const post = (body: unknown) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/models/${MODEL}/completeness`,
+        headers: { authorization: `Bearer ${viewer.token}` },
+        payload: body as object,
+      });
+    const full = {
+      apiVersion: 'provenance/v1',
+      kind: 'ProvenancePolicy',
+      metadata: { name: 'ci' },
+      spec: { captureLevel: 'full' },
+    };
+    const answer = await post({ policy: full });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toMatchObject({ modelVersionId: MODEL, policy: { name: 'ci' } });
+    expect(answer.json().requirements[0].requirement).toBe('level.full');
+
+    const invalid = await post({ policy: { ...full, spec: { captureLevel: 'complete', extra: 1 } } });
+    expect(invalid.statusCode).toBe(400);
+    const paths = invalid.json().error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['policy.spec.captureLevel', 'policy.spec.extra']));
+    expect((await post({})).statusCode).toBe(400);
   });
 });

@@ -7,12 +7,15 @@ import { CompareModule } from './compare/compare.module';
 import { ImpactModule } from './impact/impact.module';
 import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
+import { PolicyCatalog } from './models/policy-catalog';
 import { PredictionsModule } from './predictions/predictions.module';
 import { ViewsModule } from './views/views.module';
 
 export interface QueryGatewayDependencies {
   store: LineageStore;
   apiKeys: ApiKeyVerifier;
+  /** The provenance policies completeness is checked against (none: only capture levels). */
+  policies?: PolicyCatalog;
 }
 
 /**
@@ -29,7 +32,7 @@ export function createQueryGateway(deps: QueryGatewayDependencies): Promise<Nest
       ViewsModule.forStore(deps.store),
       PredictionsModule,
       LineageModule,
-      ModelsModule,
+      ModelsModule.withPolicies(deps.policies ?? PolicyCatalog.fromDirectory(undefined)),
       ImpactModule,
       CompareModule,
       AlertsModule,

@@ -1,16 +1,24 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal, mayReadSensitive } from '@prov/auth';
-import { CurrentPrincipal, NotFoundError } from '@prov/http-service';
+import { PolicyError, ProvenancePolicy, evaluatePolicy, validatePolicy } from '@prov/governance';
+import { CurrentPrincipal, InvalidRequestError, NotFoundError } from '@prov/http-service';
 import { modelCompleteness, modelLineageOf } from '@prov/lineage-queries';
+import type { ModelLineageDocument } from '@prov/projections';
 import { ActiveViews } from '../views/active-views';
 import { checkedId } from '../views/entity-id';
-import { CompletenessRequest } from './completeness.request';
+import { CompletenessRequest, PolicyCheckRequest } from './completeness.request';
+import { PolicyCatalog } from './policy-catalog';
+
+export const POLICY_CATALOG = Symbol('PolicyCatalog');
 
 @ApiTags('models')
 @Controller('v1/models')
 export class ModelsHttpController {
-  constructor(private readonly views: ActiveViews) {}
+  constructor(
+    private readonly views: ActiveViews,
+    @Inject(POLICY_CATALOG) private readonly policies: PolicyCatalog,
+  ) {}
 
   /** A model version's whole upstream closure: run, pipeline, slices, dataset versions, evaluations, stages. */
   @Get(':modelVersionId/lineage')
@@ -22,15 +30,54 @@ export class ModelsHttpController {
     return lineage;
   }
 
-  /** What the capture level needs that the model version's lineage lacks. */
+  /**
+   * What the capture level needs that the model version's lineage lacks; or,
+   * with `policy`, whether it satisfies that policy of PROV_POLICY_DIR,
+   * requirement by requirement.
+   */
   @Get(':modelVersionId/completeness')
   async completeness(@Param('modelVersionId') id: string, @Query() query: CompletenessRequest) {
-    const completeness = await modelCompleteness(
-      await this.views.current(),
-      checkedId('modelVersionId', id, 'modelVersion'),
-      query.level ?? 'standard',
-    );
+    const modelVersionId = checkedId('modelVersionId', id, 'modelVersion');
+    if (query.policy !== undefined) {
+      if (query.level !== undefined)
+        throw new InvalidRequestError([
+          { path: 'level', problem: 'must not be given with policy (a policy declares its capture level)' },
+        ]);
+      const policy = this.policies.get(query.policy);
+      if (!policy)
+        throw new NotFoundError(
+          this.policies.directory
+            ? `no policy named ${query.policy} in ${this.policies.directory} (known: ${this.policies.names().join(', ') || 'none'})`
+            : `no policy named ${query.policy}: the gateway reads policies from PROV_POLICY_DIR, which is not set`,
+        );
+      return evaluatePolicy(await this.lineageDocument(modelVersionId), policy, { approver: query.approver });
+    }
+    const completeness = await modelCompleteness(await this.views.current(), modelVersionId, query.level ?? 'standard');
     if (!completeness) throw new NotFoundError(`no model version ${id} is registered`);
     return completeness;
+  }
+
+  /** Whether the model version satisfies the policy document in the body (e.g. a pipeline's before it lands). */
+  @Post(':modelVersionId/completeness')
+  @HttpCode(200)
+  async check(@Param('modelVersionId') id: string, @Body() body: PolicyCheckRequest) {
+    const modelVersionId = checkedId('modelVersionId', id, 'modelVersion');
+    let policy: ProvenancePolicy;
+    try {
+      policy = validatePolicy(body.policy, 'policy');
+    } catch (error) {
+      if (!(error instanceof PolicyError)) throw error;
+      throw new InvalidRequestError(
+        error.problems.map((p) => ({ path: p.path ? `policy.${p.path}` : 'policy', problem: p.problem })),
+      );
+    }
+    return evaluatePolicy(await this.lineageDocument(modelVersionId), policy, { approver: body.approver });
+  }
+
+  private async lineageDocument(modelVersionId: string): Promise<ModelLineageDocument> {
+    const views = await this.views.current();
+    const lineage = (await views.get('model_lineage', [modelVersionId])).get(modelVersionId);
+    if (!lineage) throw new NotFoundError(`no model version ${modelVersionId} is registered`);
+    return lineage as ModelLineageDocument;
   }
 }

@@ -1,5 +1,14 @@
-import { Module } from '@nestjs/common';
-import { ModelsHttpController } from './models.http.controller';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ModelsHttpController, POLICY_CATALOG } from './models.http.controller';
+import { PolicyCatalog } from './policy-catalog';
 
-@Module({ controllers: [ModelsHttpController] })
-export class ModelsModule {}
+@Module({})
+export class ModelsModule {
+  static withPolicies(policies: PolicyCatalog): DynamicModule {
+    return {
+      module: ModelsModule,
+      controllers: [ModelsHttpController],
+      providers: [{ provide: POLICY_CATALOG, useValue: policies }],
+    };
+  }
+}
