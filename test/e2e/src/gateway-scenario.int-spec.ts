@@ -2,6 +2,9 @@ import type { EventOf, EventType } from '@prov/contracts';
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import type { LineageComparison, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
 import { buildProvenanceScenario, integrationEnv, uniqueName } from '@prov/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RunningServices } from './running-services';
 
 /**
@@ -30,6 +33,22 @@ const batchOf = (predictionId: string) =>
 describe('the query gateway answers the questions of the design over the projector scenario', () => {
   const services = new RunningServices();
   const topicPrefix = `${uniqueName('gateway')}.`;
+  // A team's policy, as kept in its repository: no model trained on flagged data goes to production.
+  const policyDir = mkdtempSync(join(tmpdir(), 'gateway-policies-'));
+  writeFileSync(
+    join(policyDir, 'production.yaml'),
+    [
+      'apiVersion: provenance/v1',
+      'kind: ProvenancePolicy',
+      'metadata: { name: production }',
+      'spec:',
+      '  captureLevel: standard',
+      '  requiredFields: [seeds, hyperparameters, environment]',
+      '  forbidFlaggedSlices: true',
+      '  separationOfDuties: true',
+      '',
+    ].join('\n'),
+  );
 
   beforeAll(async () => {
     const log = new NamespacedEventLog(
@@ -63,13 +82,17 @@ describe('the query gateway answers the questions of the design over the project
       MONGODB_URI: mongodbUri,
       MONGODB_DATABASE: uniqueName('gateway').replace(/[^a-zA-Z0-9_-]/g, '_'),
       PROV_PROJECTOR_POLL_MS: '200',
+      PROV_POLICY_DIR: policyDir,
       PROV_TRUSTED_KEYS: JSON.stringify({
         keys: Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
       }),
     });
   }, 300_000);
 
-  afterAll(() => services.stop());
+  afterAll(async () => {
+    await services.stop();
+    rmSync(policyDir, { recursive: true, force: true });
+  });
 
   const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
     const response = await fetch(`${services.urls['query-gateway']}${path}`, {
@@ -247,5 +270,45 @@ describe('the query gateway answers the questions of the design over the project
     expect(standard).toMatchObject({ complete: true, missing: [] });
     // A model version the scenario never registered has no lineage at all.
     expect((await get(`/v1/models/model:never-registered@1/completeness?level=standard`)).status).toBe(404);
+  }, 300_000);
+
+  it('4. says whether a model version may be promoted under the declared policy', async () => {
+    const flaggedSlices = new Set([scenario.earlyFlag.sliceId, scenario.lateFlag.sliceId]);
+    const onFlagged = (id: string) =>
+      runs.get(models.get(id)?.runId ?? '')?.inputs.some((i) => flaggedSlices.has(i.sliceId));
+    const tainted = scenario.modelVersionIds.find((id) => onFlagged(id));
+    const clean = scenario.modelVersionIds.find((id) => !onFlagged(id));
+    if (!tainted || !clean) throw new Error('the scenario needs model versions on both sides of the flags');
+    type Evaluation = {
+      satisfied: boolean;
+      requirements: Array<{ requirement: string; satisfied: boolean; problem?: string }>;
+    };
+    const owner = runs.get(models.get(clean)?.runId ?? '')?.owner;
+
+    const refused = await eventually<Evaluation>(
+      `/v1/models/${tainted}/completeness?policy=production&approver=release-manager`,
+      (e) => e.requirements.some((r) => r.requirement === 'slices.unflagged' && !r.satisfied),
+    );
+    expect(refused.satisfied).toBe(false);
+    expect(refused.requirements.filter((r) => !r.satisfied).map((r) => r.requirement)).toEqual(['slices.unflagged']);
+
+    const accepted = await eventually<Evaluation>(
+      `/v1/models/${clean}/completeness?policy=production&approver=release-manager`,
+      (e) => e.satisfied,
+    );
+    expect(accepted.requirements.map((r) => r.requirement)).toEqual([
+      'level.standard',
+      'field.seeds',
+      'field.hyperparameters',
+      'field.environment',
+      'slices.unflagged',
+      'separationOfDuties',
+    ]);
+    // The engineer who trained it may not approve it.
+    const byOwner = await get<Evaluation>(`/v1/models/${clean}/completeness?policy=production&approver=${owner}`);
+    expect(byOwner.body.satisfied).toBe(false);
+    expect(byOwner.body.requirements.filter((r) => !r.satisfied).map((r) => r.requirement)).toEqual([
+      'separationOfDuties',
+    ]);
   }, 300_000);
 });
