@@ -29,6 +29,31 @@ export class MerkleAccumulator {
     return accumulator;
   }
 
+  /**
+   * Picks up a log from the frontier it last reported (`frontier()`), as
+   * kept beside the log's size: O(log n), no leaf reads.
+   */
+  static fromFrontier(size: number, frontier: ReadonlyArray<Hash | null | undefined>): MerkleAccumulator {
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`a log size is a count, not ${size}`);
+    const accumulator = new MerkleAccumulator();
+    for (let level = 0; level < frontier.length || 2 ** level <= size; level++) {
+      const hash = frontier[level] ?? undefined;
+      const expected = Math.floor(size / 2 ** level) % 2 === 1;
+      if (expected !== (hash !== undefined))
+        throw new RangeError(
+          `a frontier of a log of ${size} leaves ${expected ? 'needs' : 'has no'} a subtree at level ${level}`,
+        );
+      accumulator.frontier[level] = hash;
+    }
+    accumulator.count = size;
+    return accumulator;
+  }
+
+  /** The roots of the complete subtrees the size is made of, by level (null where the size has no such subtree). */
+  frontierHashes(): Array<Hash | null> {
+    return this.frontier.map((hash) => hash ?? null);
+  }
+
   get size(): number {
     return this.count;
   }
