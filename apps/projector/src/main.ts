@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const store = await openStore(config);
   const log = await openEventLog(eventLogSettings(config, 'projector'));
   const keys = loadSigningKey('projector', config, logger);
-  const { projector, metrics } = await createProjector({
+  const { projector, metrics, auditLog } = await createProjector({
     log,
     store,
     trustedKeys: loadTrustedKeys(config),
@@ -39,8 +39,11 @@ async function main(): Promise<void> {
     signer: { keyId: keys.keyId, privateKey: keys.privateKey },
     maxBatchSize: config.PROV_PROJECTOR_BATCH_SIZE,
     pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
+    auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
+    auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
   });
   const close = async () => {
+    await auditLog.stop();
     await projector.stop();
     await log.close();
     await store.close();
@@ -71,6 +74,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // The audit log is appended only by the live projector (rebuilds fold views, never the audit log).
+  await auditLog.start();
   await projector.runLive();
 }
 

@@ -28,5 +28,5 @@ export {
 } from './lib/merkle-proof';
 export { MerkleAccumulator } from './lib/merkle-accumulator';
 export { InMemoryMerkleTree } from './lib/in-memory-merkle-tree';
-export { checkpointSigningInput, signCheckpoint, verifyCheckpoint } from './lib/checkpoint-signature';
+export { auditLeafHash, checkpointSigningInput, signCheckpoint, verifyCheckpoint } from './lib/checkpoint-signature';
 export type { CheckpointBody, SignedCheckpoint } from './lib/checkpoint-signature';

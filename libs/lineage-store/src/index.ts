@@ -6,3 +6,5 @@ export { InMemoryLineageStore } from './lib/memory/in-memory-lineage-store';
 export { MongoLineageStore } from './lib/mongodb/mongodb-lineage-store';
 export type { MongoLineageStoreOptions } from './lib/mongodb/mongodb-lineage-store.options';
 export { decodeValue, encodeValue } from './lib/mongodb/document-codec';
+export * from './lib/audit-log.port';
+export * from './lib/audit-proofs';

@@ -84,7 +84,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     ];
     const signers = producers.map(([name]) => loadSigningKey(name, config, logger));
     const keys = loadSigningKey('projector', config, logger);
-    const { projector, metrics } = await createProjector({
+    const { projector, metrics, auditLog } = await createProjector({
       log,
       store,
       trustedKeys: loadTrustedKeys(config),
@@ -92,6 +92,8 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       signer: { keyId: keys.keyId, privateKey: keys.privateKey },
       maxBatchSize: config.PROV_PROJECTOR_BATCH_SIZE,
       pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
+      auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
+      auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
     });
     const apps: Array<[ServiceName, NestFastifyApplication]> = [];
     for (const [index, [name, create]] of producers.entries()) {
@@ -114,6 +116,8 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       await app.listen(ports[name], settings.host);
       closers.push(() => app.close());
     }
+    await auditLog.start();
+    closers.push(() => auditLog.stop());
     const live = projector.runLive();
     closers.push(async () => {
       await projector.stop();

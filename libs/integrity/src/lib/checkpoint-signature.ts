@@ -1,6 +1,7 @@
 import { KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import { InvalidSigningKeyError } from './integrity.errors';
+import { leafHash } from './merkle-tree';
 
 /** What a log checkpoint commits to: the log, its size and root, and when it was signed by whom. */
 export interface CheckpointBody {
@@ -42,4 +43,13 @@ export function verifyCheckpoint(checkpoint: SignedCheckpoint, publicKey: KeyObj
   } catch {
     return false;
   }
+}
+
+/**
+ * The audit log's leaf for an event: the RFC 9162 leaf hash of the RFC 8785
+ * canonical JSON of its envelope as it was published (before any upcasting),
+ * so that anyone holding the event stream recomputes it.
+ */
+export function auditLeafHash(envelope: unknown): Buffer {
+  return leafHash(Buffer.from(canonicalJson(envelope), 'utf8'));
 }

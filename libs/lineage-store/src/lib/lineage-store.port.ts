@@ -1,3 +1,4 @@
+import type { AuditLogStore } from './audit-log.port';
 import type { ViewReader, ViewWriter } from '@prov/projections';
 
 /** A consumed position: the next offset to read of one topic partition. */
@@ -48,5 +49,7 @@ export interface LineageStore {
   activate(name: string): Promise<void>;
   /** Deletes a generation's views, offsets and info (nothing to do if it does not exist); refuses the active one. */
   dropGeneration(name: string): Promise<void>;
+  /** The tamper-evident audit log, beside the generations (never rebuilt with them). */
+  readonly auditLog: AuditLogStore;
   close(): Promise<void>;
 }

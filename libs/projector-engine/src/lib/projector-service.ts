@@ -13,6 +13,7 @@ import type { LineageStore } from '@prov/lineage-store';
 import type { EnvelopeSigner } from '@prov/publishing';
 import type { DecodingPolicy } from './decoding/record-decoder';
 import type { TrustedKeys } from './decoding/trusted-keys';
+import { AuditLogFeed } from './audit/audit-log-feed';
 import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
 import { GenerationsModule } from './generations/generations.module';
 import { Projector } from './generations/projector';
@@ -28,6 +29,9 @@ export interface ProjectorDependencies {
   maxBatchSize: number;
   pollIntervalMs: number;
   metrics?: ProjectorMetrics;
+  /** The audit log's checkpoints: after this many new leaves of a log, and this often for a log that grew. */
+  auditCheckpointEvery?: number;
+  auditCheckpointIntervalMs?: number;
 }
 
 const SERVICE = 'projector';
@@ -35,7 +39,7 @@ const SERVICE = 'projector';
 /** The projector with its decoding policy, dead-letter publisher and metrics, on the topics it needs. */
 export async function createProjector(
   deps: ProjectorDependencies,
-): Promise<{ projector: Projector; metrics: ProjectorMetrics }> {
+): Promise<{ projector: Projector; metrics: ProjectorMetrics; auditLog: AuditLogFeed }> {
   await deps.log.ensureTopics(ALL_TOPICS.map((name) => ({ name, partitions: DEFAULT_TOPIC_PARTITIONS })));
   const policy: DecodingPolicy = {
     keys: deps.trustedKeys,
@@ -53,7 +57,17 @@ export async function createProjector(
     onProgress: (p) => logger.log(describeProgress(p)),
     log: (message) => logger.log(message),
   });
-  return { projector, metrics };
+  const auditLog = new AuditLogFeed(deps.log, {
+    store: deps.store.auditLog,
+    policy,
+    signer: deps.signer,
+    service: SERVICE,
+    checkpointEvery: deps.auditCheckpointEvery ?? 1000,
+    checkpointIntervalMs: deps.auditCheckpointIntervalMs ?? 30_000,
+    maxBatchSize: deps.maxBatchSize,
+    pollIntervalMs: Math.min(deps.pollIntervalMs, 1000),
+  });
+  return { projector, metrics, auditLog };
 }
 
 /** The projector's HTTP face: health, readiness, metrics, docs and the generations API. */

@@ -25,4 +25,8 @@ export class ProjectorConfig extends ProducerServiceConfig {
   @IsInt() @Min(1) @Max(10_000) PROV_PROJECTOR_BATCH_SIZE: number = 200;
   /** How often catch-up progress is reported and the active generation looked up. */
   @IsInt() @Min(50) PROV_PROJECTOR_POLL_MS: number = 2000;
+  /** The audit log signs a checkpoint of a partition's log after this many new leaves... */
+  @IsInt() @Min(1) PROV_AUDIT_CHECKPOINT_EVERY: number = 1000;
+  /** ...and this often (seconds) for a log that grew. */
+  @IsInt() @Min(1) PROV_AUDIT_CHECKPOINT_SECONDS: number = 30;
 }

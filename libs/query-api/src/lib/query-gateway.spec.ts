@@ -1,6 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyVerifier, generateApiKey } from '@prov/auth';
-import { InMemoryLineageStore } from '@prov/lineage-store';
+import {
+  MerkleAccumulator,
+  auditLeafHash,
+  generateSigningKeyPair,
+  merkleRoot,
+  signCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+} from '@prov/integrity';
+import { AuditLeaf, AuditNode, InMemoryLineageStore } from '@prov/lineage-store';
 import { projectEvents } from '@prov/projections';
 import { churnUpstream, digest } from '@prov/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -276,5 +285,96 @@ describe('query gateway', () => {
     const paths = invalid.json().error.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['policy.spec.captureLevel', 'policy.spec.extra']));
     expect((await post({})).statusCode).toBe(400);
+  });
+
+  it('serves signed checkpoints, inclusion proofs and consistency proofs of the audit log, to auditors', async () => {
+    const logId = 'auditlog:provenance.training.v1.p0';
+    const logged = [...world.all, model];
+    const tree = new MerkleAccumulator();
+    const leaves: AuditLeaf[] = [];
+    const nodes: AuditNode[] = [];
+    const hashes = logged.map((event) => auditLeafHash(event));
+    for (const [index, event] of logged.entries()) {
+      for (const s of tree.append(hashes[index]))
+        nodes.push({ logId, level: s.level, index: s.index, hash: s.hash.toString('hex') });
+      leaves.push({
+        logId,
+        index,
+        eventId: event.eventId,
+        offset: String(index),
+        leafHash: hashes[index].toString('hex'),
+      });
+    }
+    const frontier = tree.frontierHashes().map((h) => h && h.toString('hex'));
+    await store.auditLog.append(leaves, nodes, {
+      logId,
+      topic: 'provenance.training.v1',
+      partition: 0,
+      treeSize: tree.size,
+      frontier,
+      nextOffset: String(tree.size),
+    });
+    const key = generateSigningKeyPair();
+    const sign = (treeSize: number) =>
+      signCheckpoint(
+        {
+          logId,
+          treeSize,
+          rootHash: merkleRoot(hashes, treeSize).toString('hex'),
+          signedAt: '2026-12-01T10:00:00.000Z',
+        },
+        key.privateKey,
+        key.keyId,
+      );
+    await store.auditLog.saveCheckpoint(sign(3));
+    await store.auditLog.saveCheckpoint(sign(hashes.length));
+
+    expect((await get('/v1/audit/checkpoints/latest', viewer.token)).statusCode).toBe(403);
+    expect((await get('/v1/audit/checkpoints/latest', auditor.token)).json()).toEqual({
+      checkpoints: [sign(hashes.length)],
+    });
+
+    const proof = (await get(`/v1/audit/events/${logged[1].eventId}/proof`, auditor.token)).json();
+    expect(proof).toMatchObject({ logId, leafIndex: 1, treeSize: hashes.length, leafHash: hashes[1].toString('hex') });
+    const root = Buffer.from(proof.checkpoint.rootHash, 'hex');
+    const path = proof.proof.map((h: string) => Buffer.from(h, 'hex'));
+    expect(verifyInclusion(hashes[1], 1, hashes.length, path, root)).toBe(true);
+    expect(verifyInclusion(hashes[2], 1, hashes.length, path, root)).toBe(false);
+    const early = (await get(`/v1/audit/events/${logged[2].eventId}/proof?treeSize=3`, auditor.token)).json();
+    expect(
+      verifyInclusion(
+        hashes[2],
+        2,
+        3,
+        early.proof.map((h: string) => Buffer.from(h, 'hex')),
+        Buffer.from(sign(3).rootHash, 'hex'),
+      ),
+    ).toBe(true);
+    // An event the early checkpoint does not cover yet, a checkpoint that was never signed, an unknown and a malformed id.
+    expect((await get(`/v1/audit/events/${logged[5].eventId}/proof?treeSize=3`, auditor.token)).statusCode).toBe(409);
+    expect((await get(`/v1/audit/events/${logged[1].eventId}/proof?treeSize=4`, auditor.token)).statusCode).toBe(404);
+    expect((await get('/v1/audit/events/0190f1a4-0000-7000-8000-000000000000/proof', auditor.token)).statusCode).toBe(
+      404,
+    );
+    expect((await get('/v1/audit/events/..%2F..%2Fetc/proof', auditor.token)).statusCode).toBe(400);
+
+    const consistency = (
+      await get(`/v1/audit/consistency?log=${logId}&from=3&to=${hashes.length}`, auditor.token)
+    ).json();
+    expect(
+      verifyConsistency(
+        3,
+        hashes.length,
+        Buffer.from(sign(3).rootHash, 'hex'),
+        root,
+        consistency.proof.map((h: string) => Buffer.from(h, 'hex')),
+      ),
+    ).toBe(true);
+    expect((await get(`/v1/audit/consistency?log=${logId}&from=4&to=${hashes.length}`, auditor.token)).statusCode).toBe(
+      404,
+    );
+    const backwards = await get(`/v1/audit/consistency?log=${logId}&from=${hashes.length}&to=3`, auditor.token);
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error.details).toEqual([expect.objectContaining({ path: 'from' })]);
   });
 });

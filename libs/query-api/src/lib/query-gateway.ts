@@ -3,6 +3,7 @@ import type { ApiKeyVerifier } from '@prov/auth';
 import { createHttpService } from '@prov/http-service';
 import type { LineageStore } from '@prov/lineage-store';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditModule } from './audit/audit.module';
 import { CompareModule } from './compare/compare.module';
 import { ImpactModule } from './impact/impact.module';
 import { LineageModule } from './lineage/lineage.module';
@@ -36,6 +37,7 @@ export function createQueryGateway(deps: QueryGatewayDependencies): Promise<Nest
       ImpactModule,
       CompareModule,
       AlertsModule,
+      AuditModule.forStore(deps.store),
     ],
     apiKeys: deps.apiKeys,
     readinessChecks: [

@@ -8,6 +8,7 @@ import {
   ViewWrite,
   compareScalars,
 } from '@prov/projections';
+import { InMemoryAuditLog } from './in-memory-audit-log';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
 import { checkGenerationName } from '../generation-name';
 import { ActiveGenerationDropError, UnknownGenerationError } from '../lineage-store.errors';
@@ -28,6 +29,7 @@ interface StoredGeneration {
 
 /** The embedded mode's lineage store: every generation in process memory, gone when the process ends. */
 export class InMemoryLineageStore implements LineageStore {
+  readonly auditLog = new InMemoryAuditLog();
   private readonly stored = new Map<string, StoredGeneration>();
   private active: string | undefined;
 

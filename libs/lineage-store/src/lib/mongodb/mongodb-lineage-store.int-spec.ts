@@ -1,3 +1,4 @@
+import { describeAuditLogContract } from '../audit-log.contract';
 import { VIEW_NAMES } from '@prov/projections';
 import { integrationEnv, uniqueName } from '@prov/testing';
 import { MongoClient } from 'mongodb';
@@ -28,7 +29,9 @@ async function dropDatabases(): Promise<void> {
 }
 
 // A new database per test, so each starts with no generation and no active pointer.
-describeLineageStoreContract('MongoDB wire (real server)', freshStore, dropDatabases);
+describeLineageStoreContract('MongoDB wire (real server)', freshStore);
+describeAuditLogContract('MongoDB wire (real server)', freshStore);
+afterAll(dropDatabases);
 
 describe('MongoDB lineage store', () => {
   let client: MongoClient;

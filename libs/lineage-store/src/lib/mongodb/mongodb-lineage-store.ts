@@ -12,6 +12,7 @@ import {
   viewCollectionName,
   viewCollectionNames,
 } from './collection-names';
+import { MongoAuditLog } from './mongodb-audit-log';
 import { guarded } from './driver-errors';
 import type { MongoLineageStoreOptions } from './mongodb-lineage-store.options';
 import { MongoViewGeneration } from './mongodb-view-generation';
@@ -33,10 +34,14 @@ interface GenerationDocument {
  * single-document write and every view write is an idempotent upsert.
  */
 export class MongoLineageStore implements LineageStore {
+  readonly auditLog: MongoAuditLog;
+
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
-  ) {}
+  ) {
+    this.auditLog = new MongoAuditLog(db);
+  }
 
   static async connect(options: MongoLineageStoreOptions): Promise<MongoLineageStore> {
     return guarded('connect', async () => {
@@ -48,6 +53,7 @@ export class MongoLineageStore implements LineageStore {
         await client.connect();
         const store = new MongoLineageStore(client, client.db(options.database ?? 'provenance'));
         await store.db.collection(OFFSETS_COLLECTION).createIndex({ generation: 1 });
+        await store.auditLog.prepare();
         return store;
       } catch (error) {
         await client.close();

@@ -1,0 +1,62 @@
+import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
+
+/** One accepted event's place in its partition's Merkle log. */
+export interface AuditLeaf {
+  logId: string;
+  /** Position in the log: dense from 0, in the partition's offset order. */
+  index: number;
+  eventId: string;
+  /** Where the event is on the event log (its partition is the log's). */
+  offset: string;
+  /** Lowercase hex of the RFC 9162 leaf hash of the event's canonical JSON. */
+  leafHash: string;
+}
+
+/** A complete subtree's root (level 1 and up; level 0 are the leaves). */
+export interface AuditNode {
+  logId: string;
+  level: number;
+  index: number;
+  hash: string;
+}
+
+/** How far a partition's log has grown, and what it needs to go on without reading its leaves. */
+export interface AuditLogState {
+  logId: string;
+  topic: string;
+  partition: number;
+  treeSize: number;
+  /** Hex roots of the complete subtrees the size is made of, by level (MerkleAccumulator's frontier). */
+  frontier: Array<string | null>;
+  /** The next event-log offset of the partition to consider. */
+  nextOffset: string;
+}
+
+/**
+ * The tamper-evident audit log: one append-only Merkle log per event-log
+ * partition (a partition's order is fixed, so a replay appends the same
+ * leaves in the same order and reproduces the same roots), the roots of
+ * its complete subtrees (so a proof is O(log n) point reads), and the
+ * signed checkpoints. Unlike view generations it is never rebuilt in place.
+ */
+export interface AuditLogStore {
+  states(): Promise<AuditLogState[]>;
+  state(logId: string): Promise<AuditLogState | undefined>;
+  /**
+   * Writes leaves and the subtree roots they completed, then the log's new
+   * state, last: a crash in between leaves the old state, and the replayed
+   * batch writes the very same documents again.
+   */
+  append(leaves: AuditLeaf[], nodes: AuditNode[], state: AuditLogState): Promise<void>;
+  leafByEventId(eventId: string): Promise<AuditLeaf | undefined>;
+  /** The hashes at these addresses of a log (level 0: leaf hashes), keyed `<level>/<index>`; absent ones are left out. */
+  nodes(logId: string, addresses: readonly SubtreeAddress[]): Promise<Map<string, string>>;
+  saveCheckpoint(checkpoint: SignedCheckpoint): Promise<void>;
+  /** The latest checkpoint of every log, by log id. */
+  latestCheckpoints(): Promise<SignedCheckpoint[]>;
+  checkpoint(logId: string, treeSize: number): Promise<SignedCheckpoint | undefined>;
+  /** Every checkpoint of a log, oldest first. */
+  checkpoints(logId: string): Promise<SignedCheckpoint[]>;
+}
+
+export const nodeKey = (level: number, index: number) => `${level}/${index}`;

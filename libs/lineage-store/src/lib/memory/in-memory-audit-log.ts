@@ -1,0 +1,65 @@
+import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
+import { AuditLeaf, AuditLogState, AuditLogStore, AuditNode, nodeKey } from '../audit-log.port';
+
+/** The embedded mode's audit log: in process memory, rebuilt from the event log at start like the views. */
+export class InMemoryAuditLog implements AuditLogStore {
+  private readonly logs = new Map<string, AuditLogState>();
+  private readonly hashes = new Map<string, string>();
+  private readonly leaves = new Map<string, AuditLeaf>();
+  private readonly byLog = new Map<string, SignedCheckpoint[]>();
+
+  async states(): Promise<AuditLogState[]> {
+    return [...this.logs.values()].sort((a, b) => a.logId.localeCompare(b.logId)).map((s) => structuredClone(s));
+  }
+
+  async state(logId: string): Promise<AuditLogState | undefined> {
+    const state = this.logs.get(logId);
+    return state && structuredClone(state);
+  }
+
+  async append(leaves: AuditLeaf[], nodes: AuditNode[], state: AuditLogState): Promise<void> {
+    for (const leaf of leaves) {
+      this.leaves.set(leaf.eventId, { ...leaf });
+      this.hashes.set(`${leaf.logId}#${nodeKey(0, leaf.index)}`, leaf.leafHash);
+    }
+    for (const node of nodes) this.hashes.set(`${node.logId}#${nodeKey(node.level, node.index)}`, node.hash);
+    this.logs.set(state.logId, structuredClone(state));
+  }
+
+  async leafByEventId(eventId: string): Promise<AuditLeaf | undefined> {
+    const leaf = this.leaves.get(eventId);
+    return leaf && { ...leaf };
+  }
+
+  async nodes(logId: string, addresses: readonly SubtreeAddress[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const { level, index } of addresses) {
+      const hash = this.hashes.get(`${logId}#${nodeKey(level, index)}`);
+      if (hash !== undefined) found.set(nodeKey(level, index), hash);
+    }
+    return found;
+  }
+
+  async saveCheckpoint(checkpoint: SignedCheckpoint): Promise<void> {
+    const list = this.byLog.get(checkpoint.logId) ?? [];
+    if (!list.some((c) => c.treeSize === checkpoint.treeSize)) list.push({ ...checkpoint });
+    list.sort((a, b) => a.treeSize - b.treeSize);
+    this.byLog.set(checkpoint.logId, list);
+  }
+
+  async latestCheckpoints(): Promise<SignedCheckpoint[]> {
+    return [...this.byLog.keys()]
+      .sort()
+      .map((logId) => this.byLog.get(logId) as SignedCheckpoint[])
+      .map((list) => ({ ...list[list.length - 1] }));
+  }
+
+  async checkpoint(logId: string, treeSize: number): Promise<SignedCheckpoint | undefined> {
+    const found = this.byLog.get(logId)?.find((c) => c.treeSize === treeSize);
+    return found && { ...found };
+  }
+
+  async checkpoints(logId: string): Promise<SignedCheckpoint[]> {
+    return (this.byLog.get(logId) ?? []).map((c) => ({ ...c }));
+  }
+}

@@ -1,0 +1,172 @@
+import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
+import type { Db } from 'mongodb';
+import { AuditLeaf, AuditLogState, AuditLogStore, AuditNode, nodeKey } from '../audit-log.port';
+import { guarded } from './driver-errors';
+
+const CHUNK = 1_000;
+/** Fewer ids than this are read one `_id` equality each (FerretDB indexes those, not `$in`). */
+const POINT_READS = 64;
+
+interface HashDocument {
+  _id: string;
+  logId: string;
+  level: number;
+  index: number;
+  hash: string;
+  /** Leaves only. */
+  eventId?: string;
+  offset?: string;
+}
+
+interface StateDocument extends Omit<AuditLogState, 'frontier'> {
+  _id: string;
+  frontier: string[];
+}
+
+interface CheckpointDocument extends SignedCheckpoint {
+  _id: string;
+}
+
+/**
+ * The audit log in `audit_hashes` (leaf hashes and subtree roots, one
+ * document each, `_id` `<log>#<level>/<index>`), `audit_logs` (each log's
+ * state) and `audit_checkpoints`. Frontier gaps are stored as empty strings:
+ * arrays of mixed null and strings are fine for MongoDB, and empty strings
+ * keep the array one type for every store.
+ */
+export class MongoAuditLog implements AuditLogStore {
+  constructor(private readonly db: Db) {}
+
+  /** Creates the collections' indexes (idempotent). */
+  async prepare(): Promise<void> {
+    await guarded('prepare the audit log', async () => {
+      await this.hashes().createIndex({ eventId: 1 }, { sparse: true });
+      await this.checkpointsCollection().createIndex({ logId: 1, treeSize: 1 });
+    });
+  }
+
+  states(): Promise<AuditLogState[]> {
+    return guarded('read the audit logs', async () =>
+      (
+        await this.statesCollection()
+          .find({}, { sort: [['_id', 1]] })
+          .toArray()
+      ).map(toState),
+    );
+  }
+
+  state(logId: string): Promise<AuditLogState | undefined> {
+    return guarded(`read audit log ${logId}`, async () => {
+      const doc = await this.statesCollection().findOne({ _id: logId });
+      return doc ? toState(doc) : undefined;
+    });
+  }
+
+  append(leaves: AuditLeaf[], nodes: AuditNode[], state: AuditLogState): Promise<void> {
+    return guarded(`append to audit log ${state.logId}`, async () => {
+      const docs: HashDocument[] = [
+        ...leaves.map((l) => ({
+          _id: `${l.logId}#${nodeKey(0, l.index)}`,
+          logId: l.logId,
+          level: 0,
+          index: l.index,
+          hash: l.leafHash,
+          eventId: l.eventId,
+          offset: l.offset,
+        })),
+        ...nodes.map((n) => ({ _id: `${n.logId}#${nodeKey(n.level, n.index)}`, ...n })),
+      ];
+      for (let start = 0; start < docs.length; start += CHUNK) {
+        // Replace-or-insert: a replayed batch writes the same documents again.
+        await this.hashes().bulkWrite(
+          docs.slice(start, start + CHUNK).map((doc) => ({
+            replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
+          })),
+          { ordered: false },
+        );
+      }
+      const { logId, ...rest } = state;
+      await this.statesCollection().replaceOne(
+        { _id: logId },
+        { ...rest, logId, frontier: state.frontier.map((h) => h ?? '') },
+        { upsert: true },
+      );
+    });
+  }
+
+  leafByEventId(eventId: string): Promise<AuditLeaf | undefined> {
+    return guarded(`find the audit leaf of ${eventId}`, async () => {
+      const doc = await this.hashes().findOne({ eventId });
+      if (!doc) return undefined;
+      return { logId: doc.logId, index: doc.index, eventId, offset: doc.offset ?? '', leafHash: doc.hash };
+    });
+  }
+
+  nodes(logId: string, addresses: readonly SubtreeAddress[]): Promise<Map<string, string>> {
+    return guarded(`read audit log ${logId}`, async () => {
+      const ids = [...new Set(addresses.map(({ level, index }) => `${logId}#${nodeKey(level, index)}`))];
+      const docs =
+        ids.length < POINT_READS
+          ? (await Promise.all(ids.map((_id) => this.hashes().findOne({ _id })))).filter((d) => d !== null)
+          : await this.hashes()
+              .find({ _id: { $in: ids } })
+              .toArray();
+      return new Map(docs.map((doc) => [nodeKey(doc.level, doc.index), doc.hash]));
+    });
+  }
+
+  saveCheckpoint(checkpoint: SignedCheckpoint): Promise<void> {
+    return guarded(`save a checkpoint of ${checkpoint.logId}`, async () => {
+      const _id = `${checkpoint.logId}#${checkpoint.treeSize}`;
+      await this.checkpointsCollection().replaceOne({ _id }, { ...checkpoint }, { upsert: true });
+    });
+  }
+
+  latestCheckpoints(): Promise<SignedCheckpoint[]> {
+    return guarded('read the latest checkpoints', async () => {
+      const latest: SignedCheckpoint[] = [];
+      for (const state of await this.states()) {
+        const [doc] = await this.checkpointsCollection()
+          .find({ logId: state.logId }, { sort: [['treeSize', -1]], limit: 1 })
+          .toArray();
+        if (doc) latest.push(toCheckpoint(doc));
+      }
+      return latest;
+    });
+  }
+
+  checkpoint(logId: string, treeSize: number): Promise<SignedCheckpoint | undefined> {
+    return guarded(`read a checkpoint of ${logId}`, async () => {
+      const doc = await this.checkpointsCollection().findOne({ _id: `${logId}#${treeSize}` });
+      return doc ? toCheckpoint(doc) : undefined;
+    });
+  }
+
+  checkpoints(logId: string): Promise<SignedCheckpoint[]> {
+    return guarded(`read the checkpoints of ${logId}`, async () =>
+      (
+        await this.checkpointsCollection()
+          .find({ logId }, { sort: [['treeSize', 1]] })
+          .toArray()
+      ).map(toCheckpoint),
+    );
+  }
+
+  private hashes() {
+    return this.db.collection<HashDocument>('audit_hashes');
+  }
+  private statesCollection() {
+    return this.db.collection<StateDocument>('audit_logs');
+  }
+  private checkpointsCollection() {
+    return this.db.collection<CheckpointDocument>('audit_checkpoints');
+  }
+}
+
+function toState({ _id, frontier, ...rest }: StateDocument): AuditLogState {
+  return { ...rest, logId: _id, frontier: frontier.map((h) => (h === '' ? null : h)) };
+}
+
+function toCheckpoint({ _id, ...checkpoint }: CheckpointDocument): SignedCheckpoint {
+  return checkpoint;
+}

@@ -1,0 +1,166 @@
+import { Topics } from '@prov/contracts';
+import { FileEventLog } from '@prov/event-log';
+import {
+  auditLeafHash,
+  generateSigningKeyPair,
+  merkleRoot,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+} from '@prov/integrity';
+import { InMemoryLineageStore, consistencyProofOf, inclusionProofOf } from '@prov/lineage-store';
+import { buildProvenanceScenario } from '@prov/testing';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrustedKeys } from '../decoding/trusted-keys';
+import { decodeRecord } from '../decoding/record-decoder';
+import { PROJECTED_TOPICS } from '../projection/projected-topics';
+import { AuditLogFeed, auditLogIdOf } from './audit-log-feed';
+
+const scenario = buildProvenanceScenario({ predictions: 3000, predictionsPerBatch: 250 });
+const platformKey = generateSigningKeyPair();
+const policy = {
+  keys: TrustedKeys.fromPem(
+    Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
+  ),
+  requireSignatures: true,
+};
+
+describe('the audit log feed', () => {
+  let directory: string;
+  let log: FileEventLog;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'audit-log-'));
+    log = await FileEventLog.open(join(directory, 'log'), { fsync: 'never', onConsumerError: () => undefined });
+    await log.ensureTopics([...PROJECTED_TOPICS, Topics.audit].map((name) => ({ name, partitions: 3 })));
+    // Half the history first; the rest after the first feed has stopped.
+    await publish(scenario.messages.slice(0, Math.floor(scenario.messages.length / 2)));
+  });
+  afterAll(async () => {
+    await log.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  async function publish(messages: typeof scenario.messages) {
+    for (const topic of new Set(messages.map((m) => m.topic))) {
+      await log.publish(
+        topic,
+        messages.filter((m) => m.topic === topic).map((m) => ({ key: m.key, value: m.value })),
+      );
+    }
+  }
+
+  const feedOn = (store: InMemoryLineageStore) =>
+    new AuditLogFeed(log, {
+      store: store.auditLog,
+      policy,
+      signer: { keyId: platformKey.keyId, privateKey: platformKey.privateKey },
+      service: 'projector',
+      checkpointEvery: 1_000_000,
+      checkpointIntervalMs: 3_600_000,
+      maxBatchSize: 40,
+      pollIntervalMs: 20,
+    });
+
+  /** Each partition's accepted events, hashed here from the records themselves, in offset order. */
+  async function expectedLeaves(): Promise<Map<string, { eventIds: string[]; hashes: Buffer[] }>> {
+    const logs = new Map<string, { eventIds: string[]; hashes: Buffer[] }>();
+    for (const topic of PROJECTED_TOPICS) {
+      for (const { partition, latest } of await log.offsets(topic)) {
+        const records = Number(latest) > 0 ? await log.read(topic, partition, '0', Number(latest)) : [];
+        const accepted = records.filter((r) => decodeRecord(r, policy).kind === 'event');
+        logs.set(auditLogIdOf(topic, partition), {
+          eventIds: accepted.map((r) => JSON.parse(r.value.toString()).eventId),
+          hashes: accepted.map((r) => auditLeafHash(JSON.parse(r.value.toString()))),
+        });
+      }
+    }
+    return logs;
+  }
+
+  it('appends every accepted event, only those, in partition order; a replay gives the same roots', async () => {
+    const store = new InMemoryLineageStore();
+    const feed = feedOn(store);
+    await feed.catchUp();
+    const expected = await expectedLeaves();
+    const states = await store.auditLog.states();
+    expect(states.map((s) => s.logId).sort()).toEqual(
+      [...expected.keys()].filter((id) => expected.get(id)?.hashes.length).sort(),
+    );
+    for (const state of states) {
+      const { hashes } = expected.get(state.logId) ?? { hashes: [] };
+      expect({ log: state.logId, size: state.treeSize }).toEqual({ log: state.logId, size: hashes.length });
+    }
+    // The poison messages are on the inference topic and are not leaves.
+    const leaves = states.reduce((sum, s) => sum + s.treeSize, 0);
+    expect(leaves).toBe(
+      scenario.messages.slice(0, Math.floor(scenario.messages.length / 2)).filter((m) => m.event).length,
+    );
+
+    const [checkpoint] = (await feed.checkpointNow()).filter((c) => c.treeSize > 1);
+    expect(verifyCheckpoint(checkpoint, platformKey.publicKey)).toBe(true);
+    expect(checkpoint.rootHash).toBe(merkleRoot(expected.get(checkpoint.logId)?.hashes ?? []).toString('hex'));
+    // Published for anyone who follows the audit topic.
+    const published = (await log.offsets(Topics.audit)).reduce((sum, p) => sum + Number(p.latest), 0);
+    expect(published).toBe(states.length);
+
+    const again = new InMemoryLineageStore();
+    await feedOn(again).catchUp();
+    expect(await again.auditLog.states()).toEqual(states);
+  });
+
+  it('goes on after a restart from its stored state, with the roots of one that never stopped, and proves', async () => {
+    const store = new InMemoryLineageStore();
+    const first = feedOn(store);
+    await first.catchUp();
+    const early = await first.checkpointNow();
+    await first.stop();
+
+    await publish(scenario.messages.slice(Math.floor(scenario.messages.length / 2)));
+    const second = feedOn(store);
+    await second.start();
+    await second.catchUp();
+    const late = await second.checkpointNow();
+    await second.stop();
+
+    const expected = await expectedLeaves();
+    for (const state of await store.auditLog.states()) {
+      expect(state.treeSize).toBe(expected.get(state.logId)?.hashes.length);
+    }
+    // An early event's inclusion in the latest tree, and the latest tree extending the early one.
+    const grown = late.find((c) => early.some((e) => e.logId === c.logId && e.treeSize < c.treeSize));
+    if (!grown) throw new Error('no log grew between the checkpoints');
+    const { eventIds, hashes } = expected.get(grown.logId) ?? { eventIds: [], hashes: [] };
+    for (const index of [0, Math.floor(eventIds.length / 2), eventIds.length - 1]) {
+      const proof = await inclusionProofOf(store.auditLog, eventIds[index]);
+      if (!('proof' in proof)) throw new Error(`no proof: ${proof.kind}`);
+      expect(proof.checkpoint).toEqual(grown);
+      const ok = verifyInclusion(
+        hashes[index],
+        proof.leafIndex,
+        proof.treeSize,
+        proof.proof.map((h) => Buffer.from(h, 'hex')),
+        Buffer.from(grown.rootHash, 'hex'),
+      );
+      expect(ok).toBe(true);
+    }
+    const before = early.find((e) => e.logId === grown.logId);
+    if (!before) throw new Error('no early checkpoint');
+    const consistency = await consistencyProofOf(store.auditLog, grown.logId, before.treeSize, grown.treeSize);
+    if (!('proof' in consistency)) throw new Error(`no consistency proof: ${consistency.kind}`);
+    expect(
+      verifyConsistency(
+        before.treeSize,
+        grown.treeSize,
+        Buffer.from(before.rootHash, 'hex'),
+        Buffer.from(grown.rootHash, 'hex'),
+        consistency.proof.map((h) => Buffer.from(h, 'hex')),
+      ),
+    ).toBe(true);
+    expect(await inclusionProofOf(store.auditLog, '0190f1a4-0000-7000-8000-000000000000')).toEqual({
+      kind: 'unknown-event',
+    });
+  });
+});

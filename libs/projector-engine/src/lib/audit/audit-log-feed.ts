@@ -1,0 +1,207 @@
+import { Topics } from '@prov/contracts';
+import type { EventLog, LogRecord } from '@prov/event-log';
+import { MerkleAccumulator, SignedCheckpoint, auditLeafHash, signCheckpoint } from '@prov/integrity';
+import type { AuditLeaf, AuditLogState, AuditLogStore, AuditNode } from '@prov/lineage-store';
+import { sealEvent, type EnvelopeSigner } from '@prov/publishing';
+import { v7 as uuidv7 } from 'uuid';
+import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
+import { PROJECTED_TOPICS } from '../projection/projected-topics';
+
+export interface AuditLogFeedOptions {
+  store: AuditLogStore;
+  policy: DecodingPolicy;
+  /** The platform's key: it signs the checkpoints and the events that publish them. */
+  signer: EnvelopeSigner;
+  service: string;
+  /** A log is checkpointed once it has grown by this many leaves... */
+  checkpointEvery: number;
+  /** ...or, when it grew at all, this often. */
+  checkpointIntervalMs: number;
+  maxBatchSize: number;
+  /** How long to wait for new records when every partition has been read to its end. */
+  pollIntervalMs: number;
+  clock?: () => Date;
+}
+
+/** One Merkle log per event-log partition: its order is fixed, so every replay gives the same roots. */
+export const auditLogIdOf = (topic: string, partition: number) => `auditlog:${topic}.p${partition}`;
+
+const hex = (hash: Buffer) => hash.toString('hex');
+
+/**
+ * Appends every accepted event (decoded and verified exactly as the views'
+ * feed does) to the tamper-evident audit log, as the leaf of its
+ * partition's Merkle log, and signs checkpoints: every `checkpointEvery`
+ * leaves, and every `checkpointIntervalMs` for a log that grew. Checkpoints
+ * are stored and published to `provenance.audit.v1`. It reads each
+ * partition from the next offset its log's state names (no consumer group:
+ * the state is the position), and writes leaves and subtree roots before
+ * that state, so a crash in between re-appends the same documents.
+ */
+export class AuditLogFeed {
+  private readonly states = new Map<string, AuditLogState>();
+  private readonly checkpointed = new Map<string, number>();
+  private serial: Promise<unknown> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+  private wake?: () => void;
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly options: AuditLogFeedOptions,
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async start(): Promise<void> {
+    for (const state of await this.options.store.states()) this.states.set(state.logId, state);
+    for (const checkpoint of await this.options.store.latestCheckpoints())
+      this.checkpointed.set(checkpoint.logId, checkpoint.treeSize);
+    this.stopped = false;
+    this.running = this.pump();
+    this.timer = setInterval(() => {
+      void this.serialized(() => this.checkpointGrown(1)).catch(() => undefined);
+    }, this.options.checkpointIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.wake?.();
+    await this.running;
+    await this.serial.catch(() => undefined);
+  }
+
+  /** Signs a checkpoint of every log that grew since its last one (also what the timer does). */
+  checkpointNow(): Promise<SignedCheckpoint[]> {
+    return this.serialized(() => this.checkpointGrown(1));
+  }
+
+  /** Reads every partition up to its end, now: resolves with the number of records looked at. */
+  catchUp(): Promise<number> {
+    return this.serialized(() => this.readAvailable());
+  }
+
+  /** The logs' states as last written. */
+  logStates(): AuditLogState[] {
+    return [...this.states.values()].sort((a, b) => a.logId.localeCompare(b.logId));
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.stopped) {
+      let read = 0;
+      try {
+        read = await this.serialized(() => this.readAvailable());
+      } catch {
+        // A log or store away for a while is waited for, as the views' feed does.
+      }
+      if (read === 0 && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollIntervalMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async readAvailable(): Promise<number> {
+    let read = 0;
+    for (const topic of PROJECTED_TOPICS) {
+      for (const { partition, latest } of await this.log.offsets(topic)) {
+        const logId = auditLogIdOf(topic, partition);
+        const state = this.states.get(logId);
+        const from = state?.nextOffset ?? '0';
+        if (BigInt(from) >= BigInt(latest)) continue;
+        const records = await this.log.read(topic, partition, from, this.options.maxBatchSize);
+        if (records.length === 0) continue;
+        await this.append(topic, partition, records);
+        read += records.length;
+      }
+    }
+    return read;
+  }
+
+  private async append(topic: string, partition: number, records: LogRecord[]): Promise<void> {
+    const logId = auditLogIdOf(topic, partition);
+    const state = this.states.get(logId) ?? { logId, topic, partition, treeSize: 0, frontier: [], nextOffset: '0' };
+    const tree = MerkleAccumulator.fromFrontier(
+      state.treeSize,
+      state.frontier.map((h) => (h === null ? null : Buffer.from(h, 'hex'))),
+    );
+    const leaves: AuditLeaf[] = [];
+    const nodes: AuditNode[] = [];
+    const from = BigInt(state.nextOffset);
+    for (const record of records) {
+      if (BigInt(record.offset) < from) continue;
+      const decoded = decodeRecord(record, this.options.policy);
+      if (decoded.kind === 'rejected') continue;
+      const leaf = auditLeafHash(JSON.parse(record.value.toString('utf8')));
+      const index = tree.size;
+      for (const subtree of tree.append(leaf))
+        nodes.push({ logId, level: subtree.level, index: subtree.index, hash: hex(subtree.hash) });
+      leaves.push({ logId, index, eventId: decoded.event.eventId, offset: record.offset, leafHash: hex(leaf) });
+    }
+    const after = BigInt(records[records.length - 1].offset) + 1n;
+    const next: AuditLogState = {
+      ...state,
+      treeSize: tree.size,
+      frontier: tree.frontierHashes().map((h) => (h === null ? null : hex(h))),
+      nextOffset: (after > from ? after : from).toString(),
+    };
+    await this.options.store.append(leaves, nodes, next);
+    this.states.set(logId, next);
+    await this.checkpointGrown(this.options.checkpointEvery, logId);
+  }
+
+  /** Signs, stores and publishes a checkpoint of each log (or of `only`) grown by at least `minGrowth` leaves. */
+  private async checkpointGrown(minGrowth: number, only?: string): Promise<SignedCheckpoint[]> {
+    const signed: SignedCheckpoint[] = [];
+    for (const state of this.states.values()) {
+      if (only !== undefined && state.logId !== only) continue;
+      if (state.treeSize - (this.checkpointed.get(state.logId) ?? 0) < minGrowth) continue;
+      const root = MerkleAccumulator.fromFrontier(
+        state.treeSize,
+        state.frontier.map((h) => (h === null ? null : Buffer.from(h, 'hex'))),
+      ).root();
+      const checkpoint = signCheckpoint(
+        { logId: state.logId, treeSize: state.treeSize, rootHash: hex(root), signedAt: this.clock().toISOString() },
+        this.options.signer.privateKey,
+        this.options.signer.keyId,
+      );
+      await this.options.store.saveCheckpoint(checkpoint);
+      signed.push(checkpoint);
+    }
+    if (signed.length === 0) return signed;
+    const recordedAt = this.clock().toISOString();
+    await this.log.publish(
+      Topics.audit,
+      signed.map((payload) => {
+        const event = sealEvent(
+          { type: 'audit.checkpoint.signed', payload },
+          {
+            eventId: uuidv7(),
+            recordedAt,
+            service: this.options.service,
+            principal: this.options.service,
+            signer: this.options.signer,
+          },
+        );
+        return { key: event.subject, value: Buffer.from(JSON.stringify(event), 'utf8') };
+      }),
+    );
+    for (const checkpoint of signed) this.checkpointed.set(checkpoint.logId, checkpoint.treeSize);
+    return signed;
+  }
+}
