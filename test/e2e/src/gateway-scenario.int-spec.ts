@@ -1,4 +1,6 @@
 import type { EventOf, EventType } from '@prov/contracts';
+import { auditLeafHash, verifyCheckpoint, verifyInclusion } from '@prov/integrity';
+import { createPublicKey } from 'node:crypto';
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import type { LineageComparison, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
 import { buildProvenanceScenario, integrationEnv, uniqueName } from '@prov/testing';
@@ -83,6 +85,7 @@ describe('the query gateway answers the questions of the design over the project
       MONGODB_DATABASE: uniqueName('gateway').replace(/[^a-zA-Z0-9_-]/g, '_'),
       PROV_PROJECTOR_POLL_MS: '200',
       PROV_POLICY_DIR: policyDir,
+      PROV_AUDIT_CHECKPOINT_SECONDS: '1',
       PROV_TRUSTED_KEYS: JSON.stringify({
         keys: Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
       }),
@@ -310,5 +313,45 @@ describe('the query gateway answers the questions of the design over the project
     expect(byOwner.body.requirements.filter((r) => !r.satisfied).map((r) => r.requirement)).toEqual([
       'separationOfDuties',
     ]);
+  }, 300_000);
+
+  it('5. proves that a prediction record is in the signed audit log, unaltered', async () => {
+    const predictionId = batches[5].payload.predictions[3].predictionId;
+    const trace = await eventually<PredictionTrace>(`/v1/predictions/${predictionId}/trace`, () => true);
+    const link = trace.integrity.find((l) => l.link === 'prediction');
+    const published = batches.find((b) => b.eventId === link?.eventId);
+    if (!link || !published) throw new Error('the trace does not name the batch event of the prediction');
+    type Proof = {
+      leafIndex: number;
+      treeSize: number;
+      leafHash: string;
+      proof: string[];
+      checkpoint: {
+        rootHash: string;
+        signature: string;
+        keyId: string;
+        logId: string;
+        treeSize: number;
+        signedAt: string;
+      };
+    };
+    const proof = await eventually<Proof>(`/v1/audit/events/${link.eventId}/proof`, () => true);
+    // The leaf is recomputed here from the event as it was published, the path checked against the signed root.
+    const leaf = auditLeafHash(published);
+    expect(proof.leafHash).toBe(leaf.toString('hex'));
+    expect(
+      verifyInclusion(
+        leaf,
+        proof.leafIndex,
+        proof.treeSize,
+        proof.proof.map((h) => Buffer.from(h, 'hex')),
+        Buffer.from(proof.checkpoint.rootHash, 'hex'),
+      ),
+    ).toBe(true);
+    const projectorKey = createPublicKey(await services.signingKeyPem('projector'));
+    expect(verifyCheckpoint(proof.checkpoint, projectorKey)).toBe(true);
+    expect(verifyCheckpoint({ ...proof.checkpoint, treeSize: proof.checkpoint.treeSize + 1 }, projectorKey)).toBe(
+      false,
+    );
   }, 300_000);
 });
