@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ConnectionOptions, clientFor } from './cli/connection';
+import { defaultDataDirectory } from './cli/data-directory';
 import { EXIT, describeFailure } from './cli/exit-codes';
 import { Output } from './cli/output';
 import { demo } from './commands/demo';
@@ -27,7 +28,10 @@ function program(): Command {
     .description('ML provenance: which model, run, pipeline and data made a prediction, with proof')
     .option('--json', 'print the answer as JSON (no colours, no progress)')
     .option('--api-key <token>', 'API key (default: PROV_API_KEY, else the local key of prov up)')
-    .option('--data-dir <dir>', "the embedded platform's data directory (default: PROV_DATA_DIR or .provenance)")
+    .option(
+      '--data-dir <dir>',
+      "the embedded platform's data directory (default: PROV_DATA_DIR, or .provenance at the repository root)",
+    )
     .option('--host <host>', 'where the services listen (default: PROV_HOST or 127.0.0.1)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError()
@@ -37,10 +41,11 @@ function program(): Command {
     const globals = cli.opts<GlobalOptions>();
     process.exitCode = await action(globals, new Output(globals.json === true));
   };
-  const env = (globals: GlobalOptions): NodeJS.ProcessEnv =>
-    globals.dataDir ? { ...process.env, PROV_DATA_DIR: globals.dataDir } : process.env;
-  const dataDirectory = (globals: GlobalOptions) =>
-    resolve(globals.dataDir ?? process.env['PROV_DATA_DIR'] ?? '.provenance');
+  const dataDirectory = (globals: GlobalOptions) => defaultDataDirectory(globals.dataDir);
+  const env = (globals: GlobalOptions): NodeJS.ProcessEnv => ({
+    ...process.env,
+    PROV_DATA_DIR: dataDirectory(globals),
+  });
 
   cli
     .command('up')

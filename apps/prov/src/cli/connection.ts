@@ -1,6 +1,6 @@
 import { ProvenanceClient } from '@prov/sdk';
-import { resolve } from 'node:path';
 import { readLocalApiToken, localApiKeyFile } from '../embedded/local-api-key';
+import { defaultDataDirectory } from './data-directory';
 import { CliError, EXIT } from './exit-codes';
 
 export interface ConnectionOptions {
@@ -41,7 +41,7 @@ export function platformUrls(options: ConnectionOptions, env: NodeJS.ProcessEnv 
 export function apiKeyFor(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): string {
   const given = options.apiKey ?? env['PROV_API_KEY'];
   if (given) return given;
-  const dataDirectory = resolve(options.dataDir ?? env['PROV_DATA_DIR'] ?? '.provenance');
+  const dataDirectory = defaultDataDirectory(options.dataDir, env);
   const local = readLocalApiToken(dataDirectory);
   if (local) return local;
   throw new CliError(
