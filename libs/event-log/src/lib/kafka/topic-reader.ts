@@ -35,6 +35,9 @@ interface PendingRead {
  * 16 MiB) are kept for the next read of that partition, so a replay in
  * consecutive reads costs about one fetch per 16 MiB.
  */
+/** How long opening a reader is tried again while the cluster settles (a broker that just came back). */
+const OPEN_RETRY_MS = 30_000;
+
 export class TopicReader {
   private readonly pending = new Map<number, PendingRead>();
   private readonly queues = new Map<number, Promise<unknown>>();
@@ -46,7 +49,30 @@ export class TopicReader {
     readonly topic: string,
   ) {}
 
+  /**
+   * Starts a paused consumer of the topic. A broker that has just come back
+   * can make kafkajs crash and restart the consumer between `run` and
+   * `pause` ("consumer group was not initialized"): the whole start is tried
+   * again, for up to OPEN_RETRY_MS.
+   */
   static async open(kafka: Kafka, topic: string, partitions: number, groupId: string): Promise<TopicReader> {
+    const deadline = Date.now() + OPEN_RETRY_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await TopicReader.openOnce(kafka, topic, partitions, groupId);
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 2000)));
+      }
+    }
+  }
+
+  private static async openOnce(
+    kafka: Kafka,
+    topic: string,
+    partitions: number,
+    groupId: string,
+  ): Promise<TopicReader> {
     const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
