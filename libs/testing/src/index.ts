@@ -6,3 +6,4 @@ export * from './lib/producer-service-under-test';
 export * from './lib/broker-control';
 export * from './lib/provenance-scenario';
 export * from './lib/lineage-events';
+export * from './lib/free-port';

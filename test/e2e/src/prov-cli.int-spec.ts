@@ -1,9 +1,8 @@
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { integrationEnv, uniqueName } from '@prov/testing';
+import { freePort, integrationEnv, uniqueName } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RunningServices } from './running-services';
@@ -53,17 +52,6 @@ async function provJson<T>(args: string[], env: Record<string, string>): Promise
   const result = await prov([...args, '--json'], env);
   if (result.code !== 0) throw new Error(`prov ${args.join(' ')} exited ${result.code}:\n${result.stderr}`);
   return JSON.parse(result.stdout) as T;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-    server.on('error', fail);
-  });
 }
 
 /** What the demo's scenario must answer, whichever mode recorded it. */

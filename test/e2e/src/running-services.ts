@@ -1,8 +1,8 @@
 import { generateApiKey, Role } from '@prov/auth';
 import { ProvenanceClient } from '@prov/sdk';
+import { freePort } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,17 +16,6 @@ const PORT_VARIABLE: Record<ServiceName, string> = {
   projector: 'PROV_PROJECTOR_PORT',
   'query-gateway': 'PROV_GATEWAY_PORT',
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The platform's services as separate processes, as in production: their own main.ts, real Kafka, API keys. */
 export class RunningServices {
