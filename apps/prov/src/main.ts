@@ -5,6 +5,7 @@ import { defaultDataDirectory } from './cli/data-directory';
 import { EXIT, describeFailure } from './cli/exit-codes';
 import { Output } from './cli/output';
 import { demo } from './commands/demo';
+import { check } from './commands/check';
 import { compare, impact, trace } from './commands/queries';
 import { rebuild } from './commands/rebuild';
 import { up } from './commands/up';
@@ -15,7 +16,7 @@ interface GlobalOptions extends ConnectionOptions {
 }
 
 const EXIT_CODES_HELP = `
-Exit codes: 0 done; 1 the check failed (verify-data mismatch, trace --require-complete incomplete);
+Exit codes: 0 done; 1 the check failed (verify-data mismatch, check unsatisfied, trace --require-complete incomplete);
 2 usage; 3 not found; 4 the platform did not answer or is not ready; 5 no or insufficient API key;
 6 the platform refused the request as invalid; 70 an unexpected error.
 
@@ -92,6 +93,16 @@ function program(): Command {
     .command('compare <left> <right>')
     .description('two model versions or deployments: same data snapshot?, and what differs')
     .action((left: string, right: string) => run((globals, out) => compare(clientFor(globals), out, left, right))());
+
+  cli
+    .command('check')
+    .description('does a model version satisfy a provenance policy (YAML or JSON file)? exit 0 if so, 1 if not')
+    .requiredOption('--model <modelVersionId>', 'the model version, e.g. model:churn@2')
+    .requiredOption('--policy <file>', 'the policy file (apiVersion provenance/v1, kind ProvenancePolicy)')
+    .option('--approver <name>', 'who would approve the promotion (for separation of duties)')
+    .action((options: { model: string; policy: string; approver?: string }) =>
+      run((globals, out) => check(clientFor(globals), out, options))(),
+    );
 
   cli
     .command('rebuild')

@@ -2,7 +2,7 @@ import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
 import { freePort, integrationEnv, uniqueName } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RunningServices } from './running-services';
@@ -167,6 +167,38 @@ describe('npm start and the prov command line, embedded', () => {
     expect(wrong.stdout).toContain('MISMATCH');
     expect((await prov(['trace', 'pred:nobody'], env)).code).toBe(3);
     expect((await prov(['trace', 'demo-000042', '--api-key', 'prov_nobody_secret'], env)).code).toBe(5);
+
+    // A release gate in a pipeline: the model trained on the flagged slice fails the policy, the other passes.
+    const policy = join(dataDir, 'production.yaml');
+    await writeFile(
+      policy,
+      'apiVersion: provenance/v1\nkind: ProvenancePolicy\nmetadata: { name: production }\nspec:\n  captureLevel: full\n  forbidFlaggedSlices: true\n  separationOfDuties: true\n',
+    );
+    const refused = await prov(
+      ['check', '--model', 'model:churn@1', '--policy', policy, '--approver', 'bob', '--json'],
+      env,
+    );
+    expect(refused.code).toBe(1);
+    const failing = (
+      JSON.parse(refused.stdout) as { requirements: Array<{ requirement: string; satisfied: boolean }> }
+    ).requirements
+      .filter((r) => !r.satisfied)
+      .map((r) => r.requirement);
+    expect(failing).toEqual(['slices.unflagged']);
+    expect((await prov(['check', '--model', 'model:churn@2', '--policy', policy, '--approver', 'bob'], env)).code).toBe(
+      0,
+    );
+    // The demo's runs are alice's: she may not approve her own model.
+    expect(
+      (await prov(['check', '--model', 'model:churn@2', '--policy', policy, '--approver', 'alice'], env)).code,
+    ).toBe(1);
+    await writeFile(
+      policy,
+      'apiVersion: provenance/v1\nkind: ProvenancePolicy\nmetadata: { name: broken }\nspec: { captureLevel: most }\n',
+    );
+    const broken = await prov(['check', '--model', 'model:churn@2', '--policy', policy], env);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('spec.captureLevel');
 
     await killPlatform('SIGKILL');
     await startPlatform();

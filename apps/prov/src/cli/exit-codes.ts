@@ -6,7 +6,7 @@ import { ProvenanceApiError } from '@prov/sdk';
  */
 export const EXIT = {
   ok: 0,
-  /** The command ran and its check failed: data that does not match, a trace that is not complete. */
+  /** The command ran and its check failed: data that does not match, a policy not satisfied, a trace not complete. */
   checkFailed: 1,
   usage: 2,
   notFound: 3,

@@ -14,6 +14,14 @@ export type {
   TraceLevel,
 } from '@prov/lineage-queries';
 export type { AlertDocument, AlertType, ModelLineageDocument } from '@prov/projections';
+export type { PolicyEvaluation, RequirementOutcome } from '@prov/governance';
+
+export interface PolicyQuery {
+  /** The policy's metadata.name in the gateway's PROV_POLICY_DIR. */
+  policy: string;
+  /** Who would approve the promotion (for separation of duties). */
+  approver?: string;
+}
 
 export interface TraceQuery {
   /** `standard`: data, pipeline and model; `full` adds hyperparameters, seeds, environment, metrics, outputs. */

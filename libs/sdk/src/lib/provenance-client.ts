@@ -11,6 +11,8 @@ import type {
   LineageQuery,
   ModelCompleteness,
   ModelLineageDocument,
+  PolicyEvaluation,
+  PolicyQuery,
   PredictionPage,
   PredictionPageQuery,
   PredictionTrace,
@@ -164,6 +166,20 @@ export class ProvenanceClient {
       this.read<ModelCompleteness>('gateway', `/v1/models/${segment(modelVersionId)}/completeness`, {
         level: q.level,
       }),
+    /** Whether a model version satisfies a policy of the gateway's policy directory, requirement by requirement. */
+    policyEvaluation: (modelVersionId: string, q: PolicyQuery) =>
+      this.read<PolicyEvaluation>('gateway', `/v1/models/${segment(modelVersionId)}/completeness`, {
+        policy: q.policy,
+        approver: q.approver,
+      }),
+    /** Whether a model version satisfies the policy document given here (as a CI pipeline checks before promoting). */
+    checkPolicy: async (modelVersionId: string, policy: object, approver?: string): Promise<PolicyEvaluation> =>
+      (
+        await this.transport.post<PolicyEvaluation>(
+          this.url('gateway', `/v1/models/${segment(modelVersionId)}/completeness`),
+          approver === undefined ? { policy } : { policy, approver },
+        )
+      ).body,
     /** Open lineage alerts, oldest first. */
     alerts: (q: AlertsQuery = {}) => this.read<AlertsAnswer>('gateway', '/v1/alerts', { type: q.type, since: q.since }),
   };
