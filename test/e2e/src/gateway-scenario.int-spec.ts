@@ -335,7 +335,7 @@ describe('the query gateway answers the questions of the design over the project
         signedAt: string;
       };
     };
-    const proof = await eventually<Proof>(`/v1/audit/events/${link.eventId}/proof`, () => true);
+    const proof = await eventually<Proof>(link.proof, () => true);
     // The leaf is recomputed here from the event as it was published, the path checked against the signed root.
     const leaf = auditLeafHash(published);
     expect(proof.leafHash).toBe(leaf.toString('hex'));

@@ -197,6 +197,7 @@ describe('traceOfPrediction', () => {
       type: event.type,
       recordedAt: event.recordedAt,
       payloadDigest: event.integrity.payloadDigest,
+      proof: `/v1/audit/events/${event.eventId}/proof`,
     });
     expect(trace?.integrity).toEqual([
       { link: 'prediction', ...link(world.batch) },

@@ -101,7 +101,12 @@ export interface IntegrityLink {
   type: string;
   recordedAt: string;
   payloadDigest: string;
+  /** Where the gateway serves the event's inclusion proof in the signed audit log. */
+  proof: string;
 }
+
+/** The gateway's route of an event's audit-log inclusion proof. */
+export const proofPathOf = (eventId: string) => `/v1/audit/events/${eventId}/proof`;
 
 /**
  * Assembles a prediction's trace from three point reads: the prediction,
@@ -230,6 +235,7 @@ function integrityLinks(
       type: 'prediction.batch.recorded',
       recordedAt: prediction.recordedAt,
       payloadDigest: prediction.payloadDigest,
+      proof: proofPathOf(prediction.eventId),
     },
   ];
   const add = (link: string, event: EventRef | null | undefined) => {
@@ -259,7 +265,7 @@ function revisionEvent(node: DeploymentNode | undefined, window: ServingWindow |
 }
 
 function refOf({ eventId, type, recordedAt, payloadDigest }: EventRef): Omit<IntegrityLink, 'link'> {
-  return { eventId, type, recordedAt, payloadDigest };
+  return { eventId, type, recordedAt, payloadDigest, proof: proofPathOf(eventId) };
 }
 
 /** Each part is redacted by the sensitive paths of the event type its fields came from. */
