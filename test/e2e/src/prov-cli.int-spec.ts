@@ -54,6 +54,13 @@ async function provJson<T>(args: string[], env: Record<string, string>): Promise
   return JSON.parse(result.stdout) as T;
 }
 
+/** Whether a process still runs, or is gone (or a zombie, which holds nothing). */
+async function processState(pid: number): Promise<'running' | 'gone'> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return 'gone';
+  return ['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2)[0]) ? 'gone' : 'running';
+}
+
 /** What the demo's scenario must answer, whichever mode recorded it. */
 function expectDemoAnswers(demo: DemoAnswer, trace: PredictionTrace): void {
   const { scenario } = demo;
@@ -118,12 +125,18 @@ describe('npm start and the prov command line, embedded', () => {
     const child = platform;
     if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return null;
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const owner = await readFile(join(dataDir, 'log', 'LOCK'), 'utf8').then(Number, () => undefined);
     try {
       process.kill(-child.pid, signal);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
-    return exited;
+    const code = await exited;
+    // npm has exited; the platform under it may take a moment longer to be gone (a SIGKILL mid-fsync).
+    const deadline = Date.now() + 10_000;
+    while (owner && Date.now() < deadline && (await processState(owner)) === 'running')
+      await new Promise((r) => setTimeout(r, 50));
+    return code;
   };
 
   beforeAll(async () => {

@@ -212,6 +212,21 @@ describe('FileEventLog', () => {
       expect((await readdir(directory)).sort()).toEqual(['LOCK', 'groups', 'topics']);
     });
 
+    it('takes over a lock of a process that ended and nobody reaped (a zombie)', async () => {
+      // The shell starts a short child, then becomes `sleep`, which never reaps it once it ends.
+      child = spawn('bash', ['-c', 'sleep 0.2 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const zombie = await new Promise<string>((resolve) =>
+        child?.stdout?.once('data', (d) => resolve(String(d).trim())),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect((await readFile(`/proc/${zombie}/stat`, 'utf8')).split(') ')[1][0]).toBe('Z');
+      await writeFile(join(directory, 'LOCK'), `${zombie}\n`);
+
+      await openLog();
+
+      expect((await readFile(join(directory, 'LOCK'), 'utf8')).trim()).toBe(String(process.pid));
+    });
+
     it('removes the lock on close', async () => {
       const log = await openLog();
       await log.close();
