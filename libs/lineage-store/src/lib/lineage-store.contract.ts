@@ -564,6 +564,34 @@ export function describeLineageStoreContract(
         expect((await store.generations()).map((info) => info.name)).toEqual(['active']);
       });
 
+      it('counts, per view and generation, the apply calls that changed it', async () => {
+        const live = await store.generation('live');
+        const other = await store.generation('other');
+        expect(await live.revisions(['nodes', 'model_lineage'])).toEqual(
+          new Map([
+            ['nodes', 0],
+            ['model_lineage', 0],
+          ]),
+        );
+        await live.apply([
+          { op: 'set', view: 'nodes', id: 'n:1', fields: { kind: 'deployment' } },
+          { op: 'set', view: 'nodes', id: 'n:2', fields: { kind: 'deployment' } },
+          { op: 'delete', view: 'model_lineage', id: 'm:1' },
+        ]);
+        await live.apply([{ op: 'set', view: 'nodes', id: 'n:1', fields: { stage: 'production' } }]);
+        await live.apply([]);
+        await other.apply([{ op: 'delete', view: 'edges', id: 'e:1' }]);
+        expect(await live.revisions(['nodes', 'model_lineage', 'edges'])).toEqual(
+          new Map([
+            ['nodes', 2],
+            ['model_lineage', 1],
+            ['edges', 0],
+          ]),
+        );
+        expect((await other.revisions(['edges', 'nodes'])).get('edges')).toBe(1);
+        expect((await other.revisions(['nodes'])).get('nodes')).toBe(0);
+      });
+
       it('drops a generation: views, offsets and info; it reopens empty', async () => {
         const old = await store.generation('old');
         const live = await store.generation('live');
@@ -577,7 +605,9 @@ export function describeLineageStoreContract(
         const reopened = await store.generation('old');
         expect(await reopened.count('predictions')).toBe(0);
         expect(await reopened.loadOffsets()).toEqual([]);
+        expect((await reopened.revisions(['predictions'])).get('predictions')).toBe(0);
         expect(await live.count('predictions')).toBe(1);
+        expect((await live.revisions(['predictions'])).get('predictions')).toBe(1);
         await store.dropGeneration('never-opened');
       });
 

@@ -1,5 +1,5 @@
 import type { AuditLogStore } from './audit-log.port';
-import type { ViewReader, ViewWriter } from '@prov/projections';
+import type { ViewName, ViewReader, ViewWriter } from '@prov/projections';
 
 /** A consumed position: the next offset to read of one topic partition. */
 export interface ConsumedPosition {
@@ -15,6 +15,14 @@ export interface ViewGeneration extends ViewReader, ViewWriter {
   saveOffsets(positions: ConsumedPosition[]): Promise<void>;
   /** The saved positions, sorted by topic then partition. */
   loadOffsets(): Promise<ConsumedPosition[]>;
+  /**
+   * How many `apply` calls have changed each of these views (0 for a view
+   * never written). A view's revision is raised after its writes were
+   * acknowledged and before `apply` resolves, so a document read after
+   * observing revision r holds every write up to r: a reader may keep it
+   * for as long as the revision stays r.
+   */
+  revisions(views: readonly ViewName[]): Promise<Map<ViewName, number>>;
 }
 
 export type GenerationKind = 'live' | 'audit';

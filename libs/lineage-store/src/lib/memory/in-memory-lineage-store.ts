@@ -25,6 +25,7 @@ interface StoredGeneration {
   views: InMemoryViews;
   /** By `<topic>|<partition>`. */
   offsets: Map<string, ConsumedPosition>;
+  revisions: Map<ViewName, number>;
 }
 
 /** The embedded mode's lineage store: every generation in process memory, gone when the process ends. */
@@ -46,6 +47,7 @@ export class InMemoryLineageStore implements LineageStore {
         },
         views: new InMemoryViews(),
         offsets: new Map(),
+        revisions: new Map(),
       };
       this.stored.set(name, generation);
     }
@@ -128,6 +130,13 @@ class InMemoryViewGeneration implements ViewGeneration {
   async apply(writes: readonly ViewWrite[]): Promise<void> {
     checkWritePaths(writes);
     await this.generation.views.apply(writes);
+    for (const view of new Set(writes.map((write) => write.view))) {
+      this.generation.revisions.set(view, (this.generation.revisions.get(view) ?? 0) + 1);
+    }
+  }
+
+  async revisions(views: readonly ViewName[]): Promise<Map<ViewName, number>> {
+    return new Map(views.map((view) => [view, this.generation.revisions.get(view) ?? 0]));
   }
 
   async saveOffsets(positions: ConsumedPosition[]): Promise<void> {

@@ -3,6 +3,8 @@ import { VIEW_NAMES, ViewName } from '@prov/projections';
 /** Generation info documents and the one `_id: 'active'` pointer. */
 export const GENERATIONS_COLLECTION = 'generations';
 export const OFFSETS_COLLECTION = 'projector_offsets';
+/** Per generation and view, the count of `apply` calls that changed it (see ViewGeneration.revisions). */
+export const REVISIONS_COLLECTION = 'view_revisions';
 export const ACTIVE_POINTER_ID = 'active';
 
 /** One collection per generation and view (generation names are safe in collection names). */
@@ -17,6 +19,10 @@ export function viewCollectionNames(generation: string): string[] {
 /** Info ids carry a prefix so that a generation named `active` cannot collide with the pointer. */
 export function generationInfoId(generation: string): string {
   return `generation:${generation}`;
+}
+
+export function revisionId(generation: string, view: ViewName): string {
+  return `${generation}|${view}`;
 }
 
 /** Unambiguous: generation names hold no `|`, and the partition is last. */

@@ -8,6 +8,7 @@ import {
   ACTIVE_POINTER_ID,
   GENERATIONS_COLLECTION,
   OFFSETS_COLLECTION,
+  REVISIONS_COLLECTION,
   generationInfoId,
   viewCollectionName,
   viewCollectionNames,
@@ -53,6 +54,7 @@ export class MongoLineageStore implements LineageStore {
         await client.connect();
         const store = new MongoLineageStore(client, client.db(options.database ?? 'provenance'));
         await store.db.collection(OFFSETS_COLLECTION).createIndex({ generation: 1 });
+        await store.db.collection(REVISIONS_COLLECTION).createIndex({ generation: 1 });
         await store.auditLog.prepare();
         return store;
       } catch (error) {
@@ -136,6 +138,7 @@ export class MongoLineageStore implements LineageStore {
       const existing = await this.db.listCollections({}, { nameOnly: true }).toArray();
       for (const { name: collection } of existing) if (views.has(collection)) await this.db.dropCollection(collection);
       await this.db.collection(OFFSETS_COLLECTION).deleteMany({ generation: name });
+      await this.db.collection(REVISIONS_COLLECTION).deleteMany({ generation: name });
       // Last, so that a drop cut short still lists the generation and can be done again.
       await this.generationsCollection().deleteOne({ _id: generationInfoId(name) });
     });

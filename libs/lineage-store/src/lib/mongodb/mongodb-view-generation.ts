@@ -3,7 +3,7 @@ import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewWrite } 
 import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
 import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
-import { OFFSETS_COLLECTION, offsetId, viewCollectionName } from './collection-names';
+import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
 import { decodeDocument, decodeValue } from './document-codec';
 import { guarded } from './driver-errors';
 import { toFilter, toSort } from './view-query.filter';
@@ -18,6 +18,13 @@ const DUPLICATE_KEY = 11000;
  * can serve it), never an `$in`. A trace is three such point reads.
  */
 const POINT_READS = 32;
+
+interface RevisionDocument {
+  _id: string;
+  generation: string;
+  view: ViewName;
+  revision: number;
+}
 
 interface OffsetDocument {
   _id: string;
@@ -111,6 +118,28 @@ export class MongoViewGeneration implements ViewGeneration {
           await this.updateAll(view, [...onDuplicates, ...updates]);
         }),
       );
+      if (bulks.size === 0) return;
+      await this.revisionsCollection().bulkWrite(
+        [...bulks.keys()].map((view) => ({
+          updateOne: {
+            filter: { _id: revisionId(this.name, view) },
+            update: { $inc: { revision: 1 }, $set: { generation: this.name, view } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
+    });
+  }
+
+  revisions(views: readonly ViewName[]): Promise<Map<ViewName, number>> {
+    return guarded(`read view revisions of ${this.name}`, async () => {
+      const found = new Map<ViewName, number>(views.map((view) => [view, 0]));
+      // One equality query: FerretDB pushes it down; a generation has one document per view.
+      for (const doc of await this.revisionsCollection().find({ generation: this.name }).toArray()) {
+        if (found.has(doc.view)) found.set(doc.view, doc.revision);
+      }
+      return found;
     });
   }
 
@@ -214,6 +243,10 @@ export class MongoViewGeneration implements ViewGeneration {
 
   private offsets() {
     return this.db.collection<OffsetDocument>(OFFSETS_COLLECTION);
+  }
+
+  private revisionsCollection() {
+    return this.db.collection<RevisionDocument>(REVISIONS_COLLECTION);
   }
 }
 

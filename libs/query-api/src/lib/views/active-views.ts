@@ -1,20 +1,28 @@
 import type { LineageStore, ViewGeneration } from '@prov/lineage-store';
+import type { ViewReader } from '@prov/projections';
 import { ServiceUnavailableError } from '@prov/http-service';
+import { RevisionCheckedCache } from './revision-checked-cache';
 
 /**
  * The generation queries read: the store's active one, looked up at most
  * once a second, so a rebuild's switch is seen at once and a half-built
- * generation never is.
+ * generation never is. Each request gets its own reader over it, sharing the
+ * lineage documents kept by the RevisionCheckedCache.
  */
 export class ActiveViews {
   private cached?: { at: number; generation: ViewGeneration };
+  private readonly lineageDocuments = new RevisionCheckedCache();
 
   constructor(
     private readonly store: LineageStore,
     private readonly maxAgeMs = 1000,
   ) {}
 
-  async current(): Promise<ViewGeneration> {
+  async current(): Promise<ViewReader & { readonly name: string }> {
+    return this.lineageDocuments.reader(await this.activeGeneration());
+  }
+
+  private async activeGeneration(): Promise<ViewGeneration> {
     const now = Date.now();
     if (this.cached && now - this.cached.at < this.maxAgeMs) return this.cached.generation;
     const name = await this.store.activeGeneration();

@@ -1,0 +1,101 @@
+import { InMemoryLineageStore, type ViewGeneration } from '@prov/lineage-store';
+import type { ViewName } from '@prov/projections';
+import { RevisionCheckedCache } from './revision-checked-cache';
+
+/** Counts the point reads that reach the store, per view. */
+function counting(generation: ViewGeneration): { generation: ViewGeneration; reads: Map<ViewName, number> } {
+  const reads = new Map<ViewName, number>();
+  const counted = Object.create(generation) as ViewGeneration;
+  counted.get = (view, ids) => {
+    reads.set(view, (reads.get(view) ?? 0) + ids.length);
+    return generation.get(view, ids);
+  };
+  return { generation: counted, reads };
+}
+
+describe('RevisionCheckedCache', () => {
+  let store: InMemoryLineageStore;
+  let live: ViewGeneration;
+
+  beforeEach(async () => {
+    store = new InMemoryLineageStore();
+    live = await store.generation('live');
+    await live.apply([
+      { op: 'replace', view: 'model_lineage', id: 'm:1', doc: { _id: 'm:1', stage: 'staging', tags: ['a'] } },
+      { op: 'replace', view: 'predictions', id: 'p:1', doc: { _id: 'p:1', modelVersionId: 'm:1' } },
+    ]);
+  });
+
+  it('serves a lineage document from memory while its view is unchanged, and reads predictions every time', async () => {
+    const cache = new RevisionCheckedCache();
+    const { generation, reads } = counting(live);
+    for (let request = 0; request < 3; request++) {
+      const reader = cache.reader(generation);
+      expect((await reader.get('predictions', ['p:1'])).get('p:1')).toEqual({ _id: 'p:1', modelVersionId: 'm:1' });
+      expect((await reader.get('model_lineage', ['m:1'])).get('m:1')).toMatchObject({ stage: 'staging' });
+    }
+    expect(reads.get('model_lineage')).toBe(1);
+    expect(reads.get('predictions')).toBe(3);
+  });
+
+  it('reads a document again once its view changed, and sees the change', async () => {
+    const cache = new RevisionCheckedCache();
+    const { generation, reads } = counting(live);
+    expect((await cache.reader(generation).get('model_lineage', ['m:1'])).get('m:1')).toMatchObject({
+      stage: 'staging',
+    });
+    await live.apply([{ op: 'set', view: 'model_lineage', id: 'm:1', fields: { stage: 'production' } }]);
+    expect((await cache.reader(generation).get('model_lineage', ['m:1'])).get('m:1')).toMatchObject({
+      stage: 'production',
+    });
+    expect(reads.get('model_lineage')).toBe(2);
+    // A change to another view keeps what was read.
+    await live.apply([{ op: 'replace', view: 'predictions', id: 'p:2', doc: { _id: 'p:2' } }]);
+    await cache.reader(generation).get('model_lineage', ['m:1']);
+    expect(reads.get('model_lineage')).toBe(2);
+  });
+
+  it('remembers that a document is absent, until the view changes', async () => {
+    const cache = new RevisionCheckedCache();
+    const { generation, reads } = counting(live);
+    expect((await cache.reader(generation).get('model_lineage', ['m:2'])).has('m:2')).toBe(false);
+    expect((await cache.reader(generation).get('model_lineage', ['m:2'])).has('m:2')).toBe(false);
+    expect(reads.get('model_lineage')).toBe(1);
+    await live.apply([{ op: 'replace', view: 'model_lineage', id: 'm:2', doc: { _id: 'm:2' } }]);
+    expect((await cache.reader(generation).get('model_lineage', ['m:2'])).get('m:2')).toEqual({ _id: 'm:2' });
+  });
+
+  it('forgets everything when the generation changes', async () => {
+    const cache = new RevisionCheckedCache();
+    await cache.reader(live).get('model_lineage', ['m:1']);
+    const rebuilt = await store.generation('rebuilt');
+    await rebuilt.apply([{ op: 'replace', view: 'model_lineage', id: 'm:1', doc: { _id: 'm:1', stage: 'archived' } }]);
+    expect((await cache.reader(rebuilt).get('model_lineage', ['m:1'])).get('m:1')).toEqual({
+      _id: 'm:1',
+      stage: 'archived',
+    });
+  });
+
+  it('keeps at most its capacity, dropping the least recently used', async () => {
+    const cache = new RevisionCheckedCache(['model_lineage'], 2);
+    const { generation, reads } = counting(live);
+    const read = (id: string) => cache.reader(generation).get('model_lineage', [id]);
+    await read('m:1');
+    await read('m:2');
+    await read('m:1'); // hit: m:2 is now the least recently used
+    await read('m:3');
+    expect(cache.size).toBe(2);
+    expect(reads.get('model_lineage')).toBe(3);
+    await read('m:1');
+    expect(reads.get('model_lineage')).toBe(3);
+    await read('m:2');
+    expect(reads.get('model_lineage')).toBe(4);
+  });
+
+  it('hands out documents nobody can change, so no request alters what another is served', async () => {
+    const cache = new RevisionCheckedCache();
+    const doc = (await cache.reader(live).get('model_lineage', ['m:1'])).get('m:1') as unknown as { tags: string[] };
+    expect(() => doc.tags.push('b')).toThrow(/not extensible/);
+    expect((await cache.reader(live).get('model_lineage', ['m:1'])).get('m:1')).toMatchObject({ tags: ['a'] });
+  });
+});
