@@ -2,8 +2,8 @@ import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
 import type { Db } from 'mongodb';
 import { AuditLeaf, AuditLogState, AuditLogStore, AuditNode, nodeKey } from '../audit-log.port';
 import { guarded } from './driver-errors';
+import type { UpdateGate } from './update-gate';
 
-const CHUNK = 1_000;
 /** Fewer ids than this are read one `_id` equality each (FerretDB indexes those, not `$in`). */
 const POINT_READS = 64;
 
@@ -35,7 +35,10 @@ interface CheckpointDocument extends SignedCheckpoint {
  * keep the array one type for every store.
  */
 export class MongoAuditLog implements AuditLogStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly updates: UpdateGate,
+  ) {}
 
   /** Creates the collections' indexes (idempotent). */
   async prepare(): Promise<void> {
@@ -76,15 +79,11 @@ export class MongoAuditLog implements AuditLogStore {
         })),
         ...nodes.map((n) => ({ _id: `${n.logId}#${nodeKey(n.level, n.index)}`, ...n })),
       ];
-      for (let start = 0; start < docs.length; start += CHUNK) {
-        // Replace-or-insert: a replayed batch writes the same documents again.
-        await this.hashes().bulkWrite(
-          docs.slice(start, start + CHUNK).map((doc) => ({
-            replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true },
-          })),
-          { ordered: false },
-        );
-      }
+      // Replace-or-insert: a replayed batch writes the same documents again.
+      await this.updates.bulkWrite(
+        this.hashes(),
+        docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+      );
       const { logId, ...rest } = state;
       await this.statesCollection().replaceOne(
         { _id: logId },

@@ -14,6 +14,7 @@ import {
   viewCollectionNames,
 } from './collection-names';
 import { MongoAuditLog } from './mongodb-audit-log';
+import { UpdateGate } from './update-gate';
 import { guarded } from './driver-errors';
 import type { MongoLineageStoreOptions } from './mongodb-lineage-store.options';
 import { MongoViewGeneration } from './mongodb-view-generation';
@@ -37,11 +38,14 @@ interface GenerationDocument {
 export class MongoLineageStore implements LineageStore {
   readonly auditLog: MongoAuditLog;
 
+  /** One per client: FerretDB's backend pool is per server, whatever the views written. */
+  private readonly updates = new UpdateGate();
+
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
   ) {
-    this.auditLog = new MongoAuditLog(db);
+    this.auditLog = new MongoAuditLog(db, this.updates);
   }
 
   static async connect(options: MongoLineageStoreOptions): Promise<MongoLineageStore> {
@@ -85,7 +89,7 @@ export class MongoLineageStore implements LineageStore {
         },
         { upsert: true },
       );
-      return new MongoViewGeneration(name, this.db);
+      return new MongoViewGeneration(name, this.db, this.updates);
     });
   }
 

@@ -6,6 +6,7 @@ import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
 import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
 import { decodeDocument, decodeValue } from './document-codec';
 import { guarded } from './driver-errors';
+import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
 import { KeepLeast, ViewBulk, isKeepLeast, toViewBulks } from './view-writes.bulk';
 
@@ -39,6 +40,7 @@ export class MongoViewGeneration implements ViewGeneration {
   constructor(
     readonly name: string,
     private readonly db: Db,
+    private readonly updates: UpdateGate,
   ) {}
 
   get(view: ViewName, ids: readonly string[]): Promise<Map<string, ViewDocument>> {
@@ -119,7 +121,8 @@ export class MongoViewGeneration implements ViewGeneration {
         }),
       );
       if (bulks.size === 0) return;
-      await this.revisionsCollection().bulkWrite(
+      await this.updates.bulkWrite(
+        this.revisionsCollection(),
         [...bulks.keys()].map((view) => ({
           updateOne: {
             filter: { _id: revisionId(this.name, view) },
@@ -127,7 +130,6 @@ export class MongoViewGeneration implements ViewGeneration {
             upsert: true,
           },
         })),
-        { ordered: false },
       );
     });
   }
@@ -146,7 +148,8 @@ export class MongoViewGeneration implements ViewGeneration {
   saveOffsets(positions: ConsumedPosition[]): Promise<void> {
     return guarded(`save offsets of ${this.name}`, async () => {
       if (positions.length === 0) return;
-      await this.offsets().bulkWrite(
+      await this.updates.bulkWrite(
+        this.offsets(),
         positions.map(({ topic, partition, offset }) => ({
           updateOne: {
             filter: { _id: offsetId(this.name, topic, partition) },
@@ -154,7 +157,6 @@ export class MongoViewGeneration implements ViewGeneration {
             upsert: true,
           },
         })),
-        { ordered: false },
       );
     });
   }
@@ -232,9 +234,7 @@ export class MongoViewGeneration implements ViewGeneration {
   }
 
   private async updateAll(view: ViewName, updates: AnyBulkWriteOperation<ViewDocument>[]): Promise<void> {
-    for (let start = 0; start < updates.length; start += BULK_CHUNK) {
-      await this.collection(view).bulkWrite(updates.slice(start, start + BULK_CHUNK), { ordered: false });
-    }
+    await this.updates.bulkWrite(this.collection(view), updates);
   }
 
   private collection(view: ViewName) {

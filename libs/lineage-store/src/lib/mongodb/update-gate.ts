@@ -1,0 +1,59 @@
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+
+/**
+ * FerretDB 1.24 on PostgreSQL keeps one pooled backend connection per
+ * statement of an update command until the whole command ends, from a pool of
+ * 50 (`pool_max_conns`): a command of 50 update statements, or several in
+ * flight that hold 50 together, waits forever for a connection it holds
+ * itself, and every later request to that server hangs. So every update this
+ * store sends goes through one gate per client: at most
+ * `statementsPerCommand` statements a command and `commandsInFlight`
+ * commands at a time, well under the pool whatever else is connected.
+ * Inserts are one statement each and are not limited.
+ */
+export class UpdateGate {
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    readonly statementsPerCommand = 16,
+    readonly commandsInFlight = 2,
+  ) {}
+
+  /** Sends the updates (unordered) in commands of at most `statementsPerCommand`, resolving once all were acknowledged. */
+  async bulkWrite<T extends Document>(
+    collection: Collection<T>,
+    operations: readonly AnyBulkWriteOperation<T>[],
+  ): Promise<void> {
+    const commands: Promise<void>[] = [];
+    for (let start = 0; start < operations.length; start += this.statementsPerCommand) {
+      const chunk = operations.slice(start, start + this.statementsPerCommand);
+      commands.push(
+        this.admitted(async () => {
+          await collection.bulkWrite(chunk, { ordered: false });
+        }),
+      );
+    }
+    // Every command settles before the first failure is reported, so no write is left running unseen.
+    const outcomes = await Promise.allSettled(commands);
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Runs one update command when a place is free. */
+  async admitted<R>(command: () => Promise<R>): Promise<R> {
+    if (this.inFlight >= this.commandsInFlight) {
+      await new Promise<void>((admit) => this.waiting.push(admit));
+    } else {
+      this.inFlight += 1;
+    }
+    try {
+      return await command();
+    } finally {
+      const next = this.waiting.shift();
+      // The place passes straight to the next waiter, so none can be overtaken.
+      if (next) next();
+      else this.inFlight -= 1;
+    }
+  }
+}

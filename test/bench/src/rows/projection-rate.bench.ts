@@ -1,0 +1,270 @@
+import { EventOf, Topics } from '@prov/contracts';
+import { verifyEnvelope } from '@prov/integrity';
+import { encodeValue, VIEW_INDEXES } from '@prov/lineage-store';
+import { batchFactWrites, PredictionDocument } from '@prov/projections';
+import { ProvenanceClient } from '@prov/sdk';
+import type { KeyObject } from 'node:crypto';
+import { PREDICTIONS_PER_BATCH } from '../bench-options';
+import type { BenchSession } from '../bench-session';
+import { ratePerSecond } from '../measure/latency-sample';
+import { pollUntil } from '../measure/poll-until';
+import type { ServiceProcess } from '../processes/service-process';
+import { row } from '../report/bench-report';
+import { publishMessages, publishPredictionBatches } from '../workload/workload-publisher';
+import { measureRebuild } from './rebuild-rate.bench';
+
+/** Bulk commands of the raw insert: the lineage store adapter's own chunk (BULK_CHUNK). */
+const RAW_CHUNK = 1000;
+/**
+ * The MongoDB projector's records per fold. Its audit log writes about two
+ * statements per record in one update command, beside the views' updates:
+ * kept under the 50 statements in flight at which FerretDB 1.24 on
+ * PostgreSQL deadlocks (test/bench/README.md). The default is 200.
+ */
+const MONGODB_BATCH_SIZE = 12;
+/** The projector's progress is looked at every 100 ms; this long without any is a failure, not a slow run. */
+const STALL_SECONDS = 120;
+const PROJECTED_TOPICS = [Topics.training, Topics.registry, Topics.inference];
+
+/**
+ * Row 2, which also loads the data of row 1. The projector
+ * (PROV_STORE=mongodb) starts on the empty topics; the lineage is published
+ * stage by stage, each folded before the next (see ProvenanceWorkload).
+ * Then at each scale the added predictions are published at once and the
+ * projector is timed from the first publish until it has folded the whole
+ * log. Next to it: the raw driver's bulk insert of the same prediction
+ * documents into the same server. And a projector on the in-memory store
+ * building the whole log from scratch, next to how fast one process can
+ * merely parse and verify those events; at the rebuild scale it then
+ * replays the log into a new generation (row 4).
+ */
+export class ProjectionBench {
+  private projector?: ServiceProcess;
+  private batches = 0;
+  private lineageEvents = 0;
+
+  constructor(private readonly session: BenchSession) {}
+
+  /** The live projector on the MongoDB-wire store (the gateway's views). */
+  get liveProjector(): ServiceProcess {
+    if (!this.projector) throw new Error('the projector has not been started');
+    return this.projector;
+  }
+
+  async growTo(scale: number, options: { rebuild: boolean }): Promise<void> {
+    const { session } = this;
+    if (!this.projector) await this.loadLineage();
+    const projector = this.liveProjector;
+    const target = scale / PREDICTIONS_PER_BATCH;
+    const from = this.batches;
+    const sample: Array<EventOf<'prediction.batch.recorded'>> = [];
+    const sampleSize = session.options.rawSample / PREDICTIONS_PER_BATCH;
+    const keep = (event: EventOf<'prediction.batch.recorded'>) => {
+      if (sample.length < sampleSize) sample.push(event);
+    };
+    const label = `${scale.toLocaleString('en-US')} predictions`;
+    const added = (target - from) * PREDICTIONS_PER_BATCH;
+
+    let publishSeconds = 0;
+    const seconds = await session.time(`publish and project ${added.toLocaleString('en-US')} predictions`, async () => {
+      const started = performance.now();
+      await publishPredictionBatches(session.log, session.workload, from, target, keep);
+      publishSeconds = (performance.now() - started) / 1000;
+      this.batches = target;
+      await this.untilLiveCaughtUp(projector);
+      return (performance.now() - started) / 1000;
+    });
+    const predictionsPerSecond = added / seconds;
+
+    const raw = await session.time(
+      `raw bulk insert of ${sample.length * PREDICTIONS_PER_BATCH} prediction documents`,
+      () => this.rawBulkInsert(sample, scale),
+    );
+    session.rows.push(
+      row({
+        row: `projection @${label}`,
+        figure: predictionsPerSecond,
+        unit: 'predictions/s',
+        raw,
+        notes: `${target - from} batches of ${PREDICTIONS_PER_BATCH} published at once (in ${publishSeconds.toFixed(0)} s) to the running projector (PROV_PROJECTOR_BATCH_SIZE=${MONGODB_BATCH_SIZE}), timed until it folded the whole log; raw: the driver's unordered bulk insert of ${sample.length * PREDICTIONS_PER_BATCH} of these prediction documents, ${RAW_CHUNK} per command, into a fresh collection with the predictions view's indexes`,
+        goal: { text: '>= 0.8 of the raw driver bulk-write rate', met: predictionsPerSecond / raw >= 0.8 },
+      }),
+    );
+
+    const events = this.lineageEvents + this.batches;
+    const memory = await session.time(`project ${label} (memory store)`, () =>
+      this.memoryStoreBuild(options.rebuild ? { scale, events } : undefined),
+    );
+    session.rows.push(
+      row({
+        row: `projection, in-memory store @${label}`,
+        figure: scale / memory.seconds,
+        unit: 'predictions/s',
+        raw: this.verificationRate(sample),
+        notes: `a projector with PROV_STORE=memory building the whole log (${events} events) from scratch, timed from its answering to its generation active; raw: JSON.parse and verifyEnvelope (digest and signature) of the same messages in one process, the least work any projector does per event`,
+      }),
+    );
+  }
+
+  /** Starts the MongoDB projector on the empty log, then publishes the lineage stage by stage. */
+  private async loadLineage(): Promise<void> {
+    const { session } = this;
+    const projector = await session.startService('projector', {
+      env: { ...this.projectorEnv('mongodb'), PROV_PROJECTOR_BATCH_SIZE: String(MONGODB_BATCH_SIZE) },
+    });
+    this.projector = projector;
+    await this.untilFirstGenerationActive(projector);
+    const stages = session.workload.lineageStages();
+    this.lineageEvents = stages.reduce((sum, stage) => sum + stage.length, 0);
+    const seconds = await session.time(`publish and fold the lineage (${this.lineageEvents} events)`, async () => {
+      const started = performance.now();
+      for (const stage of stages) {
+        await publishMessages(session.log, stage);
+        await this.untilLiveCaughtUp(projector);
+      }
+      return (performance.now() - started) / 1000;
+    });
+    session.rows.push(
+      row({
+        row: `lineage fold (${session.options.models} model versions)`,
+        figure: this.lineageEvents / seconds,
+        unit: 'events/s',
+        notes: `${this.lineageEvents} lineage events in 3 stages (data, pipelines and runs; model versions; ${session.workload.deployments} deployments), each published then folded by the MongoDB projector, in ${seconds.toFixed(0)} s`,
+      }),
+    );
+  }
+
+  /** Settings of a projector on the run's topics, trusting the workload's signers. */
+  private projectorEnv(store: 'mongodb' | 'memory'): Record<string, string> {
+    return {
+      PROV_STORE: store,
+      PROV_TRUSTED_KEYS: this.session.workload.trustedKeysJson(),
+      // Looks up catch-up progress five times a second (default 2 s), so that activation is not timed late.
+      PROV_PROJECTOR_POLL_MS: '200',
+    };
+  }
+
+  private client(projector: ServiceProcess): ProvenanceClient {
+    return new ProvenanceClient({
+      apiKey: this.session.auditor.token,
+      projectorUrl: projector.url,
+      retry: { retries: 0 },
+    });
+  }
+
+  /** Polls the projector's generations (as an auditor) until one is active and caught up. */
+  private async untilFirstGenerationActive(projector: ServiceProcess): Promise<void> {
+    const client = this.client(projector);
+    await pollUntil(
+      `the first generation of ${projector.label} to be active`,
+      async () => {
+        projector.assertRunning();
+        const listing = await client.generations.list();
+        const building = listing.generations.find((g) => g.name === (listing.active ?? listing.generations[0]?.name));
+        const progress = (building as { progress?: { processed: number } } | undefined)?.progress?.processed;
+        return { done: Boolean(listing.active && building?.caughtUpAt), progress: String(progress ?? '') };
+      },
+      { stallSeconds: STALL_SECONDS, diagnosis: () => stallDiagnosis(projector) },
+    );
+  }
+
+  /** Until the active generation's saved offsets reach the end of every projected partition (as the projector's int-spec checks). */
+  private async untilLiveCaughtUp(projector: ServiceProcess): Promise<void> {
+    const { session } = this;
+    const active = await session.store.activeGeneration();
+    if (!active) throw new Error('no active generation to catch up');
+    const ends = new Map<string, bigint>();
+    for (const topic of PROJECTED_TOPICS) {
+      for (const p of await session.log.offsets(topic)) ends.set(`${topic}|${p.partition}`, BigInt(p.latest));
+    }
+    const generation = await session.store.generation(active);
+    await pollUntil(
+      `${projector.label} to fold the whole log into ${active}`,
+      async () => {
+        projector.assertRunning();
+        const saved = new Map(
+          (await generation.loadOffsets()).map((p) => [`${p.topic}|${p.partition}`, BigInt(p.offset)]),
+        );
+        const behind = [...ends].reduce(
+          (sum, [key, end]) => sum + Math.max(0, Number(end - (saved.get(key) ?? 0n))),
+          0,
+        );
+        return { done: behind === 0, progress: String(behind) };
+      },
+      { stallSeconds: STALL_SECONDS, diagnosis: () => stallDiagnosis(projector) },
+    );
+  }
+
+  /** A projector on the in-memory store builds the whole log; at the rebuild scale it then replays it (row 4). */
+  private async memoryStoreBuild(rebuild?: { scale: number; events: number }): Promise<{ seconds: number }> {
+    const { session } = this;
+    const projector = await session.startService('projector', {
+      label: `projector (memory store, ${(this.batches * PREDICTIONS_PER_BATCH).toLocaleString('en-US')})`,
+      env: this.projectorEnv('memory'),
+      // A million predictions held as objects need more than the default old space.
+      nodeOptions: ['--max-old-space-size=6144'],
+    });
+    try {
+      const started = performance.now();
+      await this.untilFirstGenerationActive(projector);
+      const seconds = (performance.now() - started) / 1000;
+      if (rebuild)
+        await measureRebuild(session, projector, { ...rebuild, firstBuildEventsPerSecond: rebuild.events / seconds });
+      return { seconds };
+    } finally {
+      await session.stopService(projector);
+    }
+  }
+
+  /**
+   * The projector's prediction documents of the sampled batches (its own
+   * fact writes, encoded as its MongoDB adapter stores them), inserted with
+   * the driver into a fresh collection with the same indexes.
+   */
+  private async rawBulkInsert(sample: Array<EventOf<'prediction.batch.recorded'>>, scale: number): Promise<number> {
+    const documents = batchFactWrites(sample).flatMap((write) =>
+      write.view === 'predictions' && write.op === 'keep-least'
+        ? [{ ...(encodeValue(write.doc) as PredictionDocument), _id: write.id }]
+        : [],
+    );
+    const collection = this.session.mongo
+      .db(this.session.database)
+      .collection<PredictionDocument>(`raw_predictions_${scale}`);
+    // One index per command, as the adapter does (FerretDB v1.24 is picky about several at once).
+    for (const key of VIEW_INDEXES.predictions) await collection.createIndex(key);
+    const started = performance.now();
+    for (let start = 0; start < documents.length; start += RAW_CHUNK) {
+      await collection.bulkWrite(
+        documents.slice(start, start + RAW_CHUNK).map((document) => ({ insertOne: { document } })),
+        { ordered: false },
+      );
+    }
+    const rate = documents.length / ((performance.now() - started) / 1000);
+    await collection.drop();
+    return rate;
+  }
+
+  /** Predictions per second whose batches one process can parse and verify (digest and signature). */
+  private verificationRate(sample: Array<EventOf<'prediction.batch.recorded'>>): number {
+    const { workload } = this.session;
+    const keys = new Map<string, KeyObject>(
+      Object.values(workload.signers).map((pair) => [pair.keyId, pair.publicKey]),
+    );
+    const messages = sample.slice(0, 20).map((event) => workload.message(event).value);
+    let next = 0;
+    const batches = ratePerSecond(2, () => {
+      const verification = verifyEnvelope(JSON.parse(messages[next++ % messages.length].toString('utf8')), (id) =>
+        keys.get(id),
+      );
+      if (!verification.ok) throw new Error(`a bench event does not verify: ${verification.reason}`);
+    });
+    return batches * PREDICTIONS_PER_BATCH;
+  }
+}
+
+function stallDiagnosis(projector: ServiceProcess): string {
+  return (
+    `The projector stopped making progress. On FerretDB 1.24 with PostgreSQL this is its deadlock: update commands in flight ` +
+    `holding 50 statements exhaust its 50-connection pool (see test/bench/README.md). Last output of ${projector.label}:\n${projector.tail()}`
+  );
+}
