@@ -1,5 +1,5 @@
 const POLL_MS = 100;
-/** A probe that has not answered by then counts as failed (a deadlocked store never answers). */
+/** A probe that has not answered by then counts as failed (a hung store never answers). */
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**

@@ -23,6 +23,12 @@ export class TraceBench {
 
   constructor(private readonly session: BenchSession) {}
 
+  /** The query gateway the trace rows loaded (started by the first measurement). */
+  get gatewayProcess(): ServiceProcess {
+    if (!this.gateway) throw new Error('the query gateway has not been started');
+    return this.gateway;
+  }
+
   async measure(scale: number): Promise<void> {
     const { session } = this;
     const { connections, durationSeconds, traceRate } = session.options;

@@ -41,8 +41,7 @@ const LINEAGE_PARTITION = 0;
  * published, and every training-topic event is keyed to one partition
  * (read in publish order, upstream first): no entity is then folded after
  * its dependents, which would recompute every model version reading it in
- * one fold. FerretDB 1.24 on PostgreSQL deadlocks once the update commands
- * in flight hold 50 statements (see test/bench/README.md).
+ * one fold: the lineage row measures folding, not that recomputation.
  */
 export class ProvenanceWorkload {
   readonly signers: Record<ScenarioService, SigningKeyPair> = {
