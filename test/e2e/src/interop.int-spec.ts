@@ -2,7 +2,6 @@ import { EventEnvelope, OpenLineageRunEventReceivedV1, Topics } from '@prov/cont
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { artifactManifestDigest, dataSliceId, datasetVersionId, signingKeyPairFromPem } from '@prov/integrity';
 import { ProvJsonSchemaValidator } from '@prov/interop';
-import type { PredictionTrace } from '@prov/lineage-queries';
 import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -182,14 +181,7 @@ describe('interoperability: OpenLineage in, PROV-JSON and in-toto out', () => {
       artifactDigest: artifact,
       predictions: [{ id: 'interop-1', at: new Date().toISOString(), inputDigest: `sha256:${hex('3')}` }],
     });
-    const deadline = Date.now() + 60_000;
-    let trace: PredictionTrace | undefined;
-    do {
-      const answer = await gateway('/v1/predictions/pred:interop-1/trace');
-      trace = answer.status === 200 ? ((await answer.json()) as PredictionTrace) : undefined;
-      if (trace?.completeness.complete) break;
-      await new Promise((r) => setTimeout(r, 250));
-    } while (Date.now() < deadline);
+    const trace = await services.traceOnceComplete('pred:interop-1', 'viewer');
     expect(trace?.completeness).toEqual({ level: 'standard', complete: true, missing: [] });
 
     const schema = new ProvJsonSchemaValidator();
