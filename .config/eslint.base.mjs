@@ -49,8 +49,9 @@ export default [
     },
   },
   {
-    // Tests may use the shared test harness (libs/testing) whatever the project's type; production code may not.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    // Tests (and their *.test-helper.ts files) may use the shared test harness (libs/testing) whatever the
+    // project's type; production code may not.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.test-helper.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(['type:testing']),
     },

@@ -4,6 +4,7 @@ import { ConnectionOptions, clientFor } from './cli/connection';
 import { defaultDataDirectory } from './cli/data-directory';
 import { EXIT, describeFailure } from './cli/exit-codes';
 import { Output } from './cli/output';
+import { attest } from './commands/attest';
 import { demo } from './commands/demo';
 import { check } from './commands/check';
 import { compare, impact, trace } from './commands/queries';
@@ -102,6 +103,14 @@ function program(): Command {
     .option('--approver <name>', 'who would approve the promotion (for separation of duties)')
     .action((options: { model: string; policy: string; approver?: string }) =>
       run((globals, out) => check(clientFor(globals), out, options))(),
+    );
+
+  cli
+    .command('attest <modelVersionId>')
+    .description("a model version's in-toto attestation (DSSE, Ed25519): its artifact digest and lineage, signed")
+    .option('--out <file>', 'write the DSSE envelope here (default: print it)')
+    .action((id: string, options: { out?: string }) =>
+      run((globals, out) => attest(clientFor(globals), out, id, options))(),
     );
 
   cli

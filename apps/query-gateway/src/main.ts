@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { loadApiKeys, loadConfig } from '@prov/http-service';
+import { loadApiKeys, loadConfig, loadSigningKey } from '@prov/http-service';
 import { MongoLineageStore } from '@prov/lineage-store';
 import { PolicyCatalog, QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     store,
     apiKeys: loadApiKeys(config),
     policies: PolicyCatalog.fromDirectory(config.PROV_POLICY_DIR),
+    attestationKey: loadSigningKey('query-gateway', config, logger),
   });
   await app.listen(config.PROV_GATEWAY_PORT, config.PROV_HOST);
   logger.log(`listening on http://${config.PROV_HOST}:${config.PROV_GATEWAY_PORT}`);

@@ -11,6 +11,7 @@ export * from './lib/events/deployment.events';
 export * from './lib/events/prediction.events';
 export * from './lib/events/dead-letter.events';
 export * from './lib/events/audit.events';
+export * from './lib/events/openlineage.events';
 export * from './lib/validation/json-value';
 export * from './lib/validation/validation-problem';
 export * from './lib/validation/validators';

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { RunningServices } from './running-services';
 
 /**
@@ -114,7 +115,8 @@ describe('npm start and the prov command line, embedded', () => {
     child.stderr?.on('data', (d) => (platformOutput += d));
     platform = child;
     const deadline = Date.now() + 90_000;
-    while (!/^ready: /m.test(platformOutput)) {
+    // Nx forces colours on in the tasks it runs (FORCE_COLOR), so the line is matched without them.
+    while (!/^ready: /m.test(stripVTControlCharacters(platformOutput))) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}):\n${platformOutput}`);
       if (Date.now() > deadline) throw new Error(`npm start was not ready within 90 s:\n${platformOutput}`);

@@ -1,4 +1,5 @@
 import { generateApiKey, Role } from '@prov/auth';
+import type { PredictionTrace } from '@prov/lineage-queries';
 import { ProvenanceClient } from '@prov/sdk';
 import { freePort } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -85,6 +86,25 @@ export class RunningServices {
       inferenceUrl: this.urls['inference-service'],
       retry: { retries: 0 },
     });
+  }
+
+  /**
+   * A prediction's standard trace once it finds every link (the projector
+   * folds each topic on its own, so links arrive one by one), or the last
+   * answer after 60 s, for the caller to assert on.
+   */
+  async traceOnceComplete(predictionId: string, role: Role): Promise<PredictionTrace | undefined> {
+    const deadline = Date.now() + 60_000;
+    let trace: PredictionTrace | undefined;
+    do {
+      const answer = await fetch(`${this.urls['query-gateway']}/v1/predictions/${predictionId}/trace`, {
+        headers: { authorization: `Bearer ${this.tokens[role]}` },
+      });
+      trace = answer.status === 200 ? ((await answer.json()) as PredictionTrace) : undefined;
+      if (trace?.completeness.complete) return trace;
+      await new Promise((r) => setTimeout(r, 250));
+    } while (Date.now() < deadline);
+    return trace;
   }
 
   /** The PEM public key a service signs with (it generated its key into the data directory). */

@@ -86,14 +86,7 @@ describe('a prediction traced end to end', () => {
     // The projector folds each topic asynchronously, so the prediction may be
     // traceable before its deployment's or its slices' events are folded: wait
     // until the standard level finds every link (or give up and assert).
-    const deadline = Date.now() + 60_000;
-    let standard: PredictionTrace | undefined;
-    do {
-      const answer = await query('/v1/predictions/pred:req-1/trace', 'auditor');
-      standard = answer.status === 200 ? await json(answer) : undefined;
-      if (standard?.completeness.complete) break;
-      await new Promise((r) => setTimeout(r, 250));
-    } while (Date.now() < deadline);
+    const standard = await services.traceOnceComplete('pred:req-1', 'auditor');
     // Everything the standard level asks for is linked; the full level also wants evaluations, which this run lacks.
     expect(standard?.completeness).toEqual({ level: 'standard', complete: true, missing: [] });
     const answer = await query('/v1/predictions/pred:req-1/trace?level=full', 'auditor');

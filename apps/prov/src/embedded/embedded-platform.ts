@@ -110,6 +110,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
         store,
         apiKeys,
         policies: PolicyCatalog.fromDirectory(gatewayConfig.PROV_POLICY_DIR),
+        attestationKey: loadSigningKey('query-gateway', config, logger),
       }),
     ]);
     for (const [name, app] of apps) {

@@ -21,6 +21,8 @@ export const ID_PATTERNS = {
   predictionBatch: new RegExp(`^batch:${UUID}$`),
   auditLog: new RegExp(`^auditlog:${NAME}$`),
   deadLetter: new RegExp(`^deadletter:${NAME}/\\d{1,9}/\\d{1,19}$`),
+  /** An OpenLineage event as received: the digest of its canonical JSON. */
+  openLineageEvent: new RegExp(`^olevent:sha256:${HEX64}$`),
 } as const;
 
 export type EntityKind = keyof typeof ID_PATTERNS;
@@ -39,6 +41,7 @@ export const ID_SHAPES: Record<EntityKind, string> = {
   predictionBatch: 'batch:<uuid>',
   auditLog: 'auditlog:<name>',
   deadLetter: 'deadletter:<topic>/<partition>/<offset>',
+  openLineageEvent: 'olevent:sha256:<64 lowercase hex>',
 };
 
 export const NAME_PATTERN = new RegExp(`^${NAME}$`);

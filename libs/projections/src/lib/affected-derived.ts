@@ -78,6 +78,7 @@ export async function affectedDerived(events: readonly ProvenanceEvent[], views:
         break;
       case 'deadletter.message.rejected':
       case 'audit.checkpoint.signed':
+      case 'openlineage.run-event.received':
         break;
     }
   }

@@ -58,5 +58,8 @@ export function factWrites(event: ProvenanceEvent): ViewWrite[] {
     case 'deadletter.message.rejected':
     case 'audit.checkpoint.signed':
       return [];
+    // Kept verbatim by the log; what it maps onto arrives as dataset and slice events of its own.
+    case 'openlineage.run-event.received':
+      return [];
   }
 }

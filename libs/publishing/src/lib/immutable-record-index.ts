@@ -16,6 +16,7 @@ export const IMMUTABLE_RECORD_TYPES: ReadonlySet<EventType> = new Set<EventType>
   'evaluation.recorded',
   'model.version.registered',
   'deployment.created',
+  'openlineage.run-event.received',
 ]);
 
 export type RecordVerdict = 'new' | 'same' | 'different';

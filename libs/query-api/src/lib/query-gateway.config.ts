@@ -11,4 +11,8 @@ export class QueryGatewayConfig {
   @IsOptional() @IsString() PROV_API_KEYS_FILE?: string;
   /** A directory of provenance policy files (YAML or JSON), for `completeness?policy=<name>`. */
   @IsOptional() @IsString() PROV_POLICY_DIR?: string;
+  /** Where the attestation signing key is kept when PROV_SIGNING_KEY_FILE is not set: `<dir>/keys/query-gateway.pem`. */
+  @IsString() PROV_DATA_DIR: string = '.provenance';
+  /** A PKCS#8 PEM Ed25519 key for attestations; generated in PROV_DATA_DIR on first start when not set. */
+  @IsOptional() @IsString() PROV_SIGNING_KEY_FILE?: string;
 }

@@ -9,9 +9,11 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@prov/integrity';
+import { verifyDsse } from '@prov/interop';
 import { AuditLeaf, AuditNode, InMemoryLineageStore } from '@prov/lineage-store';
 import { projectEvents } from '@prov/projections';
 import { churnUpstream, digest } from '@prov/testing';
+import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +49,7 @@ describe('query gateway', () => {
   const tampered = events.predictionBatch(DEPLOYMENT, MODEL, ['pred:req-4'], digest('e'));
 
   const policyDir = mkdtempSync(join(tmpdir(), 'gateway-policies-'));
+  const attestationKey = generateSigningKeyPair();
 
   beforeAll(async () => {
     writeFileSync(join(policyDir, 'churn-prod.yaml'), CHURN_PROD);
@@ -55,6 +58,7 @@ describe('query gateway', () => {
       store,
       apiKeys: new ApiKeyVerifier([auditor.record, viewer.record]),
       policies: PolicyCatalog.fromDirectory(policyDir),
+      attestationKey,
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -89,6 +93,10 @@ describe('query gateway', () => {
       '/v1/alerts',
       `/v1/models/${MODEL}/lineage`,
       `/v1/models/${MODEL}/completeness`,
+      '/v1/predictions/pred:req-1/trace.prov.json',
+      `/v1/models/${MODEL}/lineage.prov.json`,
+      `/v1/models/${MODEL}/attestation`,
+      '/v1/attestations/keys',
     ]) {
       expect({ url, status: (await get(url)).statusCode }).toEqual({ url, status: 401 });
     }
@@ -121,6 +129,44 @@ describe('query gateway', () => {
 
     const standard = (await get('/v1/predictions/pred:req-1/trace', auditor.token)).json();
     expect(standard.run.hyperparameters).toBeUndefined();
+  });
+
+  it('exports a trace and a model lineage as PROV-JSON', async () => {
+    const trace = await get('/v1/predictions/pred:req-1/trace.prov.json', viewer.token);
+    expect(trace.statusCode).toBe(200);
+    expect(trace.json()).toMatchObject({
+      prefix: { prov: 'http://www.w3.org/ns/prov#' },
+      entity: {
+        'pred:req-1': expect.any(Object),
+        [MODEL]: expect.any(Object),
+        [world.ids.version]: expect.any(Object),
+      },
+      activity: { [world.ids.run]: expect.any(Object), [batch.payload.batchId]: expect.any(Object) },
+      agent: { [DEPLOYMENT]: expect.any(Object) },
+    });
+    const lineage = await get(`/v1/models/${MODEL}/lineage.prov.json`, viewer.token);
+    expect(Object.keys(lineage.json().entity)).toContain(world.ids.trainSlice);
+    expect((await get('/v1/predictions/pred:nobody/trace.prov.json', viewer.token)).statusCode).toBe(404);
+    expect((await get('/v1/models/model:nobody@1/lineage.prov.json', viewer.token)).statusCode).toBe(404);
+  });
+
+  it("serves a model version's in-toto attestation, signed with the key it publishes", async () => {
+    const res = await get(`/v1/models/${MODEL}/attestation`, viewer.token);
+    expect(res.statusCode).toBe(200);
+    const envelope = res.json();
+    const { keys } = (await get('/v1/attestations/keys', viewer.token)).json();
+    expect(keys).toEqual([
+      { keyId: attestationKey.keyId, algorithm: 'ed25519', publicKeyPem: attestationKey.publicKeyPem },
+    ]);
+    const payload = verifyDsse(envelope, createPublicKey(keys[0].publicKeyPem), keys[0].keyId);
+    const statement = JSON.parse(String(payload));
+    expect(statement).toMatchObject({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: MODEL, digest: { sha256: model.payload.artifact.digest.slice('sha256:'.length) } }],
+      predicate: { run: { id: world.ids.run }, pipeline: { id: world.ids.pipeline } },
+    });
+    expect((await get('/v1/models/model:nobody@1/attestation', viewer.token)).statusCode).toBe(404);
+    expect((await get('/v1/models/nobody/attestation', viewer.token)).statusCode).toBe(400);
   });
 
   it('shows viewers the digest of a sensitive value, and auditors the value', async () => {

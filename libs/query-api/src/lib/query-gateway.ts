@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ApiKeyVerifier } from '@prov/auth';
 import { createHttpService } from '@prov/http-service';
+import type { SigningKeyPair } from '@prov/integrity';
 import type { LineageStore } from '@prov/lineage-store';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
@@ -17,6 +18,8 @@ export interface QueryGatewayDependencies {
   apiKeys: ApiKeyVerifier;
   /** The provenance policies completeness is checked against (none: only capture levels). */
   policies?: PolicyCatalog;
+  /** The Ed25519 key model attestations are signed with (see loadSigningKey of libs/http-service). */
+  attestationKey: SigningKeyPair;
 }
 
 /**
@@ -33,7 +36,7 @@ export function createQueryGateway(deps: QueryGatewayDependencies): Promise<Nest
       ViewsModule.forStore(deps.store),
       PredictionsModule,
       LineageModule,
-      ModelsModule.withPolicies(deps.policies ?? PolicyCatalog.fromDirectory(undefined)),
+      ModelsModule.with(deps.policies ?? PolicyCatalog.fromDirectory(undefined), deps.attestationKey),
       ImpactModule,
       CompareModule,
       AlertsModule,

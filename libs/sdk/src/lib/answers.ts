@@ -15,6 +15,12 @@ export type {
 } from '@prov/lineage-queries';
 export type { AlertDocument, AlertType, ModelLineageDocument } from '@prov/projections';
 export type { PolicyEvaluation, RequirementOutcome } from '@prov/governance';
+export type { DsseEnvelope, InTotoStatement, ModelLineagePredicate, ProvDocument } from '@prov/interop';
+
+/** `GET /v1/attestations/keys`: the keys that verify the gateway's attestations. */
+export interface AttestationKeys {
+  keys: Array<{ keyId: string; algorithm: 'ed25519'; publicKeyPem: string }>;
+}
 
 export interface PolicyQuery {
   /** The policy's metadata.name in the gateway's PROV_POLICY_DIR. */

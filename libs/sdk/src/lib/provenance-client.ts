@@ -1,10 +1,12 @@
 import type {
   AlertsAnswer,
   AlertsQuery,
+  AttestationKeys,
   AuditRebuild,
   AuditRebuildStarted,
   CompletenessQuery,
   DatasetVersionImpact,
+  DsseEnvelope,
   GenerationsAnswer,
   LineageComparison,
   LineageGraph,
@@ -16,6 +18,7 @@ import type {
   PredictionPage,
   PredictionPageQuery,
   PredictionTrace,
+  ProvDocument,
   RebuildStarted,
   SliceImpact,
   TraceQuery,
@@ -161,6 +164,19 @@ export class ProvenanceClient {
     /** A model version's whole upstream closure. */
     modelLineage: (modelVersionId: string) =>
       this.read<ModelLineageDocument>('gateway', `/v1/models/${segment(modelVersionId)}/lineage`),
+    /** A model version's lineage as a W3C PROV-JSON document. */
+    modelLineageProvJson: (modelVersionId: string) =>
+      this.read<ProvDocument>('gateway', `/v1/models/${segment(modelVersionId)}/lineage.prov.json`),
+    /** A prediction's trace as a W3C PROV-JSON document. */
+    traceProvJson: (predictionId: string, q: TraceQuery = {}) =>
+      this.read<ProvDocument>('gateway', `/v1/predictions/${segment(predictionId)}/trace.prov.json`, {
+        level: q.level,
+      }),
+    /** The in-toto Statement (ModelLineage/v1) of a model version's artifact, in a DSSE envelope signed by the gateway. */
+    modelAttestation: (modelVersionId: string) =>
+      this.read<DsseEnvelope>('gateway', `/v1/models/${segment(modelVersionId)}/attestation`),
+    /** The public keys that verify the gateway's attestations. */
+    attestationKeys: () => this.read<AttestationKeys>('gateway', '/v1/attestations/keys'),
     /** What the capture level needs that the model version's lineage lacks. */
     modelCompleteness: (modelVersionId: string, q: CompletenessQuery = {}) =>
       this.read<ModelCompleteness>('gateway', `/v1/models/${segment(modelVersionId)}/completeness`, {

@@ -3,13 +3,15 @@ import { Topics } from '@prov/contracts';
 import { ProducerServiceDependencies, createProducerService } from '@prov/http-service';
 import { DatasetsModule } from './datasets/datasets.module';
 import { EvaluationsModule } from './evaluations/evaluations.module';
+import { OpenLineageModule } from './openlineage/openlineage.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RunsModule } from './runs/runs.module';
 import { SlicesModule } from './slices/slices.module';
 
 /**
  * The training service: registers datasets, dataset versions, slices,
- * pipelines, training runs and evaluations as provenance events. It reads
+ * pipelines, training runs and evaluations as provenance events, and takes
+ * OpenLineage RunEvents at `POST /api/v1/lineage`. It reads
  * the registry topic too, for the model versions evaluations refer to.
  */
 export function createTrainingService(deps: ProducerServiceDependencies): Promise<NestFastifyApplication> {
@@ -17,7 +19,7 @@ export function createTrainingService(deps: ProducerServiceDependencies): Promis
     {
       name: 'training-service',
       description: 'Registers datasets, dataset versions, slices, pipelines, training runs and evaluations.',
-      modules: [DatasetsModule, SlicesModule, PipelinesModule, RunsModule, EvaluationsModule],
+      modules: [DatasetsModule, SlicesModule, PipelinesModule, RunsModule, EvaluationsModule, OpenLineageModule],
       topics: [Topics.training],
       readsRecordsOf: [Topics.training, Topics.registry],
     },

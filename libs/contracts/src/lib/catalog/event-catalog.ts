@@ -23,6 +23,7 @@ import { DeploymentCreatedV1, DeploymentRevisedV1 } from '../events/deployment.e
 import { PredictionBatchRecordedV1 } from '../events/prediction.events';
 import { MessageRejectedV1 } from '../events/dead-letter.events';
 import { AuditCheckpointSignedV1 } from '../events/audit.events';
+import { OpenLineageRunEventReceivedV1 } from '../events/openlineage.events';
 
 /** The payload shape of the current schema version of each event type. */
 export interface CurrentPayloads {
@@ -44,6 +45,7 @@ export interface CurrentPayloads {
   'prediction.batch.recorded': PredictionBatchRecordedV1;
   'deadletter.message.rejected': MessageRejectedV1;
   'audit.checkpoint.signed': AuditCheckpointSignedV1;
+  'openlineage.run-event.received': OpenLineageRunEventReceivedV1;
 }
 
 export type EventType = keyof CurrentPayloads;
@@ -255,6 +257,16 @@ export const EVENT_CATALOG: { readonly [T in EventType]: EventDefinition<T> } = 
     subjectOf: (p) => p.logId,
     sensitivePaths: [],
     description: 'A signed head of the tamper-evident audit log.',
+  }),
+  'openlineage.run-event.received': define({
+    type: 'openlineage.run-event.received',
+    topic: Topics.training,
+    domain: 'data',
+    currentVersion: 1,
+    versions: { 1: OpenLineageRunEventReceivedV1 },
+    subjectOf: (p) => p.eventKey,
+    sensitivePaths: [],
+    description: 'An OpenLineage RunEvent, kept as received, with the datasets, versions and slices it maps onto.',
   }),
 };
 

@@ -198,6 +198,56 @@ export const EXAMPLE_PAYLOADS: { readonly [T in EventType]: Readonly<Record<numb
       signature: 'A'.repeat(86),
     },
   },
+  'openlineage.run-event.received': {
+    1: {
+      eventKey: `olevent:sha256:${hex('7')}`,
+      eventType: 'COMPLETE',
+      eventTime: '2026-11-04T11:59:58.120Z',
+      producer: 'https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python',
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      runId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718296',
+      job: {
+        namespace: 'airflow',
+        name: 'churn.prepare_features',
+        jobType: 'BATCH/AIRFLOW/TASK',
+        codeLocation: { type: 'git', url: 'https://git.example.com/churn', version: '4f2ac1d' },
+      },
+      parent: { runId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718297', job: { namespace: 'airflow', name: 'churn' } },
+      inputs: [
+        {
+          namespace: 'crm',
+          name: 'customer-events',
+          datasetId: 'dataset:crm/customer-events',
+          resolution: 'registered',
+          version: DSV,
+          datasetVersionId: DSV,
+          sliceId: SLICE,
+          schemaFields: ['customer_id', 'event_type'],
+        },
+        {
+          namespace: 'postgres://db.example.com:5432',
+          name: 'public.orders',
+          datasetId: 'dataset:postgres-db.example.com-5432-3b9f1c2a/public.orders',
+          resolution: 'unversioned',
+          dataSource: 'postgres://db.example.com:5432',
+        },
+      ],
+      outputs: [
+        {
+          namespace: 's3://lake',
+          name: 'features/churn',
+          datasetId: 'dataset:s3-lake-0a1b2c3d/features-churn-4e5f6a7b',
+          resolution: 'external',
+          version: '2026-11-04',
+        },
+      ],
+      completeness: {
+        complete: false,
+        missing: ['inputs[1]: postgres://db.example.com:5432/public.orders has no datasetVersion facet'],
+      },
+      event: { eventType: 'COMPLETE', eventTime: '2026-11-04T11:59:58.120Z' },
+    },
+  },
 };
 
 /** Wraps a payload in a well-formed envelope (the digest is a placeholder; libs/integrity computes real ones). */

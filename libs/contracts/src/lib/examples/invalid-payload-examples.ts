@@ -190,4 +190,17 @@ export const INVALID_PAYLOAD_EXAMPLES: { [T in EventType]: InvalidCase[] } = {
     { name: 'negative tree size', mutate: (p) => (p['treeSize'] = -1), path: 'payload.treeSize' },
     { name: 'short signature', mutate: (p) => (p['signature'] = 'abc'), path: 'payload.signature' },
   ],
+  'openlineage.run-event.received': [
+    {
+      name: 'event key of another kind',
+      mutate: (p) => (p['eventKey'] = `dsv:sha256:${'7'.repeat(64)}`),
+      path: 'payload.eventKey',
+    },
+    { name: 'unknown run state', mutate: (p) => (p['eventType'] = 'DONE'), path: 'payload.eventType' },
+    {
+      name: 'unknown version resolution',
+      mutate: (p) => ((p['inputs'] as Payload[])[0]['resolution'] = 'latest'),
+      path: 'payload.inputs[0].resolution',
+    },
+  ],
 };

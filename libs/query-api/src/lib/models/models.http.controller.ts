@@ -3,6 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { Principal, mayReadSensitive } from '@prov/auth';
 import { PolicyError, ProvenancePolicy, evaluatePolicy, validatePolicy } from '@prov/governance';
 import { CurrentPrincipal, InvalidRequestError, NotFoundError } from '@prov/http-service';
+import type { SigningKeyPair } from '@prov/integrity';
+import { attestModelLineage, modelLineageToProv } from '@prov/interop';
 import { modelCompleteness, modelLineageOf } from '@prov/lineage-queries';
 import type { ModelLineageDocument } from '@prov/projections';
 import { ActiveViews } from '../views/active-views';
@@ -11,6 +13,7 @@ import { CompletenessRequest, PolicyCheckRequest } from './completeness.request'
 import { PolicyCatalog } from './policy-catalog';
 
 export const POLICY_CATALOG = Symbol('PolicyCatalog');
+export const ATTESTATION_KEY = Symbol('AttestationKey');
 
 @ApiTags('models')
 @Controller('v1/models')
@@ -18,6 +21,7 @@ export class ModelsHttpController {
   constructor(
     private readonly views: ActiveViews,
     @Inject(POLICY_CATALOG) private readonly policies: PolicyCatalog,
+    @Inject(ATTESTATION_KEY) private readonly attestationKey: SigningKeyPair,
   ) {}
 
   /** A model version's whole upstream closure: run, pipeline, slices, dataset versions, evaluations, stages. */
@@ -28,6 +32,27 @@ export class ModelsHttpController {
     });
     if (!lineage) throw new NotFoundError(`no model version ${id} is registered`);
     return lineage;
+  }
+
+  /** The lineage as a W3C PROV-JSON document (redacted as the lineage is). */
+  @Get(':modelVersionId/lineage.prov.json')
+  async provJson(@Param('modelVersionId') id: string, @CurrentPrincipal() principal: Principal) {
+    return modelLineageToProv(await this.lineage(id, principal));
+  }
+
+  /**
+   * An in-toto Statement v1 whose subject is the model artifact's digest and
+   * whose predicate (ModelLineage/v1) carries its lineage, in a DSSE envelope
+   * signed with the gateway's Ed25519 key (public key: GET /v1/attestations/keys).
+   */
+  @Get(':modelVersionId/attestation')
+  async attestation(@Param('modelVersionId') id: string) {
+    const { privateKey, keyId } = this.attestationKey;
+    return attestModelLineage(
+      await this.lineageDocument(checkedId('modelVersionId', id, 'modelVersion')),
+      privateKey,
+      keyId,
+    );
   }
 
   /**

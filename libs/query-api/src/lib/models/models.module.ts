@@ -1,14 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ModelsHttpController, POLICY_CATALOG } from './models.http.controller';
+import type { SigningKeyPair } from '@prov/integrity';
+import { AttestationsHttpController } from './attestations.http.controller';
+import { ATTESTATION_KEY, ModelsHttpController, POLICY_CATALOG } from './models.http.controller';
 import { PolicyCatalog } from './policy-catalog';
 
 @Module({})
 export class ModelsModule {
-  static withPolicies(policies: PolicyCatalog): DynamicModule {
+  static with(policies: PolicyCatalog, attestationKey: SigningKeyPair): DynamicModule {
     return {
       module: ModelsModule,
-      controllers: [ModelsHttpController],
-      providers: [{ provide: POLICY_CATALOG, useValue: policies }],
+      controllers: [ModelsHttpController, AttestationsHttpController],
+      providers: [
+        { provide: POLICY_CATALOG, useValue: policies },
+        { provide: ATTESTATION_KEY, useValue: attestationKey },
+      ],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal, mayReadSensitive } from '@prov/auth';
 import { CurrentPrincipal, NotFoundError } from '@prov/http-service';
+import { traceToProv } from '@prov/interop';
 import { traceOfPrediction } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
 import { checkedId } from '../views/entity-id';
@@ -14,7 +15,17 @@ export class PredictionsHttpController {
 
   /** What produced a prediction, link by link, with what is missing and the event behind each link. */
   @Get(':id/trace')
-  async trace(@Param('id') id: string, @Query() query: TraceRequest, @CurrentPrincipal() principal: Principal) {
+  trace(@Param('id') id: string, @Query() query: TraceRequest, @CurrentPrincipal() principal: Principal) {
+    return this.traceOf(id, query, principal);
+  }
+
+  /** The same trace as a W3C PROV-JSON document: entities, activities, agents and their relations. */
+  @Get(':id/trace.prov.json')
+  async provJson(@Param('id') id: string, @Query() query: TraceRequest, @CurrentPrincipal() principal: Principal) {
+    return traceToProv(await this.traceOf(id, query, principal));
+  }
+
+  private async traceOf(id: string, query: TraceRequest, principal: Principal) {
     const trace = await traceOfPrediction(await this.views.current(), checkedId('id', id, 'prediction'), {
       level: query.level ?? 'standard',
       revealSensitive: mayReadSensitive(principal),

@@ -1,0 +1,249 @@
+import { EventEnvelope, OpenLineageRunEventReceivedV1, Topics } from '@prov/contracts';
+import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
+import { artifactManifestDigest, dataSliceId, datasetVersionId, signingKeyPairFromPem } from '@prov/integrity';
+import { ProvJsonSchemaValidator } from '@prov/interop';
+import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { interopPython, runPython } from './interop-python';
+import { RunningServices } from './running-services';
+
+/**
+ * Interoperability with other tools' own code, on real Kafka and FerretDB:
+ * the official OpenLineage Python client posts RunEvents over its HTTP
+ * transport; the platform's PROV-JSON validates against the W3C schema; and
+ * securesystemslib verifies the in-toto attestation `prov attest` wrote.
+ */
+const { kafkaBrokers, mongodbUri } = integrationEnv();
+const ROOT = resolve(__dirname, '..', '..', '..');
+const hex = (c: string) => c.repeat(64);
+
+describe('interoperability: OpenLineage in, PROV-JSON and in-toto out', () => {
+  const services = new RunningServices();
+  const topicPrefix = `${uniqueName('interop')}.`;
+  let python: string;
+  let log: NamespacedEventLog;
+  let work: string;
+  // Set by the OpenLineage test, used by the exports.
+  let sliceFromOpenLineage: string | undefined;
+  let datasetVersion: string | undefined;
+
+  beforeAll(async () => {
+    python = interopPython();
+    work = await mkdtemp(join(tmpdir(), 'interop-'));
+    await services.start(['training-service', 'registry-service', 'inference-service', 'projector', 'query-gateway'], {
+      PROV_EVENT_LOG: 'kafka',
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      PROV_TOPIC_PREFIX: topicPrefix,
+      PROV_STORE: 'mongodb',
+      MONGODB_URI: mongodbUri,
+      MONGODB_DATABASE: uniqueName('interop').replace(/[^a-zA-Z0-9_-]/g, '_'),
+      PROV_PROJECTOR_POLL_MS: '200',
+    });
+    log = new NamespacedEventLog(
+      await KafkaEventLog.connect({ clientId: 'interop-reader', brokers: kafkaBrokers }),
+      topicPrefix,
+    );
+  }, 900_000);
+
+  afterAll(async () => {
+    await services.stop();
+    await log?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  const lineagePost = (body: unknown) =>
+    fetch(`${services.urls['training-service']}/api/v1/lineage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${services.tokens['data-steward']}` },
+      body: JSON.stringify(body),
+    });
+  const gateway = (path: string) =>
+    fetch(`${services.urls['query-gateway']}${path}`, {
+      headers: { authorization: `Bearer ${services.tokens['viewer']}` },
+    });
+  const trainingEvents = async () =>
+    (await readEvents(log, Topics.training)).sort((a, b) => a.eventId.localeCompare(b.eventId));
+
+  it("accepts the spec's own example event once, and refuses an invalid one with its JSON path", async () => {
+    const example = JSON.parse(
+      await readFile(join(ROOT, 'libs/interop/schemas/openlineage/examples/example_full_event.json'), 'utf8'),
+    );
+    const first = await lineagePost(example);
+    expect(first.status).toBe(201);
+    const { id } = (await first.json()) as { id: string };
+    const again = await lineagePost(example);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ id, created: false });
+    expect((await trainingEvents()).filter((e) => e.subject === id)).toHaveLength(1);
+
+    const invalid = await lineagePost({ ...example, eventTime: 'soon' });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { details: Array<{ path: string }> } }).error.details[0].path).toBe(
+      'eventTime',
+    );
+  });
+
+  it("records the official Python client's RunEvents, linked to exactly the dataset version they name", async () => {
+    const steward = services.client('data-steward');
+    const parts = [{ path: 'crm/customer-events/part-0.parquet', sizeBytes: 2048, sha256: hex('4') }];
+    const dataset = await steward.datasets.register({ namespace: 'crm', name: 'customer-events', owner: 'crm-team' });
+    const version = await steward.datasets.registerVersion(dataset.id, { parts, source: 's3://lake/crm/' });
+    expect(version.id).toBe(datasetVersionId(parts));
+    datasetVersion = version.id;
+
+    const before = (await trainingEvents()).length;
+    const emitted = await runPython(python, 'emit_openlineage.py', [
+      services.urls['training-service'],
+      services.tokens['data-steward'],
+      version.id,
+    ]);
+    if (emitted.code !== 0) throw new Error(`emit_openlineage.py exited ${emitted.code}:\n${emitted.stderr}`);
+    const sent = JSON.parse(emitted.stdout) as {
+      runId: string;
+      parentRunId: string;
+      events: Array<{
+        eventType: string;
+        eventTime: string;
+        inputs: Array<{ inputFacets: { subset: { inputCondition: object } } }>;
+      }>;
+    };
+
+    const added = (await trainingEvents()).slice(before);
+    const received = added.filter(
+      (e): e is EventEnvelope<string, OpenLineageRunEventReceivedV1> => e.type === 'openlineage.run-event.received',
+    );
+    // START and COMPLETE; the retried COMPLETE added nothing.
+    expect(received.map((e) => e.payload.eventType)).toEqual(['START', 'COMPLETE']);
+    const slice = dataSliceId(version.id, { filter: sent.events[1].inputs[0].inputFacets.subset.inputCondition });
+    for (const [i, event] of received.entries()) {
+      expect(event.payload.event).toEqual(sent.events[i]);
+      // The producer's eventTime is the claim beside our own receive time.
+      expect(event.occurredAt).toBe(sent.events[i].eventTime);
+      expect(event.recordedAt).toMatch(/Z$/);
+      expect(event.payload).toMatchObject({
+        runId: sent.runId,
+        parent: { runId: sent.parentRunId, job: { namespace: 'airflow', name: 'churn' } },
+        job: { name: 'churn.prepare_features', jobType: 'BATCH/AIRFLOW/TASK', codeLocation: { version: '4f2ac1d' } },
+        inputs: [
+          { datasetId: dataset.id, resolution: 'registered', datasetVersionId: version.id, sliceId: slice },
+          { name: 'public.orders', resolution: 'unversioned' },
+        ],
+        outputs: [{ name: 'features/churn', resolution: 'external', version: '2026-11-04' }],
+        completeness: {
+          complete: false,
+          missing: [expect.stringMatching(/^inputs\[1\]: .*public\.orders has no datasetVersion facet/)],
+        },
+      });
+    }
+    // The slice once, the two datasets first seen here once; crm/customer-events keeps its own record.
+    expect(added.filter((e) => e.type === 'dataset.slice.defined').map((e) => e.subject)).toEqual([slice]);
+    expect(added.filter((e) => e.type === 'dataset.registered')).toHaveLength(2);
+    sliceFromOpenLineage = slice;
+  });
+
+  it('exports the trace of a prediction on that slice as PROV-JSON, and attests its model with in-toto', async () => {
+    if (!sliceFromOpenLineage || !datasetVersion) throw new Error('the OpenLineage test did not record its slice');
+    const engineer = services.client('model-engineer');
+    const pipeline = await engineer.pipelines.register({
+      name: 'churn-features',
+      version: '1.0',
+      codeDigest: 'git:4f2ac1d',
+      steps: [{ name: 'encode', transform: 'OneHotEncoder' }],
+    });
+    const run = await engineer.runs.start({
+      pipeline: pipeline.id,
+      inputs: [{ sliceId: sliceFromOpenLineage, role: 'train' }],
+      hyperparameters: { lr: 0.01 },
+      seeds: { torch: 7 },
+      codeCommit: '4f2ac1d',
+      environment: { imageDigest: `sha256:${hex('d')}` },
+      startedAt: '2026-11-04T12:00:00Z',
+    });
+    await engineer.runs.complete(run.id, {
+      status: 'succeeded',
+      endedAt: '2026-11-04T13:00:00Z',
+      metrics: { auc: 0.9 },
+    });
+    const files = [{ path: 'model.onnx', sizeBytes: 10, sha256: hex('8') }];
+    const artifact = artifactManifestDigest(files);
+    const model = await engineer.models.registerVersion('churn', {
+      version: '1',
+      runId: run.id,
+      artifact: { uri: 's3://models/churn/1/', digest: artifact, parts: files },
+    });
+    await engineer.deployments.create({ name: 'churn-api', modelVersionId: model.id, endpoint: 'https://svc/predict' });
+    await services.client('ml-service').predictions.recordBatch({
+      deployment: 'churn-api',
+      modelVersionId: model.id,
+      artifactDigest: artifact,
+      predictions: [{ id: 'interop-1', at: new Date().toISOString(), inputDigest: `sha256:${hex('3')}` }],
+    });
+    const trace = await services.traceOnceComplete('pred:interop-1', 'viewer');
+    expect(trace?.completeness).toEqual({ level: 'standard', complete: true, missing: [] });
+
+    const schema = new ProvJsonSchemaValidator();
+    const provTrace = await gateway('/v1/predictions/pred:interop-1/trace.prov.json');
+    expect(provTrace.status).toBe(200);
+    const document = (await provTrace.json()) as { entity: object; activity: object; used: object };
+    expect(schema.validate(document)).toEqual([]);
+    expect(Object.keys(document.entity)).toEqual(
+      expect.arrayContaining(['pred:interop-1', model.id, sliceFromOpenLineage, datasetVersion, pipeline.id]),
+    );
+    expect(Object.keys(document.activity)).toContain(run.id);
+    expect(Object.values(document.used)).toContainEqual({
+      'prov:activity': run.id,
+      'prov:entity': sliceFromOpenLineage,
+      'prov:role': 'train',
+    });
+    const provLineage = await gateway(`/v1/models/${model.id}/lineage.prov.json`);
+    expect(schema.validate(await provLineage.json())).toEqual([]);
+
+    // prov attest writes the envelope; securesystemslib verifies it with the key the gateway keeps on disk.
+    const envelopeFile = join(work, 'attestation.json');
+    const attest = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['apps/prov/bin/prov.js', 'attest', model.id, '--out', envelopeFile], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          PROV_GATEWAY_URL: services.urls['query-gateway'],
+          PROV_API_KEY: services.tokens['viewer'],
+        },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => done({ code, stderr }));
+    });
+    expect(attest).toEqual({ code: 0, stderr: '' });
+    const key = signingKeyPairFromPem(await services.signingKeyPem('query-gateway'));
+    const keyFile = join(work, 'gateway.pub.pem');
+    await writeFile(keyFile, key.publicKeyPem);
+    const verified = await runPython(python, 'verify_attestation.py', [envelopeFile, keyFile, key.keyId]);
+    if (verified.code !== 0) throw new Error(`verify_attestation.py exited ${verified.code}:\n${verified.stderr}`);
+    const statement = JSON.parse(verified.stdout);
+    expect(statement).toMatchObject({
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: model.id, digest: { sha256: artifact.slice('sha256:'.length) } }],
+      predicateType: 'https://provenance.dev/ModelLineage/v1',
+      predicate: {
+        run: { id: run.id, inputs: [{ sliceId: sliceFromOpenLineage, role: 'train' }] },
+        pipeline: { id: pipeline.id },
+        dataSlices: [{ id: sliceFromOpenLineage, datasetVersionId: datasetVersion }],
+        datasetVersions: [{ id: datasetVersion, digest: { sha256: datasetVersion.slice('dsv:sha256:'.length) } }],
+      },
+    });
+
+    // A statement changed after signing does not verify.
+    const envelope = JSON.parse(await readFile(envelopeFile, 'utf8'));
+    const forged = { ...statement, subject: [{ name: model.id, digest: { sha256: hex('0') } }] };
+    await writeFile(
+      envelopeFile,
+      JSON.stringify({ ...envelope, payload: Buffer.from(JSON.stringify(forged)).toString('base64') }),
+    );
+    const refused = await runPython(python, 'verify_attestation.py', [envelopeFile, keyFile, key.keyId]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('VerificationError');
+  });
+});
