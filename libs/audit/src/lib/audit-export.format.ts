@@ -65,7 +65,9 @@ export function parseExport(text: string): AuditExport {
         exported.checkpoints.push(line.checkpoint);
         return;
       default:
-        throw new InvalidExportError(`line ${at + 1}: unknown kind ${JSON.stringify((line as { kind?: unknown }).kind)}`);
+        throw new InvalidExportError(
+          `line ${at + 1}: unknown kind ${JSON.stringify((line as { kind?: unknown }).kind)}`,
+        );
     }
   });
   if (lines.every((l) => l.trim() === '')) throw new InvalidExportError('the export is empty');

@@ -28,7 +28,12 @@ describe('verifyAuditLogs', () => {
     expect(report.divergence).toBeUndefined();
     expect(report.ok).toBe(true);
     expect(report.logs).toEqual([
-      { logId: LOG_ID, events: log.events.length, checkpoints: log.checkpoints.length, verifiedTreeSize: log.events.length },
+      {
+        logId: LOG_ID,
+        events: log.events.length,
+        checkpoints: log.checkpoints.length,
+        verifiedTreeSize: log.events.length,
+      },
     ]);
     expect(log.checkpoints.length).toBeGreaterThan(2);
   });
@@ -64,7 +69,9 @@ describe('verifyAuditLogs', () => {
   it('names an event rewritten whole, digest and signature made anew by a key nobody trusts', () => {
     const tampered = events();
     const forger = generateSigningKeyPair();
-    const changed = { ...envelope(tampered[at]), payload: { ...target.payload } } as never as Parameters<typeof signEnvelope>[0];
+    const changed = { ...envelope(tampered[at]), payload: { ...target.payload } } as never as Parameters<
+      typeof signEnvelope
+    >[0];
     tampered[at].event = signEnvelope(
       { ...changed, integrity: { payloadDigest: payloadDigest(changed.payload) } },
       forger.privateKey,
@@ -154,7 +161,12 @@ describe('verifyAuditLogs', () => {
     const lying = log.sign(log.checkpoints[0].treeSize);
     const wrongRoot = { ...lying, rootHash: 'cd'.repeat(32) };
     const resigned = signCheckpoint(
-      { logId: wrongRoot.logId, treeSize: wrongRoot.treeSize, rootHash: wrongRoot.rootHash, signedAt: wrongRoot.signedAt },
+      {
+        logId: wrongRoot.logId,
+        treeSize: wrongRoot.treeSize,
+        rootHash: wrongRoot.rootHash,
+        signedAt: wrongRoot.signedAt,
+      },
       log.projector.privateKey,
       log.projector.keyId,
     );

@@ -45,7 +45,12 @@ export function auditTestLog(
       projector.privateKey,
       projector.keyId,
     );
-  const sizes = [...new Set([...Array.from({ length: Math.floor(leaves.length / every) }, (_, i) => (i + 1) * every), leaves.length])];
+  const sizes = [
+    ...new Set([
+      ...Array.from({ length: Math.floor(leaves.length / every) }, (_, i) => (i + 1) * every),
+      leaves.length,
+    ]),
+  ];
   const checkpoints = sizes.map(sign);
   const keys: PublicKeyRecord[] = [
     { keyId: projector.keyId, service: 'projector', publicKey: projector.publicKeyPem },

@@ -86,8 +86,16 @@ export function describeAuditLogContract(
     });
 
     it('takes a replayed batch again without a change', async () => {
-      await log.append([record(0), record(1)], [{ logId, level: 1, index: 0, hash: hex('a') }], state(2, [null, hex('a')]));
-      await log.append([record(0), record(1)], [{ logId, level: 1, index: 0, hash: hex('a') }], state(2, [null, hex('a')]));
+      await log.append(
+        [record(0), record(1)],
+        [{ logId, level: 1, index: 0, hash: hex('a') }],
+        state(2, [null, hex('a')]),
+      );
+      await log.append(
+        [record(0), record(1)],
+        [{ logId, level: 1, index: 0, hash: hex('a') }],
+        state(2, [null, hex('a')]),
+      );
       expect(await log.state(logId)).toEqual(state(2, [null, hex('a')]));
       expect(await log.leafByEventId(leaf(1).eventId)).toEqual(leaf(1));
     });

@@ -163,6 +163,7 @@ describe('queries and generations', () => {
     await client.audit.latestCheckpoints();
     await client.audit.checkpoints(logId);
     await client.audit.logEvents(logId, { from: 1000, limit: 500 });
+    await client.audit.event(eventId);
     await client.audit.proof(eventId, { treeSize: 7 });
     await client.audit.consistency(logId, 3, 7);
     await client.audit.bundle('pred:req-1');
@@ -173,6 +174,7 @@ describe('queries and generations', () => {
       'GET /v1/audit/checkpoints/latest',
       'GET /v1/audit/logs/auditlog%3Aprovenance.inference.v1.p2/checkpoints',
       'GET /v1/audit/logs/auditlog%3Aprovenance.inference.v1.p2/events?from=1000&limit=500',
+      `GET /v1/audit/events/${eventId}`,
       `GET /v1/audit/events/${eventId}/proof?treeSize=7`,
       'GET /v1/audit/consistency?log=auditlog%3Aprovenance.inference.v1.p2&from=3&to=7',
       'GET /v1/audit/predictions/pred%3Areq-1/bundle',

@@ -16,6 +16,7 @@ import type {
   LineageQuery,
   LogEventsPage,
   LogEventsQuery,
+  LoggedEvent,
   ModelCompleteness,
   ModelLineageDocument,
   PolicyEvaluation,
@@ -205,6 +206,9 @@ export class ProvenanceClient {
     /** A page of a log's events as published, with their stored leaves, in log order. */
     logEvents: (logId: string, q: LogEventsQuery = {}) =>
       this.read<LogEventsPage>('gateway', `/v1/audit/logs/${segment(logId)}/events`, { from: q.from, limit: q.limit }),
+    /** One logged event as published, with its place in its log and its stored leaf. */
+    event: (eventId: string) =>
+      this.read<Required<LoggedEvent> & { eventId: string }>('gateway', `/v1/audit/events/${segment(eventId)}`),
     proof: (eventId: string, q: { treeSize?: number } = {}) =>
       this.read<InclusionProofAnswer>('gateway', `/v1/audit/events/${segment(eventId)}/proof`, {
         treeSize: q.treeSize,

@@ -219,7 +219,13 @@ function toState({ _id, frontier, ...rest }: StateDocument): AuditLogState {
 }
 
 function toLeaf(doc: HashDocument): AuditLeaf {
-  return { logId: doc.logId, index: doc.index, eventId: doc.eventId ?? '', offset: doc.offset ?? '', leafHash: doc.hash };
+  return {
+    logId: doc.logId,
+    index: doc.index,
+    eventId: doc.eventId ?? '',
+    offset: doc.offset ?? '',
+    leafHash: doc.hash,
+  };
 }
 
 function toRecord(doc: HashDocument): AuditRecord {

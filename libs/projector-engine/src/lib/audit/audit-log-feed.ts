@@ -63,7 +63,11 @@ export class AuditLogFeed {
     for (const checkpoint of await this.options.store.latestCheckpoints())
       this.checkpointed.set(checkpoint.logId, checkpoint.treeSize);
     await this.keepKeys([
-      { keyId: this.options.signer.keyId, service: this.options.service, publicKey: pemOf(this.options.signer.privateKey) },
+      {
+        keyId: this.options.signer.keyId,
+        service: this.options.service,
+        publicKey: pemOf(this.options.signer.privateKey),
+      },
     ]);
     this.stopped = false;
     this.running = this.pump();
@@ -160,7 +164,14 @@ export class AuditLogFeed {
       const index = tree.size;
       for (const subtree of tree.append(leaf))
         nodes.push({ logId, level: subtree.level, index: subtree.index, hash: hex(subtree.hash) });
-      leaves.push({ logId, index, eventId: decoded.event.eventId, offset: record.offset, leafHash: hex(leaf), envelope });
+      leaves.push({
+        logId,
+        index,
+        eventId: decoded.event.eventId,
+        offset: record.offset,
+        leafHash: hex(leaf),
+        envelope,
+      });
       const keyId = decoded.event.integrity.keyId;
       const key = keyId === undefined || this.keptKeys.has(keyId) ? undefined : this.options.policy.keys.get(keyId);
       if (key && !keys.some((k) => k.keyId === key.keyId))

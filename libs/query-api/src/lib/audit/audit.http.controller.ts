@@ -60,7 +60,8 @@ export class AuditHttpController {
   @Get('events/:eventId')
   async event(@Param('eventId') eventId: string) {
     const record = await this.store.auditLog.recordByEventId(checkedEventId(eventId));
-    if (!record) throw new NotFoundError(`event ${eventId} is not in the audit log (unknown, refused, or not read yet)`);
+    if (!record)
+      throw new NotFoundError(`event ${eventId} is not in the audit log (unknown, refused, or not read yet)`);
     return { eventId, ...loggedEvent(record) };
   }
 
