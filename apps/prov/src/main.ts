@@ -4,7 +4,7 @@ import { ConnectionOptions, clientFor } from './cli/connection';
 import { defaultDataDirectory } from './cli/data-directory';
 import { EXIT, describeFailure } from './cli/exit-codes';
 import { Output } from './cli/output';
-import { auditBundle, auditExport, auditProve, auditVerify } from './commands/audit';
+import { VerifyOptions, auditBundle, auditExport, auditProve, auditVerify } from './commands/audit';
 import { demo } from './commands/demo';
 import { check } from './commands/check';
 import { compare, impact, trace } from './commands/queries';
@@ -131,18 +131,19 @@ function program(): Command {
   audit
     .command('verify')
     .description(
-      'recompute every digest, signature, leaf and signed root: of an export (--from), a bundle (--bundle), or the platform',
+      'recompute every digest, signature, leaf and signed root: of an export (--from), a bundle (--bundle), the event log (--kafka, --event-log), or the platform',
     )
     .option('--from <file>', 'an export of prov audit export (JSON lines)')
     .option('--bundle <file>', 'a bundle of prov audit bundle, checked with no access to the platform')
+    .option('--kafka <brokers>', 'read the event stream and the published checkpoints from Kafka (host:port,...)')
+    .option('--event-log <dir>', "read them from a file event log (the stopped embedded platform's <data dir>/log)")
+    .option('--topic-prefix <prefix>', 'the topics of --kafka or --event-log live under this prefix')
     .option(
       '--keys <file>',
       'pinned keys, { "keys": [...] } as GET /v1/audit/keys answers (default: those given along)',
     )
     .option('--allow-unsigned', 'accept unsigned events (a development setting)')
-    .action((options: { from?: string; bundle?: string; keys?: string; allowUnsigned?: boolean }) =>
-      run((globals, out) => auditVerify(() => clientFor(globals), out, options))(),
-    );
+    .action((options: VerifyOptions) => run((globals, out) => auditVerify(() => clientFor(globals), out, options))());
 
   audit
     .command('export')

@@ -1,7 +1,7 @@
 import type { AuditBundle, AuditVerificationReport, BundleVerificationReport, Divergence } from '@prov/audit';
-import type { EventOf } from '@prov/contracts';
+import { Topics, type EventOf } from '@prov/contracts';
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
-import { auditLeafHash, payloadDigest } from '@prov/integrity';
+import { auditLeafHash, payloadDigest, type SignedCheckpoint } from '@prov/integrity';
 import { ProvenanceClient } from '@prov/sdk';
 import { buildProvenanceScenario, integrationEnv, uniqueName } from '@prov/testing';
 import { MongoClient } from 'mongodb';
@@ -60,9 +60,10 @@ describe('prov audit names every kind of tampering with the record', () => {
   /** A port nothing listens on: offline commands must not need the platform. */
   const offline = { PROV_GATEWAY_URL: 'http://127.0.0.1:9', PROV_API_KEY: 'none' };
 
+  const topicPrefix = `${uniqueName('audit')}.`;
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'audit-tamper-'));
-    const topicPrefix = `${uniqueName('audit')}.`;
     const log = new NamespacedEventLog(
       await KafkaEventLog.connect({ clientId: 'audit-scenario', brokers: kafkaBrokers }),
       topicPrefix,
@@ -280,6 +281,84 @@ describe('prov audit names every kind of tampering with the record', () => {
       expect(json<BundleVerificationReport>(result)).toMatchObject({ ok: true, keysFrom: 'trusted' });
       expect(result.code).toBe(0);
     }, 60_000);
+
+    it('verifies the event stream on Kafka itself, and names an event and a checkpoint forged onto it', async () => {
+      const fromKafka = (name: string) =>
+        prov(
+          [
+            'audit',
+            'verify',
+            '--kafka',
+            kafkaBrokers.join(','),
+            '--topic-prefix',
+            topicPrefix,
+            '--keys',
+            join(dir, 'keys.json'),
+            '--json',
+          ],
+          offline,
+        ).then((result) => ({ code: result.code, report: json<AuditVerificationReport>(result), name }));
+      const clean = await fromKafka('clean');
+      expect(clean).toMatchObject({ code: 0, report: { ok: true } });
+      expect(clean.report.logs.reduce((sum, l) => sum + l.verifiedTreeSize, 0)).toBe(accepted);
+
+      const log = new NamespacedEventLog(
+        await KafkaEventLog.connect({ clientId: 'audit-forger', brokers: kafkaBrokers }),
+        topicPrefix,
+      );
+      try {
+        const batch = batchOfPrediction();
+        const forged = structuredClone(batch);
+        forged.payload.predictions[0].outputDigest = `sha256:${'9'.repeat(64)}`;
+        const [appended] = await log.publish(Topics.inference, [
+          { key: batch.subject, value: Buffer.from(JSON.stringify(forged)) },
+        ]);
+        const withEvent = await fromKafka('event');
+        expect(withEvent.code).toBe(1);
+        expect(withEvent.report.divergences).toEqual([
+          expect.objectContaining({
+            kind: 'payload-digest',
+            logId: `auditlog:${Topics.inference}.p${appended.partition}`,
+            eventId: batch.eventId,
+            expected: batch.integrity.payloadDigest,
+            found: payloadDigest(forged.payload),
+          }),
+        ]);
+
+        const real = lines.map((l) => JSON.parse(l)).find((l) => l.kind === 'checkpoint' && l.checkpoint.treeSize > 2)
+          ?.checkpoint as SignedCheckpoint;
+        // A size no real checkpoint of the log has, with the root and signature of another.
+        const sizes = new Set(
+          lines
+            .map((l) => JSON.parse(l))
+            .filter((l) => l.kind === 'checkpoint' && l.checkpoint.logId === real.logId)
+            .map((l) => l.checkpoint.treeSize),
+        );
+        let size = real.treeSize - 1;
+        while (sizes.has(size)) size--;
+        const fake = { ...real, treeSize: size };
+        await log.publish(Topics.audit, [
+          {
+            key: real.logId,
+            value: Buffer.from(JSON.stringify({ ...batch, type: 'audit.checkpoint.signed', payload: fake })),
+          },
+        ]);
+        const withCheckpoint = await fromKafka('checkpoint');
+        expect(withCheckpoint.code).toBe(1);
+        expect(withCheckpoint.report.divergences).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              kind: 'checkpoint-signature',
+              logId: real.logId,
+              index: fake.treeSize - 1,
+              found: `bad-signature (key ${real.keyId})`,
+            }),
+          ]),
+        );
+      } finally {
+        await log.close();
+      }
+    }, 120_000);
 
     it('names an event whose payload was changed', async () => {
       const { at, line } = middle();

@@ -11,6 +11,8 @@ import {
   verifyBundle,
   type AuditVerificationReport,
 } from '@prov/audit';
+import { DataDirectoryLockedError, EventLogError, openEventLog, type EventLogSettings } from '@prov/event-log';
+import { readAuditEvidence } from '@prov/projector-engine';
 import { ProvenanceApiError, type ProvenanceClient, type SignedCheckpoint } from '@prov/sdk';
 import { readFile, writeFile } from 'node:fs/promises';
 import pc from 'picocolors';
@@ -72,8 +74,37 @@ export async function auditExport(client: ProvenanceClient, out: Output, options
 export interface VerifyOptions {
   from?: string;
   bundle?: string;
+  /** Read the event stream from Kafka (brokers, comma-separated)... */
+  kafka?: string;
+  /** ...or from a file event log directory (the embedded platform's `<data dir>/log`, while it is stopped). */
+  eventLog?: string;
+  topicPrefix?: string;
   keys?: string;
   allowUnsigned?: boolean;
+}
+
+/** The events and checkpoints as the event log holds them, not as the platform's store does. */
+async function evidenceFromEventLog(settings: EventLogSettings, out: Output) {
+  let log;
+  try {
+    log = await openEventLog(settings);
+  } catch (error) {
+    if (error instanceof DataDirectoryLockedError)
+      throw new CliError(
+        `${error.message}: stop the platform, or verify through it (no --event-log)`,
+        EXIT.unavailable,
+      );
+    if (error instanceof EventLogError)
+      throw new CliError(`cannot open the event log: ${error.message}`, EXIT.unavailable);
+    throw error;
+  }
+  const progress = out.progress('read', 0, 'records');
+  try {
+    return await readAuditEvidence(log, (records) => progress.update(records, records));
+  } finally {
+    progress.stop();
+    await log.close();
+  }
 }
 
 /**
@@ -87,9 +118,26 @@ export async function auditVerify(
   out: Output,
   options: VerifyOptions,
 ): Promise<number> {
-  if (options.from && options.bundle) throw new CliError('give --from or --bundle, not both', EXIT.usage);
+  const sources = [options.from, options.bundle, options.kafka, options.eventLog].filter((s) => s !== undefined);
+  if (sources.length > 1) throw new CliError('give one of --from, --bundle, --kafka and --event-log', EXIT.usage);
   const pinned = options.keys ? await readKeys(options.keys) : undefined;
   const requireSignatures = !options.allowUnsigned;
+  if (options.kafka || options.eventLog) {
+    // The event log carries no keys: they must come from the verifier.
+    if (!pinned)
+      throw new CliError('verifying the event log itself needs --keys (as GET /v1/audit/keys answers)', EXIT.usage);
+    const settings: EventLogSettings = options.kafka
+      ? {
+          kind: 'kafka',
+          clientId: 'prov-audit',
+          brokers: options.kafka.split(',').map((b) => b.trim()),
+          topicPrefix: options.topicPrefix,
+        }
+      : { kind: 'file', directory: options.eventLog as string, topicPrefix: options.topicPrefix };
+    const report = verifyAuditLogs(await evidenceFromEventLog(settings, out), { keys: pinned, requireSignatures });
+    out.answer({ ...report, keysFrom: 'trusted' }, () => renderLogReport(report, 'trusted'));
+    return report.ok ? EXIT.ok : EXIT.checkFailed;
+  }
   if (options.bundle) {
     const bundle = (await readJson(options.bundle)) as AuditBundle;
     const report = await verifyBundle(bundle, { trustedKeys: pinned, requireSignatures });
