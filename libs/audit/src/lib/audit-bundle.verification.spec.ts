@@ -65,6 +65,15 @@ describe('verifyBundle', () => {
       found: JSON.stringify(`sha256:${'0'.repeat(64)}`),
       message: expect.stringContaining('prediction.inputDigest'),
     });
+    const link = copy();
+    const links = (link.trace as { integrity: Array<{ link: string; payloadDigest: string }> }).integrity;
+    const revision = links.findIndex((l) => l.link === 'deployment.revision');
+    links[revision].payloadDigest = payloadDigest('another revision');
+    expect((await verifyBundle(link)).divergence).toMatchObject({
+      kind: 'trace-field',
+      document: `nodes/${traceOf(bundle).prediction.deploymentId}`,
+      path: `integrity[${revision}].payloadDigest`,
+    });
     const lineage = copy();
     traceOf(lineage).run.hyperparameters = { ...traceOf(lineage).run.hyperparameters, layers: 99 };
     expect((await verifyBundle(lineage)).divergence).toMatchObject({

@@ -132,14 +132,16 @@ async function traceDivergence(bundle: AuditBundle, events: ProvenanceEvent[]): 
   };
 }
 
-/** The view document a trace path was read from (traceOfPrediction reads three). */
+/** The view document a trace path was read from (traceOfPrediction reads three); an integrity link by its link's name. */
 function documentOf(
   path: string,
-  trace: { prediction: { deploymentId: string; modelVersionId: string } } | undefined,
+  trace:
+    { prediction: { deploymentId: string; modelVersionId: string }; integrity: Array<{ link: string }> } | undefined,
   predictionId: string,
 ): string {
-  const top = path.split(/[.[]/)[0];
-  if (top === 'prediction' || path.startsWith('integrity[0]')) return `predictions/${predictionId}`;
-  if (top === 'deployment') return `nodes/${trace?.prediction.deploymentId ?? 'deployment'}`;
+  const link = /^integrity\[(\d+)\]/.exec(path);
+  const top = link ? (trace?.integrity[Number(link[1])]?.link ?? '') : path.split(/[.[]/)[0];
+  if (top === 'prediction') return `predictions/${predictionId}`;
+  if (top.startsWith('deployment')) return `nodes/${trace?.prediction.deploymentId ?? 'deployment'}`;
   return `model_lineage/${trace?.prediction.modelVersionId ?? 'model version'}`;
 }
