@@ -5,6 +5,7 @@ import { defaultDataDirectory } from './cli/data-directory';
 import { EXIT, describeFailure } from './cli/exit-codes';
 import { Output } from './cli/output';
 import { attest } from './commands/attest';
+import { VerifyOptions, auditBundle, auditExport, auditProve, auditVerify } from './commands/audit';
 import { demo } from './commands/demo';
 import { check } from './commands/check';
 import { compare, impact, trace } from './commands/queries';
@@ -17,7 +18,8 @@ interface GlobalOptions extends ConnectionOptions {
 }
 
 const EXIT_CODES_HELP = `
-Exit codes: 0 done; 1 the check failed (verify-data mismatch, check unsatisfied, trace --require-complete incomplete);
+Exit codes: 0 done; 1 the check failed (verify-data mismatch, check unsatisfied, trace --require-complete incomplete,
+an audit verification that found a divergence);
 2 usage; 3 not found; 4 the platform did not answer or is not ready; 5 no or insufficient API key;
 6 the platform refused the request as invalid; 70 an unexpected error.
 
@@ -128,6 +130,53 @@ function program(): Command {
     .command('verify-data <datasetVersionId> <path>')
     .description('recompute the manifest digest of the files at <path>: are they exactly that dataset version?')
     .action((id: string, path: string) => run((_globals, out) => verifyData(out, id, path))());
+
+  const audit = cli
+    .command('audit')
+    .description(
+      'the tamper-evident audit log: verify it offline, prove a prediction, bundle its record (role auditor)',
+    );
+
+  audit
+    .command('verify')
+    .description(
+      'recompute every digest, signature, leaf and signed root: of an export (--from), a bundle (--bundle), the event log (--kafka, --event-log), or the platform',
+    )
+    .option('--from <file>', 'an export of prov audit export (JSON lines)')
+    .option('--bundle <file>', 'a bundle of prov audit bundle, checked with no access to the platform')
+    .option('--kafka <brokers>', 'read the event stream and the published checkpoints from Kafka (host:port,...)')
+    .option('--event-log <dir>', "read them from a file event log (the stopped embedded platform's <data dir>/log)")
+    .option('--topic-prefix <prefix>', 'the topics of --kafka or --event-log live under this prefix')
+    .option(
+      '--keys <file>',
+      'pinned keys, { "keys": [...] } as GET /v1/audit/keys answers (default: those given along)',
+    )
+    .option('--allow-unsigned', 'accept unsigned events (a development setting)')
+    .action((options: VerifyOptions) => run((globals, out) => auditVerify(() => clientFor(globals), out, options))());
+
+  audit
+    .command('export')
+    .description('write every logged event as published, with its stored leaf, every checkpoint and key, as JSON lines')
+    .requiredOption('--out <file>', 'where to write the export')
+    .action((options: { out: string }) => run((globals, out) => auditExport(clientFor(globals), out, options))());
+
+  audit
+    .command('prove <predictionId>')
+    .description("print a prediction's chain of events with their inclusion proofs and checkpoints, verified here")
+    .addOption(new Option('--level <level>', 'capture level').choices(['standard', 'full']).default('full'))
+    .action((id: string, options: { level: 'standard' | 'full' }) =>
+      run((globals, out) => auditProve(clientFor(globals), out, id, options))(),
+    );
+
+  audit
+    .command('bundle <predictionId>')
+    .description('write one self-contained file: trace, events, inclusion proofs, signed checkpoints and public keys')
+    .requiredOption('--out <file>', 'where to write the bundle')
+    .addOption(new Option('--level <level>', 'capture level').choices(['standard', 'full']).default('full'))
+    .option('--redact', 'show sensitive values of the trace as their digests (they still verify)')
+    .action((id: string, options: { out: string; level: 'standard' | 'full'; redact?: boolean }) =>
+      run((globals, out) => auditBundle(clientFor(globals), out, id, options))(),
+    );
 
   return cli;
 }

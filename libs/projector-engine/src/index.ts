@@ -2,3 +2,4 @@ export * from './lib/decoding/load-trusted-keys';
 export * from './lib/projector.config';
 export * from './lib/projector-service';
 export * from './lib/audit/audit-log-feed';
+export * from './lib/audit/audit-evidence.reader';

@@ -151,6 +151,8 @@ describe('npm start and the prov command line, embedded', () => {
       PROV_PROJECTOR_PORT: String(await freePort()),
       PROV_GATEWAY_PORT: String(await freePort()),
       PROV_PROJECTOR_POLL_MS: '200',
+      // Nx forces colours on its tasks' children; the lines read here are matched as plain text.
+      NO_COLOR: '1',
     };
     await startPlatform();
   }, 120_000);

@@ -1,5 +1,5 @@
 import type { SignedCheckpoint } from '@prov/integrity';
-import type { AuditLeaf, AuditLogStore } from './audit-log.port';
+import type { AuditLeaf, AuditLogStore, AuditRecord } from './audit-log.port';
 
 /**
  * What every AuditLogStore adapter owes the projector and the gateway, as
@@ -21,13 +21,18 @@ export function describeAuditLogContract(
 
     const logId = 'auditlog:provenance.inference.v1/2';
     const hex = (c: string) => c.repeat(64);
-    const leaf = (index: number): AuditLeaf => ({
+    const record = (index: number): AuditRecord => ({
       logId,
       index,
       eventId: `0190f1a4-8c1e-7b2a-9c3d-4e5f607182${String(index).padStart(2, '0')}`,
       offset: String(index * 2),
       leafHash: hex(String(index % 10)),
+      envelope: JSON.stringify({ eventId: index, payload: { 'a.b': [[1]], $c: 'x' } }),
     });
+    const leaf = (index: number): AuditLeaf => {
+      const { envelope: _envelope, ...rest } = record(index);
+      return rest;
+    };
     const state = (treeSize: number, frontier: Array<string | null>) => ({
       logId,
       topic: 'provenance.inference.v1',
@@ -54,13 +59,13 @@ export function describeAuditLogContract(
 
     it('keeps leaves, subtree roots and the state, frontier gaps included', async () => {
       await log.append(
-        [leaf(0), leaf(1), leaf(2)],
+        [record(0), record(1), record(2)],
         [{ logId, level: 1, index: 0, hash: hex('a') }],
         state(3, [hex('2'), hex('a')]),
       );
       expect(await log.state(logId)).toEqual(state(3, [hex('2'), hex('a')]));
       await log.append(
-        [leaf(3)],
+        [record(3)],
         [
           { logId, level: 1, index: 1, hash: hex('b') },
           { logId, level: 2, index: 0, hash: hex('c') },
@@ -81,14 +86,38 @@ export function describeAuditLogContract(
     });
 
     it('takes a replayed batch again without a change', async () => {
-      await log.append([leaf(0), leaf(1)], [{ logId, level: 1, index: 0, hash: hex('a') }], state(2, [null, hex('a')]));
-      await log.append([leaf(0), leaf(1)], [{ logId, level: 1, index: 0, hash: hex('a') }], state(2, [null, hex('a')]));
+      await log.append(
+        [record(0), record(1)],
+        [{ logId, level: 1, index: 0, hash: hex('a') }],
+        state(2, [null, hex('a')]),
+      );
+      await log.append(
+        [record(0), record(1)],
+        [{ logId, level: 1, index: 0, hash: hex('a') }],
+        state(2, [null, hex('a')]),
+      );
       expect(await log.state(logId)).toEqual(state(2, [null, hex('a')]));
       expect(await log.leafByEventId(leaf(1).eventId)).toEqual(leaf(1));
     });
 
+    it('gives back each event as it was appended, by id and in log order', async () => {
+      await log.append([record(0), record(1), record(2)], [], state(3, [hex('2'), hex('a')]));
+      expect(await log.recordByEventId(record(1).eventId)).toEqual(record(1));
+      expect(await log.recordByEventId('0190f1a4-8c1e-7b2a-9c3d-000000000000')).toBeUndefined();
+      expect(await log.records(logId, 1, 10)).toEqual([record(1), record(2)]);
+      expect(await log.records(logId, 0, 2)).toEqual([record(0), record(1)]);
+      expect(await log.records(logId, 3, 10)).toEqual([]);
+    });
+
+    it('keeps the first key of each id', async () => {
+      const key = (keyId: string, service: string) => ({ keyId, service, publicKey: `PEM of ${service}` });
+      await log.saveKeys([key('ed25519:bb', 'projector'), key('ed25519:aa', 'inference-service')]);
+      await log.saveKeys([key('ed25519:aa', 'someone-else')]);
+      expect(await log.keys()).toEqual([key('ed25519:aa', 'inference-service'), key('ed25519:bb', 'projector')]);
+    });
+
     it('keeps every signed checkpoint, and finds the latest of each log', async () => {
-      await log.append([leaf(0)], [], state(1, [hex('0')]));
+      await log.append([record(0)], [], state(1, [hex('0')]));
       await log.saveCheckpoint(checkpoint(1));
       await log.saveCheckpoint(checkpoint(7));
       await log.saveCheckpoint(checkpoint(3));

@@ -12,6 +12,23 @@ export interface AuditLeaf {
   leafHash: string;
 }
 
+/** A leaf with the event it was made from: the RFC 8785 canonical JSON of the envelope as published. */
+export interface AuditRecord extends AuditLeaf {
+  envelope: string;
+}
+
+/**
+ * A public key that signed what the audit log holds (checkpoints, or events
+ * it accepted), so that an offline verifier gets every key with the proofs.
+ */
+export interface AuditKey {
+  keyId: string;
+  /** The service the key signs for. */
+  service: string;
+  /** SPKI PEM. */
+  publicKey: string;
+}
+
 /** A complete subtree's root (level 1 and up; level 0 are the leaves). */
 export interface AuditNode {
   logId: string;
@@ -43,12 +60,20 @@ export interface AuditLogStore {
   states(): Promise<AuditLogState[]>;
   state(logId: string): Promise<AuditLogState | undefined>;
   /**
-   * Writes leaves and the subtree roots they completed, then the log's new
+   * Writes leaves (with their events) and the subtree roots they completed, then the log's new
    * state, last: a crash in between leaves the old state, and the replayed
    * batch writes the very same documents again.
    */
-  append(leaves: AuditLeaf[], nodes: AuditNode[], state: AuditLogState): Promise<void>;
+  append(records: AuditRecord[], nodes: AuditNode[], state: AuditLogState): Promise<void>;
   leafByEventId(eventId: string): Promise<AuditLeaf | undefined>;
+  /** The leaf of an event with the event as published, for bundles and exports. */
+  recordByEventId(eventId: string): Promise<AuditRecord | undefined>;
+  /** Up to `limit` leaves of a log from index `from` on, in log order, with their events. */
+  records(logId: string, from: number, limit: number): Promise<AuditRecord[]>;
+  /** Keeps these keys (by key id; a key seen again is left as it is). */
+  saveKeys(keys: AuditKey[]): Promise<void>;
+  /** Every key kept, by key id. */
+  keys(): Promise<AuditKey[]>;
   /** The hashes at these addresses of a log (level 0: leaf hashes), keyed `<level>/<index>`; absent ones are left out. */
   nodes(logId: string, addresses: readonly SubtreeAddress[]): Promise<Map<string, string>>;
   saveCheckpoint(checkpoint: SignedCheckpoint): Promise<void>;

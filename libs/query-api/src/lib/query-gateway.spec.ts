@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyVerifier, generateApiKey } from '@prov/auth';
+import { verifyBundle, type AuditBundle } from '@prov/audit';
 import {
   MerkleAccumulator,
   auditLeafHash,
+  canonicalJson,
   generateSigningKeyPair,
   merkleRoot,
   signCheckpoint,
@@ -10,7 +12,7 @@ import {
   verifyInclusion,
 } from '@prov/integrity';
 import { verifyDsse } from '@prov/interop';
-import { AuditLeaf, AuditNode, InMemoryLineageStore } from '@prov/lineage-store';
+import { AuditNode, AuditRecord, InMemoryLineageStore } from '@prov/lineage-store';
 import { projectEvents } from '@prov/projections';
 import { churnUpstream, digest } from '@prov/testing';
 import { createPublicKey } from 'node:crypto';
@@ -36,6 +38,8 @@ const viewer = generateApiKey('victor', ['viewer']);
 const MODEL = 'model:churn-classifier@3.1.0';
 const OTHER = 'model:churn-classifier@3.2.0';
 const DEPLOYMENT = 'deployment:churn-api';
+
+const key = generateSigningKeyPair();
 
 describe('query gateway', () => {
   let app: NestFastifyApplication;
@@ -335,9 +339,9 @@ describe('query gateway', () => {
 
   it('serves signed checkpoints, inclusion proofs and consistency proofs of the audit log, to auditors', async () => {
     const logId = 'auditlog:provenance.training.v1.p0';
-    const logged = [...world.all, model];
+    const logged = [...world.all, model, other, deployment, batch, tampered];
     const tree = new MerkleAccumulator();
-    const leaves: AuditLeaf[] = [];
+    const leaves: AuditRecord[] = [];
     const nodes: AuditNode[] = [];
     const hashes = logged.map((event) => auditLeafHash(event));
     for (const [index, event] of logged.entries()) {
@@ -349,6 +353,7 @@ describe('query gateway', () => {
         eventId: event.eventId,
         offset: String(index),
         leafHash: hashes[index].toString('hex'),
+        envelope: canonicalJson(event),
       });
     }
     const frontier = tree.frontierHashes().map((h) => h && h.toString('hex'));
@@ -360,7 +365,7 @@ describe('query gateway', () => {
       frontier,
       nextOffset: String(tree.size),
     });
-    const key = generateSigningKeyPair();
+    await store.auditLog.saveKeys([{ keyId: key.keyId, service: 'projector', publicKey: key.publicKeyPem }]);
     const sign = (treeSize: number) =>
       signCheckpoint(
         {
@@ -422,5 +427,45 @@ describe('query gateway', () => {
     const backwards = await get(`/v1/audit/consistency?log=${logId}&from=${hashes.length}&to=3`, auditor.token);
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().error.details).toEqual([expect.objectContaining({ path: 'from' })]);
+  });
+
+  it('serves each logged event as published, a log page by page, the keys, and bundles that verify offline', async () => {
+    const logId = 'auditlog:provenance.training.v1.p0';
+    const logged = [...world.all, model, other, deployment, batch, tampered];
+    expect((await get('/v1/audit/logs', auditor.token)).json()).toEqual({
+      logs: [{ logId, topic: 'provenance.training.v1', partition: 0, treeSize: logged.length }],
+    });
+    expect((await get('/v1/audit/keys', auditor.token)).json()).toEqual({
+      keys: [{ keyId: key.keyId, service: 'projector', publicKey: key.publicKeyPem }],
+    });
+    const event = (await get(`/v1/audit/events/${batch.eventId}`, auditor.token)).json();
+    expect(event).toEqual({
+      eventId: batch.eventId,
+      logId,
+      index: logged.indexOf(batch),
+      offset: String(logged.indexOf(batch)),
+      leafHash: auditLeafHash(batch).toString('hex'),
+      event: JSON.parse(JSON.stringify(batch)),
+    });
+    const first = (await get(`/v1/audit/logs/${logId}/events?limit=4`, auditor.token)).json();
+    const rest = (await get(`/v1/audit/logs/${logId}/events?from=${first.next}`, auditor.token)).json();
+    expect(first.next).toBe(4);
+    expect(rest.next).toBeNull();
+    expect([...first.events, ...rest.events].map((e: { event: { eventId: string } }) => e.event.eventId)).toEqual(
+      logged.map((e) => e.eventId),
+    );
+    expect((await get(`/v1/audit/logs/${logId}/events?limit=5000`, auditor.token)).statusCode).toBe(400);
+    expect((await get('/v1/audit/logs/not-a-log/events', auditor.token)).statusCode).toBe(400);
+
+    const bundle = (await get('/v1/audit/predictions/pred:req-1/bundle', auditor.token)).json() as AuditBundle;
+    expect(bundle).toMatchObject({ predictionId: 'pred:req-1', level: 'full', redacted: false });
+    expect(bundle.events.map((e) => e.eventId)).toEqual(expect.arrayContaining([batch.eventId, deployment.eventId]));
+    expect(bundle.events.map((e) => e.eventId)).not.toContain(tampered.eventId);
+    expect(await verifyBundle(bundle, { requireSignatures: false })).toMatchObject({ ok: true });
+    const redacted = (await get('/v1/audit/predictions/pred:req-1/bundle?redact=true', auditor.token)).json();
+    expect(redacted.redacted).toBe(true);
+    expect(await verifyBundle(redacted, { requireSignatures: false })).toMatchObject({ ok: true });
+    expect((await get('/v1/audit/predictions/pred:nope/bundle', auditor.token)).statusCode).toBe(404);
+    expect((await get('/v1/audit/predictions/pred:req-1/bundle', viewer.token)).statusCode).toBe(403);
   });
 });

@@ -1,3 +1,5 @@
+import type { LoggedEvent } from '@prov/audit';
+import type { SignedCheckpoint } from '@prov/integrity';
 import type { GraphQuery, TraceLevel } from '@prov/lineage-queries';
 import type { AlertDocument, AlertType } from '@prov/projections';
 
@@ -21,6 +23,8 @@ export type { DsseEnvelope, InTotoStatement, ModelLineagePredicate, ProvDocument
 export interface AttestationKeys {
   keys: Array<{ keyId: string; algorithm: 'ed25519'; publicKeyPem: string }>;
 }
+export type { AuditBundle, LoggedEvent, PublicKeyRecord } from '@prov/audit';
+export type { SignedCheckpoint } from '@prov/integrity';
 
 export interface PolicyQuery {
   /** The policy's metadata.name in the gateway's PROV_POLICY_DIR. */
@@ -100,4 +104,46 @@ export interface AuditRebuild {
 
 export interface AuditRebuildStarted extends RebuildStarted {
   asOf: string;
+}
+
+export interface AuditLogInfo {
+  logId: string;
+  topic: string;
+  partition: number;
+  treeSize: number;
+}
+
+/** An event's RFC 9162 inclusion proof (hex hashes) at a signed checkpoint of its log. */
+export interface InclusionProofAnswer {
+  eventId: string;
+  logId: string;
+  leafIndex: number;
+  leafHash: string;
+  treeSize: number;
+  proof: string[];
+  checkpoint: SignedCheckpoint;
+}
+
+export interface ConsistencyProofAnswer {
+  logId: string;
+  from: SignedCheckpoint;
+  to: SignedCheckpoint;
+  proof: string[];
+}
+
+export interface LogEventsPage {
+  events: Required<LoggedEvent>[];
+  /** The `from` of the next page; null after the last. */
+  next: number | null;
+}
+
+export interface LogEventsQuery {
+  from?: number;
+  limit?: number;
+}
+
+export interface BundleQuery {
+  level?: TraceLevel;
+  /** Sensitive values of the trace as their digests. */
+  redact?: boolean;
 }

@@ -153,6 +153,36 @@ describe('queries and generations', () => {
     await server.close();
   });
 
+  it('asks the gateway for the audit log, its proofs and bundles', async () => {
+    const server = await scriptedServer([{ status: 200, body: {} }]);
+    const client = new ProvenanceClient({ apiKey: 'auditor_key', gatewayUrl: server.url });
+    const eventId = '0190f1a4-8c1e-7b2a-9c3d-4e5f60718299';
+    const logId = 'auditlog:provenance.inference.v1.p2';
+    await client.audit.logs();
+    await client.audit.keys();
+    await client.audit.latestCheckpoints();
+    await client.audit.checkpoints(logId);
+    await client.audit.logEvents(logId, { from: 1000, limit: 500 });
+    await client.audit.event(eventId);
+    await client.audit.proof(eventId, { treeSize: 7 });
+    await client.audit.consistency(logId, 3, 7);
+    await client.audit.bundle('pred:req-1');
+    await client.audit.bundle('pred:req-1', { level: 'standard', redact: true });
+    expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /v1/audit/logs',
+      'GET /v1/audit/keys',
+      'GET /v1/audit/checkpoints/latest',
+      'GET /v1/audit/logs/auditlog%3Aprovenance.inference.v1.p2/checkpoints',
+      'GET /v1/audit/logs/auditlog%3Aprovenance.inference.v1.p2/events?from=1000&limit=500',
+      `GET /v1/audit/events/${eventId}`,
+      `GET /v1/audit/events/${eventId}/proof?treeSize=7`,
+      'GET /v1/audit/consistency?log=auditlog%3Aprovenance.inference.v1.p2&from=3&to=7',
+      'GET /v1/audit/predictions/pred%3Areq-1/bundle',
+      'GET /v1/audit/predictions/pred%3Areq-1/bundle?level=standard&redact=true',
+    ]);
+    await server.close();
+  });
+
   it('returns what the gateway answered', async () => {
     const page = { predictionIds: ['pred:req-1', 'pred:req-2'], nextCursor: null };
     const server = await scriptedServer([{ status: 200, body: page }]);

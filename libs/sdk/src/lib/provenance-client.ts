@@ -2,15 +2,23 @@ import type {
   AlertsAnswer,
   AlertsQuery,
   AttestationKeys,
+  AuditBundle,
+  AuditLogInfo,
   AuditRebuild,
   AuditRebuildStarted,
+  BundleQuery,
   CompletenessQuery,
+  ConsistencyProofAnswer,
   DatasetVersionImpact,
   DsseEnvelope,
   GenerationsAnswer,
+  InclusionProofAnswer,
   LineageComparison,
   LineageGraph,
   LineageQuery,
+  LogEventsPage,
+  LogEventsQuery,
+  LoggedEvent,
   ModelCompleteness,
   ModelLineageDocument,
   PolicyEvaluation,
@@ -19,7 +27,9 @@ import type {
   PredictionPageQuery,
   PredictionTrace,
   ProvDocument,
+  PublicKeyRecord,
   RebuildStarted,
+  SignedCheckpoint,
   SliceImpact,
   TraceQuery,
 } from './answers';
@@ -198,6 +208,35 @@ export class ProvenanceClient {
       ).body,
     /** Open lineage alerts, oldest first. */
     alerts: (q: AlertsQuery = {}) => this.read<AlertsAnswer>('gateway', '/v1/alerts', { type: q.type, since: q.since }),
+  };
+
+  /** The tamper-evident audit log of the query gateway (the API key needs the auditor role). */
+  readonly audit = {
+    logs: () => this.read<{ logs: AuditLogInfo[] }>('gateway', '/v1/audit/logs'),
+    /** The keys that signed the checkpoints and the logged events. */
+    keys: () => this.read<{ keys: PublicKeyRecord[] }>('gateway', '/v1/audit/keys'),
+    latestCheckpoints: () => this.read<{ checkpoints: SignedCheckpoint[] }>('gateway', '/v1/audit/checkpoints/latest'),
+    /** Every checkpoint of a log, oldest first. */
+    checkpoints: (logId: string) =>
+      this.read<{ checkpoints: SignedCheckpoint[] }>('gateway', `/v1/audit/logs/${segment(logId)}/checkpoints`),
+    /** A page of a log's events as published, with their stored leaves, in log order. */
+    logEvents: (logId: string, q: LogEventsQuery = {}) =>
+      this.read<LogEventsPage>('gateway', `/v1/audit/logs/${segment(logId)}/events`, { from: q.from, limit: q.limit }),
+    /** One logged event as published, with its place in its log and its stored leaf. */
+    event: (eventId: string) =>
+      this.read<Required<LoggedEvent> & { eventId: string }>('gateway', `/v1/audit/events/${segment(eventId)}`),
+    proof: (eventId: string, q: { treeSize?: number } = {}) =>
+      this.read<InclusionProofAnswer>('gateway', `/v1/audit/events/${segment(eventId)}/proof`, {
+        treeSize: q.treeSize,
+      }),
+    consistency: (logId: string, from: number, to: number) =>
+      this.read<ConsistencyProofAnswer>('gateway', '/v1/audit/consistency', { log: logId, from, to }),
+    /** A prediction's self-contained audit bundle, for `verifyBundle` of libs/audit (or `prov audit verify --bundle`). */
+    bundle: (predictionId: string, q: BundleQuery = {}) =>
+      this.read<AuditBundle>('gateway', `/v1/audit/predictions/${segment(predictionId)}/bundle`, {
+        level: q.level,
+        redact: q.redact === undefined ? undefined : String(q.redact),
+      }),
   };
 
   /** The projector's view generations (the API key needs the auditor role). */

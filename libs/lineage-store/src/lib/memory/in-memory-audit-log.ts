@@ -1,11 +1,13 @@
 import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
-import { AuditLeaf, AuditLogState, AuditLogStore, AuditNode, nodeKey } from '../audit-log.port';
+import { AuditKey, AuditLeaf, AuditLogState, AuditLogStore, AuditNode, AuditRecord, nodeKey } from '../audit-log.port';
 
 /** The embedded mode's audit log: in process memory, rebuilt from the event log at start like the views. */
 export class InMemoryAuditLog implements AuditLogStore {
   private readonly logs = new Map<string, AuditLogState>();
   private readonly hashes = new Map<string, string>();
-  private readonly leaves = new Map<string, AuditLeaf>();
+  private readonly leaves = new Map<string, AuditRecord>();
+  private readonly byIndex = new Map<string, AuditRecord>();
+  private readonly keysById = new Map<string, AuditKey>();
   private readonly byLog = new Map<string, SignedCheckpoint[]>();
 
   async states(): Promise<AuditLogState[]> {
@@ -17,18 +19,44 @@ export class InMemoryAuditLog implements AuditLogStore {
     return state && structuredClone(state);
   }
 
-  async append(leaves: AuditLeaf[], nodes: AuditNode[], state: AuditLogState): Promise<void> {
-    for (const leaf of leaves) {
-      this.leaves.set(leaf.eventId, { ...leaf });
-      this.hashes.set(`${leaf.logId}#${nodeKey(0, leaf.index)}`, leaf.leafHash);
+  async append(records: AuditRecord[], nodes: AuditNode[], state: AuditLogState): Promise<void> {
+    for (const record of records) {
+      this.leaves.set(record.eventId, { ...record });
+      this.byIndex.set(`${record.logId}#${record.index}`, { ...record });
+      this.hashes.set(`${record.logId}#${nodeKey(0, record.index)}`, record.leafHash);
     }
     for (const node of nodes) this.hashes.set(`${node.logId}#${nodeKey(node.level, node.index)}`, node.hash);
     this.logs.set(state.logId, structuredClone(state));
   }
 
   async leafByEventId(eventId: string): Promise<AuditLeaf | undefined> {
-    const leaf = this.leaves.get(eventId);
-    return leaf && { ...leaf };
+    const record = this.leaves.get(eventId);
+    if (!record) return undefined;
+    const { envelope: _envelope, ...leaf } = record;
+    return leaf;
+  }
+
+  async recordByEventId(eventId: string): Promise<AuditRecord | undefined> {
+    const record = this.leaves.get(eventId);
+    return record && { ...record };
+  }
+
+  async records(logId: string, from: number, limit: number): Promise<AuditRecord[]> {
+    const found: AuditRecord[] = [];
+    for (let index = from; found.length < limit; index++) {
+      const record = this.byIndex.get(`${logId}#${index}`);
+      if (!record) break;
+      found.push({ ...record });
+    }
+    return found;
+  }
+
+  async saveKeys(keys: AuditKey[]): Promise<void> {
+    for (const key of keys) if (!this.keysById.has(key.keyId)) this.keysById.set(key.keyId, { ...key });
+  }
+
+  async keys(): Promise<AuditKey[]> {
+    return [...this.keysById.values()].sort((a, b) => a.keyId.localeCompare(b.keyId)).map((k) => ({ ...k }));
   }
 
   async nodes(logId: string, addresses: readonly SubtreeAddress[]): Promise<Map<string, string>> {

@@ -1,6 +1,6 @@
 import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
 import type { Db } from 'mongodb';
-import { AuditLeaf, AuditLogState, AuditLogStore, AuditNode, nodeKey } from '../audit-log.port';
+import { AuditKey, AuditLeaf, AuditLogState, AuditLogStore, AuditNode, AuditRecord, nodeKey } from '../audit-log.port';
 import { guarded } from './driver-errors';
 import type { UpdateGate } from './update-gate';
 
@@ -16,6 +16,12 @@ interface HashDocument {
   /** Leaves only. */
   eventId?: string;
   offset?: string;
+  /** Leaves only: the canonical JSON of the event as published. */
+  envelope?: string;
+}
+
+interface KeyDocument extends AuditKey {
+  _id: string;
 }
 
 interface StateDocument extends Omit<AuditLogState, 'frontier'> {
@@ -44,6 +50,7 @@ export class MongoAuditLog implements AuditLogStore {
   async prepare(): Promise<void> {
     await guarded('prepare the audit log', async () => {
       await this.hashes().createIndex({ eventId: 1 }, { sparse: true });
+      await this.hashes().createIndex({ logId: 1, level: 1, index: 1 });
       await this.checkpointsCollection().createIndex({ logId: 1, treeSize: 1 });
     });
   }
@@ -65,10 +72,10 @@ export class MongoAuditLog implements AuditLogStore {
     });
   }
 
-  append(leaves: AuditLeaf[], nodes: AuditNode[], state: AuditLogState): Promise<void> {
+  append(records: AuditRecord[], nodes: AuditNode[], state: AuditLogState): Promise<void> {
     return guarded(`append to audit log ${state.logId}`, async () => {
       const docs: HashDocument[] = [
-        ...leaves.map((l) => ({
+        ...records.map((l) => ({
           _id: `${l.logId}#${nodeKey(0, l.index)}`,
           logId: l.logId,
           level: 0,
@@ -76,6 +83,7 @@ export class MongoAuditLog implements AuditLogStore {
           hash: l.leafHash,
           eventId: l.eventId,
           offset: l.offset,
+          envelope: l.envelope,
         })),
         ...nodes.map((n) => ({ _id: `${n.logId}#${nodeKey(n.level, n.index)}`, ...n })),
       ];
@@ -95,10 +103,50 @@ export class MongoAuditLog implements AuditLogStore {
 
   leafByEventId(eventId: string): Promise<AuditLeaf | undefined> {
     return guarded(`find the audit leaf of ${eventId}`, async () => {
-      const doc = await this.hashes().findOne({ eventId });
-      if (!doc) return undefined;
-      return { logId: doc.logId, index: doc.index, eventId, offset: doc.offset ?? '', leafHash: doc.hash };
+      // The event itself may be a large batch: a proof needs only the leaf.
+      const doc = await this.hashes().findOne({ eventId }, { projection: { envelope: 0 } });
+      return doc ? toLeaf(doc) : undefined;
     });
+  }
+
+  recordByEventId(eventId: string): Promise<AuditRecord | undefined> {
+    return guarded(`find the audit record of ${eventId}`, async () => {
+      const doc = await this.hashes().findOne({ eventId });
+      return doc ? toRecord(doc) : undefined;
+    });
+  }
+
+  records(logId: string, from: number, limit: number): Promise<AuditRecord[]> {
+    return guarded(`read the records of ${logId}`, async () =>
+      (
+        await this.hashes()
+          .find({ logId, level: 0, index: { $gte: from } }, { sort: [['index', 1]], limit })
+          .toArray()
+      ).map(toRecord),
+    );
+  }
+
+  saveKeys(keys: AuditKey[]): Promise<void> {
+    return guarded('save the audit keys', async () => {
+      if (keys.length === 0) return;
+      // Insert-if-absent: a key id names one key for good.
+      await this.keysCollection().bulkWrite(
+        keys.map((key) => ({
+          updateOne: { filter: { _id: key.keyId }, update: { $setOnInsert: { ...key } }, upsert: true },
+        })),
+        { ordered: false },
+      );
+    });
+  }
+
+  keys(): Promise<AuditKey[]> {
+    return guarded('read the audit keys', async () =>
+      (
+        await this.keysCollection()
+          .find({}, { sort: [['_id', 1]] })
+          .toArray()
+      ).map(({ keyId, service, publicKey }) => ({ keyId, service, publicKey })),
+    );
   }
 
   nodes(logId: string, addresses: readonly SubtreeAddress[]): Promise<Map<string, string>> {
@@ -157,6 +205,9 @@ export class MongoAuditLog implements AuditLogStore {
   private statesCollection() {
     return this.db.collection<StateDocument>('audit_logs');
   }
+  private keysCollection() {
+    return this.db.collection<KeyDocument>('audit_keys');
+  }
   private checkpointsCollection() {
     return this.db.collection<CheckpointDocument>('audit_checkpoints');
   }
@@ -164,6 +215,20 @@ export class MongoAuditLog implements AuditLogStore {
 
 function toState({ _id, frontier, ...rest }: StateDocument): AuditLogState {
   return { ...rest, logId: _id, frontier: frontier.map((h) => (h === '' ? null : h)) };
+}
+
+function toLeaf(doc: HashDocument): AuditLeaf {
+  return {
+    logId: doc.logId,
+    index: doc.index,
+    eventId: doc.eventId ?? '',
+    offset: doc.offset ?? '',
+    leafHash: doc.hash,
+  };
+}
+
+function toRecord(doc: HashDocument): AuditRecord {
+  return { ...toLeaf(doc), envelope: doc.envelope ?? '' };
 }
 
 function toCheckpoint({ _id, ...checkpoint }: CheckpointDocument): SignedCheckpoint {

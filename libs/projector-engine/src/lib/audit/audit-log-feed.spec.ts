@@ -111,6 +111,33 @@ describe('the audit log feed', () => {
     expect(await again.auditLog.states()).toEqual(states);
   });
 
+  it('keeps each event as published with its leaf, and the keys that signed the log and its events', async () => {
+    const store = new InMemoryLineageStore();
+    const feed = feedOn(store);
+    await feed.start();
+    await feed.catchUp();
+    await feed.stop();
+    const [state] = (await store.auditLog.states()).filter((s) => s.treeSize > 1);
+    const records = await store.auditLog.records(state.logId, 0, state.treeSize);
+    expect(records.map((r) => r.index)).toEqual([...Array(state.treeSize).keys()]);
+    for (const record of records) {
+      expect(auditLeafHash(JSON.parse(record.envelope)).toString('hex')).toBe(record.leafHash);
+      expect(JSON.parse(record.envelope).eventId).toBe(record.eventId);
+    }
+    const published = scenario.messages.find((m) => m.event?.eventId === records[0].eventId);
+    expect(JSON.parse(records[0].envelope)).toEqual(JSON.parse(published?.value.toString() ?? 'null'));
+    const keys = await store.auditLog.keys();
+    const signers = scenario.messages
+      .slice(0, Math.floor(scenario.messages.length / 2))
+      .flatMap((m) => (m.event?.integrity.keyId ? [m.event.integrity.keyId] : []));
+    expect(keys.map((k) => k.keyId).sort()).toEqual([...new Set([platformKey.keyId, ...signers])].sort());
+    expect(keys.find((k) => k.keyId === platformKey.keyId)).toEqual({
+      keyId: platformKey.keyId,
+      service: 'projector',
+      publicKey: platformKey.publicKeyPem,
+    });
+  });
+
   it('goes on after a restart from its stored state, with the roots of one that never stopped, and proves', async () => {
     const store = new InMemoryLineageStore();
     const first = feedOn(store);

@@ -1,7 +1,8 @@
 import { Topics } from '@prov/contracts';
 import type { EventLog, LogRecord } from '@prov/event-log';
-import { MerkleAccumulator, SignedCheckpoint, auditLeafHash, signCheckpoint } from '@prov/integrity';
-import type { AuditLeaf, AuditLogState, AuditLogStore, AuditNode } from '@prov/lineage-store';
+import { MerkleAccumulator, SignedCheckpoint, canonicalJson, leafHash, signCheckpoint } from '@prov/integrity';
+import type { AuditKey, AuditLogState, AuditLogStore, AuditNode, AuditRecord } from '@prov/lineage-store';
+import { KeyObject, createPublicKey } from 'node:crypto';
 import { sealEvent, type EnvelopeSigner } from '@prov/publishing';
 import { v7 as uuidv7 } from 'uuid';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
@@ -41,6 +42,8 @@ const hex = (hash: Buffer) => hash.toString('hex');
 export class AuditLogFeed {
   private readonly states = new Map<string, AuditLogState>();
   private readonly checkpointed = new Map<string, number>();
+  /** Key ids already kept in the store, so each is written once per process. */
+  private readonly keptKeys = new Set<string>();
   private serial: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -59,6 +62,13 @@ export class AuditLogFeed {
     for (const state of await this.options.store.states()) this.states.set(state.logId, state);
     for (const checkpoint of await this.options.store.latestCheckpoints())
       this.checkpointed.set(checkpoint.logId, checkpoint.treeSize);
+    await this.keepKeys([
+      {
+        keyId: this.options.signer.keyId,
+        service: this.options.service,
+        publicKey: pemOf(this.options.signer.privateKey),
+      },
+    ]);
     this.stopped = false;
     this.running = this.pump();
     this.timer = setInterval(() => {
@@ -140,18 +150,32 @@ export class AuditLogFeed {
       state.treeSize,
       state.frontier.map((h) => (h === null ? null : Buffer.from(h, 'hex'))),
     );
-    const leaves: AuditLeaf[] = [];
+    const leaves: AuditRecord[] = [];
     const nodes: AuditNode[] = [];
+    const keys: AuditKey[] = [];
     const from = BigInt(state.nextOffset);
     for (const record of records) {
       if (BigInt(record.offset) < from) continue;
       const decoded = decodeRecord(record, this.options.policy);
       if (decoded.kind === 'rejected') continue;
-      const leaf = auditLeafHash(JSON.parse(record.value.toString('utf8')));
+      // The leaf is auditLeafHash of the envelope as published; its canonical JSON is kept for bundles.
+      const envelope = canonicalJson(JSON.parse(record.value.toString('utf8')));
+      const leaf = leafHash(Buffer.from(envelope, 'utf8'));
       const index = tree.size;
       for (const subtree of tree.append(leaf))
         nodes.push({ logId, level: subtree.level, index: subtree.index, hash: hex(subtree.hash) });
-      leaves.push({ logId, index, eventId: decoded.event.eventId, offset: record.offset, leafHash: hex(leaf) });
+      leaves.push({
+        logId,
+        index,
+        eventId: decoded.event.eventId,
+        offset: record.offset,
+        leafHash: hex(leaf),
+        envelope,
+      });
+      const keyId = decoded.event.integrity.keyId;
+      const key = keyId === undefined || this.keptKeys.has(keyId) ? undefined : this.options.policy.keys.get(keyId);
+      if (key && !keys.some((k) => k.keyId === key.keyId))
+        keys.push({ keyId: key.keyId, service: key.service, publicKey: pemOf(key.publicKey) });
     }
     const after = BigInt(records[records.length - 1].offset) + 1n;
     const next: AuditLogState = {
@@ -160,9 +184,18 @@ export class AuditLogFeed {
       frontier: tree.frontierHashes().map((h) => (h === null ? null : hex(h))),
       nextOffset: (after > from ? after : from).toString(),
     };
+    // Keys first: every leaf's signer is then known to whoever reads the leaf.
+    await this.keepKeys(keys);
     await this.options.store.append(leaves, nodes, next);
     this.states.set(logId, next);
     await this.checkpointGrown(this.options.checkpointEvery, logId);
+  }
+
+  private async keepKeys(keys: AuditKey[]): Promise<void> {
+    const fresh = keys.filter((k) => !this.keptKeys.has(k.keyId));
+    if (fresh.length === 0) return;
+    await this.options.store.saveKeys(fresh);
+    for (const key of fresh) this.keptKeys.add(key.keyId);
   }
 
   /** Signs, stores and publishes a checkpoint of each log (or of `only`) grown by at least `minGrowth` leaves. */
@@ -204,4 +237,10 @@ export class AuditLogFeed {
     for (const checkpoint of signed) this.checkpointed.set(checkpoint.logId, checkpoint.treeSize);
     return signed;
   }
+}
+
+/** SPKI PEM of a key's public half. */
+function pemOf(key: KeyObject): string {
+  const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+  return publicKey.export({ format: 'pem', type: 'spki' }).toString();
 }

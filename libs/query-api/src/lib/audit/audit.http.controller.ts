@@ -1,12 +1,16 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ConflictError, InvalidRequestError, NotFoundError, RequireRoles } from '@prov/http-service';
-import { LineageStore, ProofFailure, consistencyProofOf, inclusionProofOf } from '@prov/lineage-store';
-import { ConsistencyProofRequest, InclusionProofRequest } from './audit.requests';
+import { AuditRecord, LineageStore, ProofFailure, consistencyProofOf, inclusionProofOf } from '@prov/lineage-store';
+import { ActiveViews } from '../views/active-views';
+import { checkedId } from '../views/entity-id';
+import { assembleBundle } from './audit-bundle.assembly';
+import { BundleRequest, ConsistencyProofRequest, InclusionProofRequest, LogEventsRequest } from './audit.requests';
 
 export const AUDIT_STORE = Symbol('AuditStore');
 
 const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const LOG_ID = /^auditlog:[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
  * The tamper-evident audit log: signed checkpoints of each partition's
@@ -17,7 +21,63 @@ const EVENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
 @RequireRoles('auditor')
 @Controller('v1/audit')
 export class AuditHttpController {
-  constructor(@Inject(AUDIT_STORE) private readonly store: LineageStore) {}
+  constructor(
+    @Inject(AUDIT_STORE) private readonly store: LineageStore,
+    private readonly views: ActiveViews,
+  ) {}
+
+  /** Every log and how far it has grown. */
+  @Get('logs')
+  async logs() {
+    return {
+      logs: (await this.store.auditLog.states()).map(({ logId, topic, partition, treeSize }) => ({
+        logId,
+        topic,
+        partition,
+        treeSize,
+      })),
+    };
+  }
+
+  /** The keys that signed the checkpoints and the logged events (SPKI PEM), for offline verifiers. */
+  @Get('keys')
+  async keys() {
+    return { keys: await this.store.auditLog.keys() };
+  }
+
+  /** A page of a log's events as published, in log order, with their stored leaves. */
+  @Get('logs/:logId/events')
+  async logEvents(@Param('logId') logId: string, @Query() query: LogEventsRequest) {
+    if (!LOG_ID.test(logId))
+      throw new InvalidRequestError([{ path: 'logId', problem: 'must be an audit log id (auditlog:<name>)' }]);
+    const from = query.from ?? 0;
+    const limit = query.limit ?? 1000;
+    const records = await this.store.auditLog.records(logId, from, limit);
+    return { events: records.map(loggedEvent), next: records.length === limit ? from + limit : null };
+  }
+
+  /** One event as published, with its place in its log. */
+  @Get('events/:eventId')
+  async event(@Param('eventId') eventId: string) {
+    const record = await this.store.auditLog.recordByEventId(checkedEventId(eventId));
+    if (!record)
+      throw new NotFoundError(`event ${eventId} is not in the audit log (unknown, refused, or not read yet)`);
+    return { eventId, ...loggedEvent(record) };
+  }
+
+  /** A prediction's audit bundle: trace, events, inclusion proofs, checkpoints and keys, to verify offline. */
+  @Get('predictions/:id/bundle')
+  async bundle(@Param('id') id: string, @Query() query: BundleRequest) {
+    const predictionId = checkedId('id', id, 'prediction');
+    const bundle = await assembleBundle(await this.views.current(), this.store.auditLog, predictionId, {
+      level: query.level ?? 'full',
+      redacted: query.redact === 'true',
+      now: new Date(),
+    });
+    if (!('kind' in bundle)) return bundle;
+    if (bundle.kind === 'unknown-prediction') throw new NotFoundError(`no prediction ${id} is recorded`);
+    return answer<never>(bundle, `event ${bundle.eventId} of ${predictionId}'s chain`);
+  }
 
   /** The latest signed checkpoint of every log. */
   @Get('checkpoints/latest')
@@ -36,9 +96,10 @@ export class AuditHttpController {
   /** RFC 9162 inclusion proof of an event in its log, at the latest checkpoint or at `treeSize`. */
   @Get('events/:eventId/proof')
   async proof(@Param('eventId') eventId: string, @Query() query: InclusionProofRequest) {
-    if (!EVENT_ID.test(eventId))
-      throw new InvalidRequestError([{ path: 'eventId', problem: 'must be an event id (a UUID)' }]);
-    return answer(await inclusionProofOf(this.store.auditLog, eventId, query.treeSize), `event ${eventId}`);
+    return answer(
+      await inclusionProofOf(this.store.auditLog, checkedEventId(eventId), query.treeSize),
+      `event ${eventId}`,
+    );
   }
 
   /** RFC 9162 consistency proof: the checkpoint of `to` leaves extends the one of `from`. */
@@ -48,6 +109,17 @@ export class AuditHttpController {
       throw new InvalidRequestError([{ path: 'from', problem: 'must not be greater than to' }]);
     return answer(await consistencyProofOf(this.store.auditLog, query.log, query.from, query.to), query.log);
   }
+}
+
+function checkedEventId(eventId: string): string {
+  if (!EVENT_ID.test(eventId))
+    throw new InvalidRequestError([{ path: 'eventId', problem: 'must be an event id (a UUID)' }]);
+  return eventId;
+}
+
+/** A record as an export line carries it: the event as published (parsed), and its stored place and leaf. */
+function loggedEvent({ logId, index, offset, leafHash, envelope }: AuditRecord) {
+  return { logId, index, offset, leafHash, event: JSON.parse(envelope) as unknown };
 }
 
 function answer<T extends object>(result: T | ProofFailure, subject: string): T {

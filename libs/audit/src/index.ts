@@ -1,0 +1,10 @@
+export * from './lib/audit-evidence';
+export { AuditKeys } from './lib/audit-keys';
+export { verifyAuditLogs } from './lib/audit-log.verification';
+export { verifyBundle } from './lib/audit-bundle.verification';
+export type { BundleVerificationOptions, BundleVerificationReport } from './lib/audit-bundle.verification';
+export { EXPORT_FORMAT, InvalidExportError, exportLines, parseExport } from './lib/audit-export.format';
+export type { AuditExport, ExportLine } from './lib/audit-export.format';
+export { eventIdsIn } from './lib/bundle-event-ids';
+export { firstDifference } from './lib/first-difference';
+export type { JsonDifference } from './lib/first-difference';

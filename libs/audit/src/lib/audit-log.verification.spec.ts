@@ -1,0 +1,185 @@
+import { generateSigningKeyPair, payloadDigest, signCheckpoint, signEnvelope } from '@prov/integrity';
+import { buildProvenanceScenario } from '@prov/testing';
+import type { LoggedEvent } from './audit-evidence';
+import { verifyAuditLogs } from './audit-log.verification';
+import { LOG_ID, auditTestLog } from './audit-test-log.test-helper';
+
+const scenario = buildProvenanceScenario({
+  datasets: 1,
+  slicesPerDataset: 2,
+  runs: 2,
+  modelVersions: 2,
+  deployments: 1,
+  predictions: 12,
+  predictionsPerBatch: 4,
+});
+
+describe('verifyAuditLogs', () => {
+  const log = auditTestLog(scenario, 8);
+  const trust = { keys: log.keys };
+  const events = () => structuredClone(log.events);
+  type Envelope = { eventId: string; recordedAt: string; payload: Record<string, unknown> };
+  const envelope = (e: LoggedEvent) => e.event as Envelope;
+  const at = 5;
+  const target = log.published[at] as Envelope;
+
+  it('finds nothing wrong with a log as the projector made it, and verifies every checkpoint', () => {
+    const report = verifyAuditLogs({ events: events(), checkpoints: log.checkpoints }, trust);
+    expect(report.divergence).toBeUndefined();
+    expect(report.ok).toBe(true);
+    expect(report.logs).toEqual([
+      {
+        logId: LOG_ID,
+        events: log.events.length,
+        checkpoints: log.checkpoints.length,
+        verifiedTreeSize: log.events.length,
+      },
+    ]);
+    expect(log.checkpoints.length).toBeGreaterThan(2);
+  });
+
+  it('names the event whose payload was changed, with the digest it claims and the one it has', () => {
+    const tampered = events();
+    const payload = envelope(tampered[at]).payload;
+    const field = Object.keys(payload)[0];
+    payload[field] = 'changed';
+    const report = verifyAuditLogs({ events: tampered, checkpoints: log.checkpoints }, trust);
+    expect(report.ok).toBe(false);
+    expect(report.divergence).toMatchObject({
+      kind: 'payload-digest',
+      logId: LOG_ID,
+      index: at,
+      eventId: target.eventId,
+      expected: payloadDigest(target.payload),
+      found: payloadDigest(payload),
+    });
+  });
+
+  it('names an event whose header was changed: its signature no longer holds', () => {
+    const tampered = events();
+    envelope(tampered[at]).recordedAt = '2020-01-01T00:00:00.000Z';
+    expect(verifyAuditLogs({ events: tampered, checkpoints: log.checkpoints }, trust).divergence).toMatchObject({
+      kind: 'event-signature',
+      index: at,
+      eventId: target.eventId,
+      found: expect.stringContaining('bad-signature'),
+    });
+  });
+
+  it('names an event rewritten whole, digest and signature made anew by a key nobody trusts', () => {
+    const tampered = events();
+    const forger = generateSigningKeyPair();
+    const changed = { ...envelope(tampered[at]), payload: { ...target.payload } } as never as Parameters<
+      typeof signEnvelope
+    >[0];
+    tampered[at].event = signEnvelope(
+      { ...changed, integrity: { payloadDigest: payloadDigest(changed.payload) } },
+      forger.privateKey,
+      forger.keyId,
+    );
+    expect(verifyAuditLogs({ events: tampered, checkpoints: log.checkpoints }, trust).divergence).toMatchObject({
+      kind: 'event-signature',
+      eventId: target.eventId,
+      found: `unknown-key (key ${forger.keyId})`,
+    });
+  });
+
+  it('tells a stored leaf that was changed from an event that was: the events agree with the signed root', () => {
+    const tampered = events();
+    tampered[at].leafHash = 'ab'.repeat(32);
+    expect(verifyAuditLogs({ events: tampered, checkpoints: log.checkpoints }, trust).divergence).toEqual({
+      kind: 'stored-leaf',
+      logId: LOG_ID,
+      index: at,
+      eventId: target.eventId,
+      expected: log.leaves[at].toString('hex'),
+      found: 'ab'.repeat(32),
+      message: expect.stringContaining(`event ${target.eventId}`),
+    });
+  });
+
+  it('names the place of a dropped event', () => {
+    const tampered = events();
+    tampered.splice(at, 1);
+    expect(verifyAuditLogs({ events: tampered, checkpoints: log.checkpoints }, trust).divergence).toMatchObject({
+      kind: 'missing-event',
+      index: at,
+      eventId: (log.published[at + 1] as Envelope).eventId,
+      expected: `leaf ${at}`,
+      found: expect.stringContaining(`leaf ${at + 1}`),
+    });
+  });
+
+  it('names two events that changed places', () => {
+    const tampered = events();
+    [tampered[at], tampered[at + 1]] = [tampered[at + 1], tampered[at]];
+    expect(verifyAuditLogs({ events: tampered, checkpoints: log.checkpoints }, trust).divergence).toMatchObject({
+      kind: 'out-of-order',
+      index: at,
+      eventId: (log.published[at + 1] as Envelope).eventId,
+      expected: `leaf ${at} (event ${target.eventId})`,
+    });
+  });
+
+  it('still finds a dropped or moved event in a bare event stream (no stored leaves): the signed root differs', () => {
+    const bare = events().map(({ logId, event }) => ({ logId, event }));
+    const dropped = bare.filter((_, i) => i !== at);
+    const moved = [...bare];
+    [moved[at], moved[at + 1]] = [moved[at + 1], moved[at]];
+    const first = log.checkpoints.find((c) => c.treeSize > at) as (typeof log.checkpoints)[number];
+    for (const tampered of [dropped, moved]) {
+      expect(verifyAuditLogs({ events: tampered, checkpoints: log.checkpoints }, trust).divergence).toMatchObject({
+        kind: 'checkpoint-root',
+        index: first.treeSize - 1,
+        expected: first.rootHash,
+      });
+    }
+    expect(verifyAuditLogs({ events: bare, checkpoints: log.checkpoints }, trust).ok).toBe(true);
+  });
+
+  it('names a checkpoint whose signature was forged, or made by a key that signs no checkpoints', () => {
+    const forged = structuredClone(log.checkpoints);
+    forged[1] = { ...forged[1], signature: `${forged[1].signature.slice(0, -2)}AA` };
+    expect(verifyAuditLogs({ events: events(), checkpoints: forged }, trust).divergence).toMatchObject({
+      kind: 'checkpoint-signature',
+      index: forged[1].treeSize - 1,
+      found: expect.stringContaining('bad-signature'),
+    });
+    const producer = scenario.signers['inference-service'];
+    const byProducer = signCheckpoint(
+      { ...log.checkpoints[0], signedAt: '2026-12-01T12:00:00.000Z' },
+      producer.privateKey,
+      producer.keyId,
+    );
+    expect(verifyAuditLogs({ events: events(), checkpoints: [byProducer] }, trust).divergence).toMatchObject({
+      kind: 'checkpoint-signature',
+      found: expect.stringContaining('signs for inference-service'),
+    });
+  });
+
+  it('names a signed root that the events do not give, a fork, and a checkpoint beyond the log', () => {
+    const lying = log.sign(log.checkpoints[0].treeSize);
+    const wrongRoot = { ...lying, rootHash: 'cd'.repeat(32) };
+    const resigned = signCheckpoint(
+      {
+        logId: wrongRoot.logId,
+        treeSize: wrongRoot.treeSize,
+        rootHash: wrongRoot.rootHash,
+        signedAt: wrongRoot.signedAt,
+      },
+      log.projector.privateKey,
+      log.projector.keyId,
+    );
+    expect(verifyAuditLogs({ events: events(), checkpoints: [resigned] }, trust).divergence).toMatchObject({
+      kind: 'checkpoint-root',
+      expected: 'cd'.repeat(32),
+      found: log.checkpoints[0].rootHash,
+    });
+    expect(
+      verifyAuditLogs({ events: events(), checkpoints: [log.checkpoints[0], resigned] }, trust).divergence,
+    ).toMatchObject({ kind: 'checkpoint-fork', expected: log.checkpoints[0].rootHash, found: 'cd'.repeat(32) });
+    expect(
+      verifyAuditLogs({ events: events().slice(0, -1), checkpoints: log.checkpoints }, trust).divergence,
+    ).toMatchObject({ kind: 'checkpoint-beyond-log', expected: `${log.events.length} events` });
+  });
+});
