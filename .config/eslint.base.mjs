@@ -14,6 +14,8 @@ const MAY_DEPEND_ON = {
   'type:sdk': ['type:domain'],
   'type:domain': ['type:domain'],
   'type:testing': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+  // Suites that run the platform (benchmarks): they may drive its feature libs too; nothing depends on them.
+  'type:suite': ['type:feature', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
 };
 
 const boundaries = (extraTags) => [

@@ -7,7 +7,15 @@ import { createProjectGraphAsync, ProjectGraph } from '@nx/devkit';
  * enforces the same per import; this test also catches a project that has
  * no type tag (which the rule would silently let through).
  */
-const TYPE_TAGS = ['type:app', 'type:feature', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'] as const;
+const TYPE_TAGS = [
+  'type:app',
+  'type:feature',
+  'type:domain',
+  'type:adapter',
+  'type:sdk',
+  'type:testing',
+  'type:suite',
+] as const;
 type TypeTag = (typeof TYPE_TAGS)[number];
 
 // Any project's tests may use the test harness (type:testing); ESLint keeps it out of non-test files.
@@ -18,6 +26,8 @@ const MAY_DEPEND_ON: Record<TypeTag, readonly TypeTag[]> = {
   'type:sdk': ['type:domain', 'type:testing'],
   'type:domain': ['type:domain', 'type:testing'],
   'type:testing': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+  // Suites that run the platform (the benchmarks): nothing depends on them.
+  'type:suite': ['type:feature', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
 };
 
 let graph: ProjectGraph;

@@ -6,6 +6,7 @@ import { openBenchServers } from './infrastructure/bench-servers';
 import type { PeakMemory } from './processes/service-process';
 import { BenchRow, formatTable, machineInfo, row, writeResults } from './report/bench-report';
 import { measureProofLatency } from './rows/audit-proof.bench';
+import { measureAuditVerification } from './rows/audit-verification.bench';
 import { measureIngest } from './rows/ingest-rate.bench';
 import { measureIntegrity } from './rows/integrity-rate.bench';
 import { ProjectionBench } from './rows/projection-rate.bench';
@@ -106,6 +107,9 @@ async function runRows(session: BenchSession): Promise<void> {
     await projection.growTo(scale, { rebuild: scale === options.rebuildScale });
     await trace.measure(scale);
     await measureProofLatency(session, trace.gatewayProcess, scale);
+    if (scale === options.scales[options.scales.length - 1]) {
+      await measureAuditVerification(session, trace.gatewayProcess, scale);
+    }
     // After the trace: a rebuild doubles the store's predictions, which the next scale's trace would see.
     if (scale === options.rebuildScale) await projection.rebuildLive(scale);
   }
