@@ -122,6 +122,8 @@ export function describeAuditLogContract(
       await log.saveCheckpoint(checkpoint(7));
       await log.saveCheckpoint(checkpoint(3));
       expect(await log.latestCheckpoints()).toEqual([checkpoint(7)]);
+      expect(await log.latestCheckpoint(logId)).toEqual(checkpoint(7));
+      expect(await log.latestCheckpoint('auditlog:never.p0')).toBeUndefined();
       expect(await log.checkpoint(logId, 3)).toEqual(checkpoint(3));
       expect(await log.checkpoint(logId, 4)).toBeUndefined();
       expect((await log.checkpoints(logId)).map((c) => c.treeSize)).toEqual([1, 3, 7]);

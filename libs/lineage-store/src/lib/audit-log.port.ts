@@ -79,6 +79,8 @@ export interface AuditLogStore {
   saveCheckpoint(checkpoint: SignedCheckpoint): Promise<void>;
   /** The latest checkpoint of every log, by log id. */
   latestCheckpoints(): Promise<SignedCheckpoint[]>;
+  /** The latest checkpoint of one log (one point read: an inclusion proof asks it every time). */
+  latestCheckpoint(logId: string): Promise<SignedCheckpoint | undefined>;
   checkpoint(logId: string, treeSize: number): Promise<SignedCheckpoint | undefined>;
   /** Every checkpoint of a log, oldest first. */
   checkpoints(logId: string): Promise<SignedCheckpoint[]>;

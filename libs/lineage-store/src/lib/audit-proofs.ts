@@ -49,7 +49,7 @@ export async function inclusionProofOf(
   if (!leaf) return { kind: 'unknown-event' };
   const checkpoint =
     treeSize === undefined
-      ? (await store.latestCheckpoints()).find((c) => c.logId === leaf.logId)
+      ? await store.latestCheckpoint(leaf.logId)
       : await store.checkpoint(leaf.logId, treeSize);
   if (!checkpoint) {
     return treeSize === undefined

@@ -82,6 +82,11 @@ export class InMemoryAuditLog implements AuditLogStore {
       .map((list) => ({ ...list[list.length - 1] }));
   }
 
+  async latestCheckpoint(logId: string): Promise<SignedCheckpoint | undefined> {
+    const list = this.byLog.get(logId);
+    return list && { ...list[list.length - 1] };
+  }
+
   async checkpoint(logId: string, treeSize: number): Promise<SignedCheckpoint | undefined> {
     const found = this.byLog.get(logId)?.find((c) => c.treeSize === treeSize);
     return found && { ...found };

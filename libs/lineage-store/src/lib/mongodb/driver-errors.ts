@@ -8,6 +8,9 @@ import {
 } from 'mongodb';
 import { LineageStoreRejectedError, LineageStoreUnavailableError } from '../lineage-store.errors';
 
+/** The server's error code for an insert (or an upsert) that meets an existing unique key. */
+export const DUPLICATE_KEY = 11000;
+
 /** Server codes meaning the server is going away or busy, not that the request is wrong. */
 const TRANSIENT_CODES = new Set([
   6, // HostUnreachable

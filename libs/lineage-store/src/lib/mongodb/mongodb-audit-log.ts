@@ -1,7 +1,7 @@
 import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
 import type { Db } from 'mongodb';
 import { AuditKey, AuditLeaf, AuditLogState, AuditLogStore, AuditNode, AuditRecord, nodeKey } from '../audit-log.port';
-import { guarded } from './driver-errors';
+import { DUPLICATE_KEY, guarded } from './driver-errors';
 import type { UpdateGate } from './update-gate';
 
 /** Fewer ids than this are read one `_id` equality each (FerretDB indexes those, not `$in`). */
@@ -154,9 +154,11 @@ export class MongoAuditLog implements AuditLogStore {
       const ids = [...new Set(addresses.map(({ level, index }) => `${logId}#${nodeKey(level, index)}`))];
       const docs =
         ids.length < POINT_READS
-          ? (await Promise.all(ids.map((_id) => this.hashes().findOne({ _id })))).filter((d) => d !== null)
+          ? (
+              await Promise.all(ids.map((_id) => this.hashes().findOne({ _id }, { projection: { envelope: 0 } })))
+            ).filter((d) => d !== null)
           : await this.hashes()
-              .find({ _id: { $in: ids } })
+              .find({ _id: { $in: ids } }, { projection: { envelope: 0 } })
               .toArray();
       return new Map(docs.map((doc) => [nodeKey(doc.level, doc.index), doc.hash]));
     });
@@ -166,6 +168,17 @@ export class MongoAuditLog implements AuditLogStore {
     return guarded(`save a checkpoint of ${checkpoint.logId}`, async () => {
       const _id = `${checkpoint.logId}#${checkpoint.treeSize}`;
       await this.checkpointsCollection().replaceOne({ _id }, { ...checkpoint }, { upsert: true });
+      // The log's latest, kept whole under its log id, moved only forward (an older one saved late leaves it).
+      try {
+        await this.latestCollection().replaceOne(
+          { _id: checkpoint.logId, treeSize: { $lt: checkpoint.treeSize } },
+          { ...checkpoint },
+          { upsert: true },
+        );
+      } catch (error) {
+        // A later checkpoint is there already: the upsert met its _id.
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      }
     });
   }
 
@@ -173,13 +186,25 @@ export class MongoAuditLog implements AuditLogStore {
     return guarded('read the latest checkpoints', async () => {
       const latest: SignedCheckpoint[] = [];
       for (const state of await this.states()) {
-        const [doc] = await this.checkpointsCollection()
-          .find({ logId: state.logId }, { sort: [['treeSize', -1]], limit: 1 })
-          .toArray();
-        if (doc) latest.push(toCheckpoint(doc));
+        const doc = await this.latestOf(state.logId);
+        if (doc) latest.push(doc);
       }
       return latest;
     });
+  }
+
+  latestCheckpoint(logId: string): Promise<SignedCheckpoint | undefined> {
+    return guarded(`read the latest checkpoint of ${logId}`, () => this.latestOf(logId));
+  }
+
+  /** The kept latest; for a store written before it was kept, the greatest of the log's checkpoints. */
+  private async latestOf(logId: string): Promise<SignedCheckpoint | undefined> {
+    const kept = await this.latestCollection().findOne({ _id: logId });
+    if (kept) return toCheckpoint(kept);
+    const [doc] = await this.checkpointsCollection()
+      .find({ logId }, { sort: [['treeSize', -1]], limit: 1 })
+      .toArray();
+    return doc ? toCheckpoint(doc) : undefined;
   }
 
   checkpoint(logId: string, treeSize: number): Promise<SignedCheckpoint | undefined> {
@@ -210,6 +235,11 @@ export class MongoAuditLog implements AuditLogStore {
   }
   private checkpointsCollection() {
     return this.db.collection<CheckpointDocument>('audit_checkpoints');
+  }
+
+  /** Each log's latest checkpoint, `_id` the log id. */
+  private latestCollection() {
+    return this.db.collection<CheckpointDocument>('audit_latest_checkpoints');
   }
 }
 

@@ -5,14 +5,13 @@ import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path'
 import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
 import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
 import { decodeDocument, decodeValue } from './document-codec';
-import { guarded } from './driver-errors';
+import { DUPLICATE_KEY, guarded } from './driver-errors';
 import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
 import { KeepLeast, ViewBulk, isKeepLeast, toViewBulks } from './view-writes.bulk';
 
 /** Keeps each bulk command well under the server's message limits and gives other clients a turn. */
 const BULK_CHUNK = 1_000;
-const DUPLICATE_KEY = 11000;
 /**
  * Up to this many ids are read by one `_id` equality query each, in
  * parallel: FerretDB pushes an equality down to its backend (where an index
