@@ -8,7 +8,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --duration <seconds>   length of each load measurement (default 20)
   --trace-rate <n>       traces (and raw reads) offered per second while latency is measured (default 100)
   --raw-sample <n>       predictions the raw driver bulk insert writes at each scale (default 100000)
-  --rebuild-scale <n>    the scale at which the full replay is measured (default: the last scale)
+  --rebuild-scale <n>    the scale at which the live projector's full replay is measured (default: the first scale;
+                         the in-memory projector's is measured at the last)
   --help
 
 Without KAFKA_BROKERS and MONGODB_URI, the bench starts its own Kafka and
@@ -63,9 +64,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     );
   }
   const rebuildScale =
-    values['rebuild-scale'] === undefined
-      ? scales[scales.length - 1]
-      : positiveInteger('--rebuild-scale', values['rebuild-scale']);
+    values['rebuild-scale'] === undefined ? scales[0] : positiveInteger('--rebuild-scale', values['rebuild-scale']);
   if (!scales.includes(rebuildScale)) {
     throw new BenchUsageError(`--rebuild-scale must be one of the scales (${scales.join(',')}), got ${rebuildScale}`);
   }

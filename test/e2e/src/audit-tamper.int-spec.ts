@@ -210,7 +210,7 @@ describe('prov audit names every kind of tampering with the record', () => {
     const leafId = `${logged.logId}#0/${logged.index}`;
     const changed = structuredClone(logged.event) as typeof batch;
     changed.payload.predictions[0].inputDigest = `sha256:${'1'.repeat(64)}`;
-    await whileChanged('audit_hashes', leafId, { envelope: JSON.stringify(changed) }, async () => {
+    await whileChanged('audit_events', leafId, { envelope: JSON.stringify(changed) }, async () => {
       const { code, report } = await verifyOnline();
       expect(code).toBe(1);
       expect(report.divergence).toMatchObject({

@@ -16,8 +16,19 @@ interface HashDocument {
   /** Leaves only. */
   eventId?: string;
   offset?: string;
-  /** Leaves only: the canonical JSON of the event as published. */
-  envelope?: string;
+}
+
+/**
+ * A leaf's event, under the leaf's `_id`, apart from the hashes: a batch's
+ * event can be hundreds of KiB, and proofs read only hashes. The leaf hash
+ * itself is kept once, in `audit_hashes`.
+ */
+interface EventDocument {
+  _id: string;
+  logId: string;
+  index: number;
+  /** The canonical JSON of the event as published. */
+  envelope: string;
 }
 
 interface KeyDocument extends AuditKey {
@@ -51,6 +62,7 @@ export class MongoAuditLog implements AuditLogStore {
     await guarded('prepare the audit log', async () => {
       await this.hashes().createIndex({ eventId: 1 }, { sparse: true });
       await this.hashes().createIndex({ logId: 1, level: 1, index: 1 });
+      await this.events().createIndex({ logId: 1, index: 1 });
       await this.checkpointsCollection().createIndex({ logId: 1, treeSize: 1 });
     });
   }
@@ -74,24 +86,36 @@ export class MongoAuditLog implements AuditLogStore {
 
   append(records: AuditRecord[], nodes: AuditNode[], state: AuditLogState): Promise<void> {
     return guarded(`append to audit log ${state.logId}`, async () => {
-      const docs: HashDocument[] = [
+      const leafId = (l: AuditRecord) => `${l.logId}#${nodeKey(0, l.index)}`;
+      const hashes: HashDocument[] = [
         ...records.map((l) => ({
-          _id: `${l.logId}#${nodeKey(0, l.index)}`,
+          _id: leafId(l),
           logId: l.logId,
           level: 0,
           index: l.index,
           hash: l.leafHash,
           eventId: l.eventId,
           offset: l.offset,
-          envelope: l.envelope,
         })),
         ...nodes.map((n) => ({ _id: `${n.logId}#${nodeKey(n.level, n.index)}`, ...n })),
       ];
+      const events: EventDocument[] = records.map((l) => ({
+        _id: leafId(l),
+        logId: l.logId,
+        index: l.index,
+        envelope: l.envelope,
+      }));
       // Replace-or-insert: a replayed batch writes the same documents again.
-      await this.updates.bulkWrite(
-        this.hashes(),
-        docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-      );
+      await Promise.all([
+        this.updates.bulkWrite(
+          this.hashes(),
+          hashes.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+        ),
+        this.updates.bulkWrite(
+          this.events(),
+          events.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+        ),
+      ]);
       const { logId, ...rest } = state;
       await this.statesCollection().replaceOne(
         { _id: logId },
@@ -103,27 +127,34 @@ export class MongoAuditLog implements AuditLogStore {
 
   leafByEventId(eventId: string): Promise<AuditLeaf | undefined> {
     return guarded(`find the audit leaf of ${eventId}`, async () => {
-      // The event itself may be a large batch: a proof needs only the leaf.
-      const doc = await this.hashes().findOne({ eventId }, { projection: { envelope: 0 } });
+      const doc = await this.hashes().findOne({ eventId });
       return doc ? toLeaf(doc) : undefined;
     });
   }
 
   recordByEventId(eventId: string): Promise<AuditRecord | undefined> {
     return guarded(`find the audit record of ${eventId}`, async () => {
-      const doc = await this.hashes().findOne({ eventId });
-      return doc ? toRecord(doc) : undefined;
+      const leaf = await this.hashes().findOne({ eventId });
+      if (!leaf) return undefined;
+      const event = await this.events().findOne({ _id: leaf._id });
+      return toRecord(leaf, event?.envelope);
     });
   }
 
   records(logId: string, from: number, limit: number): Promise<AuditRecord[]> {
-    return guarded(`read the records of ${logId}`, async () =>
-      (
-        await this.hashes()
-          .find({ logId, level: 0, index: { $gte: from } }, { sort: [['index', 1]], limit })
-          .toArray()
-      ).map(toRecord),
-    );
+    return guarded(`read the records of ${logId}`, async () => {
+      const range = { logId, index: { $gte: from } };
+      const [leaves, events] = await Promise.all([
+        this.hashes()
+          .find({ ...range, level: 0 }, { sort: [['index', 1]], limit })
+          .toArray(),
+        this.events()
+          .find(range, { sort: [['index', 1]], limit })
+          .toArray(),
+      ]);
+      const envelopes = new Map(events.map((e) => [e.index, e.envelope]));
+      return leaves.map((leaf) => toRecord(leaf, envelopes.get(leaf.index)));
+    });
   }
 
   saveKeys(keys: AuditKey[]): Promise<void> {
@@ -155,10 +186,10 @@ export class MongoAuditLog implements AuditLogStore {
       const docs =
         ids.length < POINT_READS
           ? (
-              await Promise.all(ids.map((_id) => this.hashes().findOne({ _id }, { projection: { envelope: 0 } })))
+              await Promise.all(ids.map((_id) => this.hashes().findOne({ _id })))
             ).filter((d) => d !== null)
           : await this.hashes()
-              .find({ _id: { $in: ids } }, { projection: { envelope: 0 } })
+              .find({ _id: { $in: ids } })
               .toArray();
       return new Map(docs.map((doc) => [nodeKey(doc.level, doc.index), doc.hash]));
     });
@@ -227,6 +258,10 @@ export class MongoAuditLog implements AuditLogStore {
   private hashes() {
     return this.db.collection<HashDocument>('audit_hashes');
   }
+
+  private events() {
+    return this.db.collection<EventDocument>('audit_events');
+  }
   private statesCollection() {
     return this.db.collection<StateDocument>('audit_logs');
   }
@@ -257,8 +292,9 @@ function toLeaf(doc: HashDocument): AuditLeaf {
   };
 }
 
-function toRecord(doc: HashDocument): AuditRecord {
-  return { ...toLeaf(doc), envelope: doc.envelope ?? '' };
+/** A leaf whose event is missing from the store is given with an empty envelope, which no verification accepts. */
+function toRecord(leaf: HashDocument, envelope: string | undefined): AuditRecord {
+  return { ...toLeaf(leaf), envelope: envelope ?? '' };
 }
 
 function toCheckpoint({ _id, ...checkpoint }: CheckpointDocument): SignedCheckpoint {
