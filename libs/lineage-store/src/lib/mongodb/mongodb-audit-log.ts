@@ -52,6 +52,13 @@ interface CheckpointDocument extends SignedCheckpoint {
  * keep the array one type for every store.
  */
 export class MongoAuditLog implements AuditLogStore {
+  /**
+   * Subtree hashes already read. A complete subtree of an append-only log
+   * never changes, and the upper ones are on every proof's path: a proof
+   * then reads only the few low subtrees near its leaf.
+   */
+  private readonly subtrees = new BoundedCache<{ key: string; hash: string }>(100_000);
+
   constructor(
     private readonly db: Db,
     private readonly updates: UpdateGate,
@@ -182,7 +189,14 @@ export class MongoAuditLog implements AuditLogStore {
 
   nodes(logId: string, addresses: readonly SubtreeAddress[]): Promise<Map<string, string>> {
     return guarded(`read audit log ${logId}`, async () => {
-      const ids = [...new Set(addresses.map(({ level, index }) => `${logId}#${nodeKey(level, index)}`))];
+      const found = new Map<string, string>();
+      const ids: string[] = [];
+      for (const id of new Set(addresses.map(({ level, index }) => `${logId}#${nodeKey(level, index)}`))) {
+        const kept = this.subtrees.get(id);
+        if (kept === undefined) ids.push(id);
+        else found.set(kept.key, kept.hash);
+      }
+      if (ids.length === 0) return found;
       const docs =
         ids.length < POINT_READS
           ? (
@@ -191,7 +205,12 @@ export class MongoAuditLog implements AuditLogStore {
           : await this.hashes()
               .find({ _id: { $in: ids } })
               .toArray();
-      return new Map(docs.map((doc) => [nodeKey(doc.level, doc.index), doc.hash]));
+      for (const doc of docs) {
+        const key = nodeKey(doc.level, doc.index);
+        found.set(key, doc.hash);
+        this.subtrees.keep(doc._id, { key, hash: doc.hash });
+      }
+      return found;
     });
   }
 
@@ -299,4 +318,26 @@ function toRecord(leaf: HashDocument, envelope: string | undefined): AuditRecord
 
 function toCheckpoint({ _id, ...checkpoint }: CheckpointDocument): SignedCheckpoint {
   return checkpoint;
+}
+
+/** Least recently used entries go first once `capacity` is reached. */
+class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  keep(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
+  }
 }
