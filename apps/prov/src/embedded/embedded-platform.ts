@@ -5,7 +5,13 @@ import { openEventLog } from '@prov/event-log';
 import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningKey } from '@prov/http-service';
 import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
 import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
-import { ProjectorConfig, createProjector, createProjectorHttp, loadTrustedKeys } from '@prov/projector-engine';
+import {
+  ProjectorConfig,
+  alertWebhookSettings,
+  createProjector,
+  createProjectorHttp,
+  loadTrustedKeys,
+} from '@prov/projector-engine';
 import { PolicyCatalog } from '@prov/policy-directory';
 import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 import { GatewayPolicyCheck, RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
@@ -105,6 +111,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
       auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
       auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
+      alertWebhook: alertWebhookSettings(config),
     });
     const apps: Array<[ServiceName, NestFastifyApplication]> = [];
     for (const [index, [name, create]] of producers.entries()) {
