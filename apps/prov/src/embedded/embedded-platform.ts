@@ -97,7 +97,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     const producers: Array<[ServiceName, (deps: ProducerServiceDependencies) => Promise<NestFastifyApplication>]> = [
       ['training-service', createTrainingService],
       ['registry-service', (deps) => createRegistryService(deps, promotions)],
-      ['inference-service', createInferenceService],
+      ['inference-service', (deps) => createInferenceService(deps, policies.all())],
     ];
     const signers = producers.map(([name]) => loadSigningKey(name, config, logger));
     const keys = loadSigningKey('projector', config, logger);
