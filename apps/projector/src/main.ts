@@ -3,7 +3,13 @@ import { loadApiKeys, loadConfig, loadSigningKey, eventLogSettings } from '@prov
 import { openEventLog } from '@prov/event-log';
 import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import { parseArgs } from 'node:util';
-import { loadTrustedKeys, ProjectorConfig, createProjector, createProjectorHttp } from '@prov/projector-engine';
+import {
+  alertWebhookSettings,
+  loadTrustedKeys,
+  ProjectorConfig,
+  createProjector,
+  createProjectorHttp,
+} from '@prov/projector-engine';
 
 const USAGE = `usage: projector [run]                          fold the topics into the active generation, serve /metrics and the generations API
        projector rebuild                        replay every topic into a new generation, activate it once caught up
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
     pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
     auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
     auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
+    alertWebhook: alertWebhookSettings(config),
   });
   const close = async () => {
     await auditLog.stop();

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { loadApiKeys, loadConfig, loadSigningKey } from '@prov/http-service';
 import { MongoLineageStore } from '@prov/lineage-store';
-import { PolicyCatalog, QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
+import { PolicyCatalog } from '@prov/policy-directory';
+import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 
 async function main(): Promise<void> {
   const config = loadConfig(QueryGatewayConfig);

@@ -1,5 +1,6 @@
 export {
   FlaggedSliceRule,
+  OUTPUT_CAPTURES,
   POLICY_API_VERSION,
   POLICY_KIND,
   PolicyMetadata,
@@ -9,7 +10,7 @@ export {
   REQUIRED_FIELDS,
   RequiredEvaluation,
 } from './lib/policy/provenance-policy.document';
-export type { RequiredField } from './lib/policy/provenance-policy.document';
+export type { OutputCapture, RequiredField } from './lib/policy/provenance-policy.document';
 export { parsePolicy, validatePolicy } from './lib/policy/policy.parser';
 export { PolicyError } from './lib/policy/policy.errors';
 export { policyDigest } from './lib/policy/policy-digest';
@@ -19,3 +20,4 @@ export { evaluatePolicy } from './lib/evaluation/policy-evaluation';
 export type { EvaluationContext, PolicyEvaluation } from './lib/evaluation/policy-evaluation';
 export type { RequirementOutcome } from './lib/evaluation/requirement-outcome';
 export { POLICY_SCHEMA_FILE_NAME, buildPolicyJsonSchema } from './lib/json-schema/policy-json-schema';
+export { digestOnlyPolicies, rawOutputProblems } from './lib/serving/output-capture';

@@ -3,3 +3,4 @@ export * from './lib/projector.config';
 export * from './lib/projector-service';
 export * from './lib/audit/audit-log-feed';
 export * from './lib/audit/audit-evidence.reader';
+export type { AlertNotification } from './lib/alerts/webhook-alert-notifier';

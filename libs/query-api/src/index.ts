@@ -1,3 +1,2 @@
 export * from './lib/query-gateway.config';
 export * from './lib/query-gateway';
-export * from './lib/models/policy-catalog';

@@ -5,10 +5,10 @@ import { auditLeafHash, payloadDigest, type SignedCheckpoint } from '@prov/integ
 import { ProvenanceClient } from '@prov/sdk';
 import { buildProvenanceScenario, integrationEnv, uniqueName } from '@prov/testing';
 import { MongoClient } from 'mongodb';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { CliResult, prov } from './prov-command';
 import { RunningServices } from './running-services';
 
 /**
@@ -19,7 +19,6 @@ import { RunningServices } from './running-services';
  * expected and found); a clean record verifies, online and offline.
  */
 const { kafkaBrokers, mongodbUri } = integrationEnv();
-const ROOT = resolve(__dirname, '..', '..', '..');
 const scenario = buildProvenanceScenario({
   datasets: 2,
   slicesPerDataset: 2,
@@ -31,24 +30,6 @@ const scenario = buildProvenanceScenario({
 });
 const accepted = scenario.messages.filter((m) => m.event).length;
 const PREDICTION = 'pred:scenario-120';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function prov(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn('npx', ['prov', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe('prov audit names every kind of tampering with the record', () => {
   const services = new RunningServices();

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { interopPython, runPython } from './interop-python';
-import { RunningServices } from './running-services';
+import { RunningServices, productionEnv } from './running-services';
 
 /**
  * Interoperability with other tools' own code, on real Kafka and FerretDB:
@@ -16,7 +16,7 @@ import { RunningServices } from './running-services';
  * transport; the platform's PROV-JSON validates against the W3C schema; and
  * securesystemslib verifies the in-toto attestation `prov attest` wrote.
  */
-const { kafkaBrokers, mongodbUri } = integrationEnv();
+const { kafkaBrokers } = integrationEnv();
 const ROOT = resolve(__dirname, '..', '..', '..');
 const hex = (c: string) => c.repeat(64);
 
@@ -34,13 +34,7 @@ describe('interoperability: OpenLineage in, PROV-JSON and in-toto out', () => {
     python = interopPython();
     work = await mkdtemp(join(tmpdir(), 'interop-'));
     await services.start(['training-service', 'registry-service', 'inference-service', 'projector', 'query-gateway'], {
-      PROV_EVENT_LOG: 'kafka',
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      PROV_TOPIC_PREFIX: topicPrefix,
-      PROV_STORE: 'mongodb',
-      MONGODB_URI: mongodbUri,
-      MONGODB_DATABASE: uniqueName('interop').replace(/[^a-zA-Z0-9_-]/g, '_'),
-      PROV_PROJECTOR_POLL_MS: '200',
+      ...productionEnv('interop', topicPrefix),
     });
     log = new NamespacedEventLog(
       await KafkaEventLog.connect({ clientId: 'interop-reader', brokers: kafkaBrokers }),

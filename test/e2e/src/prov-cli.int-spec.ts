@@ -6,6 +6,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { prov } from './prov-command';
 import { RunningServices } from './running-services';
 
 /**
@@ -29,24 +30,6 @@ interface DemoAnswer {
   };
   traceAfterRevision: PredictionTrace;
   flaggedSliceImpact: SliceImpact;
-}
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function prov(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn('npx', ['prov', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
 }
 
 async function provJson<T>(args: string[], env: Record<string, string>): Promise<T> {

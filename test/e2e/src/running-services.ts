@@ -1,7 +1,7 @@
 import { generateApiKey, Role } from '@prov/auth';
 import type { PredictionTrace } from '@prov/lineage-queries';
 import { ProvenanceClient } from '@prov/sdk';
-import { freePort } from '@prov/testing';
+import { freePort, integrationEnv, uniqueName } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,23 @@ const PORT_VARIABLE: Record<ServiceName, string> = {
   projector: 'PROV_PROJECTOR_PORT',
   'query-gateway': 'PROV_GATEWAY_PORT',
 };
+
+/**
+ * The settings of services on real Kafka (under a topic prefix of their own)
+ * and the MongoDB-wire store (in a database of their own, named after `name`).
+ */
+export function productionEnv(name: string, topicPrefix: string): Record<string, string> {
+  const { kafkaBrokers, mongodbUri } = integrationEnv();
+  return {
+    PROV_EVENT_LOG: 'kafka',
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    PROV_TOPIC_PREFIX: topicPrefix,
+    PROV_STORE: 'mongodb',
+    MONGODB_URI: mongodbUri,
+    MONGODB_DATABASE: uniqueName(name).replace(/[^a-zA-Z0-9_-]/g, '_'),
+    PROV_PROJECTOR_POLL_MS: '200',
+  };
+}
 
 /** The platform's services as separate processes, as in production: their own main.ts, real Kafka, API keys. */
 export class RunningServices {
@@ -36,9 +53,14 @@ export class RunningServices {
     for (const key of keys) this.tokens[key.role] = key.token;
     const operator = generateApiKey('e2e-operator', roles);
     this.allRolesToken = operator.token;
-    const records = [...keys.map((k) => k.record), operator.record];
+    // The registry's own key at the gateway, where it checks promotions against the policies.
+    const registryKey = generateApiKey('e2e-registry-service', ['viewer']);
+    const records = [...keys.map((k) => k.record), operator.record, registryKey.record];
+    const ports = new Map<ServiceName, number>();
+    for (const name of names) ports.set(name, await freePort());
+    const gatewayPort = ports.get('query-gateway');
     for (const name of names) {
-      const port = await freePort();
+      const port = ports.get(name) as number;
       const spawnService = () => {
         const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
           cwd: ROOT,
@@ -49,6 +71,8 @@ export class RunningServices {
             PROV_DATA_DIR: this.dataDir,
             PROV_API_KEYS: JSON.stringify({ keys: records }),
             PROV_LOG_LEVEL: 'warn',
+            ...(gatewayPort === undefined ? {} : { PROV_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` }),
+            PROV_GATEWAY_API_KEY: registryKey.token,
             [PORT_VARIABLE[name]]: String(port),
           },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,9 +5,16 @@ import { openEventLog } from '@prov/event-log';
 import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningKey } from '@prov/http-service';
 import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
 import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
-import { ProjectorConfig, createProjector, createProjectorHttp, loadTrustedKeys } from '@prov/projector-engine';
-import { PolicyCatalog, QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
-import { RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
+import {
+  ProjectorConfig,
+  alertWebhookSettings,
+  createProjector,
+  createProjectorHttp,
+  loadTrustedKeys,
+} from '@prov/projector-engine';
+import { PolicyCatalog } from '@prov/policy-directory';
+import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
+import { GatewayPolicyCheck, RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
 import { TrainingServiceConfig, createTrainingService } from '@prov/training-api';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -76,11 +83,21 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     const store = await openStore(config);
     closers.push(() => store.close());
 
+    // One catalog for the gateway's policy checks and the registry's promotions.
+    const policies = PolicyCatalog.fromDirectory(gatewayConfig.PROV_POLICY_DIR);
+    // The registry asks the gateway over HTTP, as when they run apart, with the platform's own key.
+    const promotions = {
+      policies,
+      check: new GatewayPolicyCheck({
+        gatewayUrl: `http://${settings.host}:${ports['query-gateway']}`,
+        apiKey: localKey.token,
+      }),
+    };
     // Producer keys first: the projector trusts the keys it finds in the data directory.
     const producers: Array<[ServiceName, (deps: ProducerServiceDependencies) => Promise<NestFastifyApplication>]> = [
       ['training-service', createTrainingService],
-      ['registry-service', createRegistryService],
-      ['inference-service', createInferenceService],
+      ['registry-service', (deps) => createRegistryService(deps, promotions)],
+      ['inference-service', (deps) => createInferenceService(deps, policies.all())],
     ];
     const signers = producers.map(([name]) => loadSigningKey(name, config, logger));
     const keys = loadSigningKey('projector', config, logger);
@@ -94,6 +111,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
       auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
       auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
+      alertWebhook: alertWebhookSettings(config),
     });
     const apps: Array<[ServiceName, NestFastifyApplication]> = [];
     for (const [index, [name, create]] of producers.entries()) {
@@ -109,7 +127,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       await createQueryGateway({
         store,
         apiKeys,
-        policies: PolicyCatalog.fromDirectory(gatewayConfig.PROV_POLICY_DIR),
+        policies,
         attestationKey: loadSigningKey('query-gateway', config, logger),
       }),
     ]);

@@ -1,6 +1,8 @@
 import { ProducerServiceConfig } from '@prov/http-service';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export class InferenceServiceConfig extends ProducerServiceConfig {
   @IsInt() @Min(1) @Max(65535) PROV_INFERENCE_PORT: number = 8083;
+  /** Provenance policies, read at start: deployments whose policy says `outputs: digest-only` get raw outputs refused. */
+  @IsOptional() @IsString() PROV_POLICY_DIR?: string;
 }

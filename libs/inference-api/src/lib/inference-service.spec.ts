@@ -2,7 +2,22 @@ import { generateApiKey } from '@prov/auth';
 import { Topics, validateEnvelope } from '@prov/contracts';
 import { payloadDigest, verifyEnvelope } from '@prov/integrity';
 import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
+import { validatePolicy } from '@prov/governance';
+import type { ProducerServiceDependencies } from '@prov/http-service';
 import { createInferenceService } from './inference-service';
+
+// Raw outputs of credit-api are never recorded; churn-api's may be.
+const policies = [
+  validatePolicy(
+    {
+      apiVersion: 'provenance/v1',
+      kind: 'ProvenancePolicy',
+      metadata: { name: 'private-scoring' },
+      spec: { captureLevel: 'standard', outputs: 'digest-only', appliesTo: { deployments: ['credit-api'] } },
+    },
+    'private-scoring',
+  ),
+];
 
 const serving = generateApiKey('svc-churn', ['ml-service']);
 const engineer = generateApiKey('bob', ['model-engineer']);
@@ -24,7 +39,8 @@ const batch = (n: number, extra: Record<string, unknown> = {}) => ({
 describe('inference service', () => {
   let service: ProducerServiceUnderTest;
   beforeEach(async () => {
-    service = await startProducerServiceUnderTest(createInferenceService, [serving.record, engineer.record], {
+    const create = (deps: ProducerServiceDependencies) => createInferenceService(deps, policies);
+    service = await startProducerServiceUnderTest(create, [serving.record, engineer.record], {
       bodyLimitBytes: 8 * 1024 * 1024,
     });
   });
@@ -132,5 +148,31 @@ describe('inference service', () => {
   it('accepts predictions only from serving processes', async () => {
     expect((await post(batch(1), engineer.token)).statusCode).toBe(403);
     expect(await batches()).toEqual([]);
+  });
+
+  it('refuses raw outputs of a deployment whose policy allows only their digests, naming each one', async () => {
+    const withOutputs = (deployment: string) => {
+      const body = batch(3, { deployment });
+      const [first, second, third] = body.predictions as Array<Record<string, unknown>>;
+      second['output'] = { score: 0.7 };
+      third['output'] = 0.1;
+      return { ...body, predictions: [first, second, third] };
+    };
+    const refused = await post(withOutputs('credit-api'));
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details).toEqual([
+      {
+        path: 'predictions[1].output',
+        problem: expect.stringContaining('policy private-scoring: outputs digest-only'),
+      },
+      { path: 'predictions[2].output', problem: expect.stringContaining('send outputDigest instead') },
+    ]);
+    expect(await batches()).toEqual([]);
+    expect((await post(batch(3, { deployment: 'deployment:credit-api' }))).statusCode).toBe(201);
+    expect((await post(withOutputs('churn-api'))).statusCode).toBe(201);
+    expect((await batches()).map((e) => (e.payload as { deploymentId: string }).deploymentId)).toEqual([
+      'deployment:credit-api',
+      'deployment:churn-api',
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import {
 } from './lineage-alerts';
 import { readModelClosures } from './model-closure.reader';
 import { assembleModelLineage } from './model-lineage.assembly';
+import type { ModelLineageDocument } from './model-lineage.document';
 import { compareText } from './ordering';
 import { sliceImpactWrites } from './slice-impact.assembly';
 import type { ViewReader, ViewWrite } from './view-store.port';
@@ -19,24 +20,29 @@ import type { ViewReader, ViewWrite } from './view-store.port';
  * depends on the order events arrived in, only on what has arrived.
  */
 export async function derivedWrites(affected: AffectedDerived, views: ViewReader): Promise<ViewWrite[]> {
-  const [lineageWrites, served, impact] = await Promise.all([
+  const [lineage, impact] = await Promise.all([
     modelLineageWrites(affected.modelVersionIds, views),
-    predictionAlerts(affected.predictionAlertModelVersionIds, views).then((alerts) =>
-      alertWrites(alerts, affected.predictionAlertModelVersionIds, PREDICTION_ALERT_TYPES, views),
-    ),
     sliceImpactWrites(affected.sliceIds, views),
   ]);
-  return [...lineageWrites, ...served, ...impact];
+  // Prediction alerts read the lineage (is it complete?): those whose lineage changed are recomputed with the new one.
+  const served = new Set([...affected.predictionAlertModelVersionIds, ...affected.modelVersionIds]);
+  const alerts = await predictionAlerts(served, views, lineage.lineages);
+  return [...lineage.writes, ...(await alertWrites(alerts, served, PREDICTION_ALERT_TYPES, views)), ...impact];
 }
 
-/** `model_lineage` of each model version, and the alerts its lineage raises. */
-async function modelLineageWrites(modelVersionIds: ReadonlySet<string>, views: ViewReader): Promise<ViewWrite[]> {
-  if (modelVersionIds.size === 0) return [];
+/** `model_lineage` of each model version (null where none), and the writes of it and the alerts it raises. */
+async function modelLineageWrites(
+  modelVersionIds: ReadonlySet<string>,
+  views: ViewReader,
+): Promise<{ writes: ViewWrite[]; lineages: Map<string, ModelLineageDocument | null> }> {
+  const lineages = new Map<string, ModelLineageDocument | null>();
+  if (modelVersionIds.size === 0) return { writes: [], lineages };
   const facts = await readModelClosures(modelVersionIds, views);
   const writes: ViewWrite[] = [];
   const alerts: AlertDocument[] = [];
   for (const modelVersionId of [...modelVersionIds].sort(compareText)) {
     const lineage = assembleModelLineage(modelVersionId, facts);
+    lineages.set(modelVersionId, lineage);
     if (lineage) {
       writes.push({ op: 'replace', view: 'model_lineage', id: modelVersionId, doc: lineage });
       alerts.push(...lineageAlerts(lineage));
@@ -44,5 +50,8 @@ async function modelLineageWrites(modelVersionIds: ReadonlySet<string>, views: V
       writes.push({ op: 'delete', view: 'model_lineage', id: modelVersionId });
     }
   }
-  return [...writes, ...(await alertWrites(alerts, modelVersionIds, LINEAGE_ALERT_TYPES, views))];
+  return {
+    writes: [...writes, ...(await alertWrites(alerts, modelVersionIds, LINEAGE_ALERT_TYPES, views))],
+    lineages,
+  };
 }

@@ -76,6 +76,31 @@ describe('lineage alerts', () => {
     });
   });
 
+  it('raises an incomplete-lineage alert for predictions of a model whose lineage is not linked, once, and deletes it when the lineage is', async () => {
+    const world = churnUpstream();
+    const { events, ids } = world;
+    const model = world.registerModel();
+    const upstream = world.all.filter((event) => event.subject !== ids.run);
+    const first = events.predictionBatch('deployment:churn-api', ids.model, ['pred:1', 'pred:2']);
+    const then = await given(...upstream, model).when(first);
+    const id = `prediction.incomplete-lineage|${ids.model}`;
+    expect(then.ids('alerts').filter((alertId) => alertId.startsWith('prediction.'))).toEqual([id]);
+    expect(then.doc('alerts', id)).toMatchObject({
+      severity: 'high',
+      details: { missing: expect.arrayContaining(['run']), predictions: 2, batches: 1 },
+      firstRecordedAt: first.recordedAt,
+    });
+    await then.and(events.predictionBatch('deployment:churn-api', ids.model, ['pred:3']));
+    expect(then.ids('alerts').filter((alertId) => alertId === id)).toHaveLength(1);
+    expect(then.doc('alerts', id)).toMatchObject({
+      details: { predictions: 3, batches: 2 },
+      firstRecordedAt: first.recordedAt,
+    });
+    // The run arriving links the lineage: the model's lineage is recomputed, and its prediction alert with it.
+    await then.and(world.run);
+    expect(then.ids('alerts')).not.toContain(id);
+  });
+
   it('raises a no-data-lineage alert while the run is unknown and deletes it once the lineage is there', async () => {
     const world = churnUpstream();
     const { ids } = world;

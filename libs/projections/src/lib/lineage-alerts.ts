@@ -11,6 +11,7 @@ import type { ViewDocument, ViewQuery, ViewReader, ViewWrite } from './view-stor
 /** Alerts raised by what was served (they read prediction batches). */
 export const PREDICTION_ALERT_TYPES = [
   'prediction.unknown-model-version',
+  'prediction.incomplete-lineage',
   'prediction.revoked-model-version',
   'prediction.artifact-mismatch',
 ] as const;
@@ -65,15 +66,31 @@ export function lineageAlerts(lineage: ModelLineageDocument): AlertDocument[] {
  * The alerts the prediction batches served as `modelVersionIds` raise, from
  * grouped sums over `prediction_batches` (never a scan of predictions). Time
  * conditions compare trusted `recordedAt` values, all in `toISOString()` form.
+ * `lineages` are the model lineages just assembled in this pass (null: none);
+ * the others are read from `model_lineage`.
  */
 export async function predictionAlerts(
   modelVersionIds: ReadonlySet<string>,
   views: ViewReader,
+  lineages: ReadonlyMap<string, ModelLineageDocument | null> = new Map(),
 ): Promise<AlertDocument[]> {
-  const models = await readNodes<ModelVersionNode>(views, modelVersionIds);
+  const [models, stored] = await Promise.all([
+    readNodes<ModelVersionNode>(views, modelVersionIds),
+    views.get(
+      'model_lineage',
+      [...modelVersionIds].filter((id) => !lineages.has(id)),
+    ),
+  ]);
   const perModel = await Promise.all(
     [...modelVersionIds].map((modelVersionId) =>
-      alertsOfServedModel(modelVersionId, models.get(modelVersionId), views),
+      alertsOfServedModel(
+        modelVersionId,
+        models.get(modelVersionId),
+        lineages.has(modelVersionId)
+          ? lineages.get(modelVersionId)
+          : (stored.get(modelVersionId) as ModelLineageDocument | undefined),
+        views,
+      ),
     ),
   );
   return perModel.flat();
@@ -82,6 +99,7 @@ export async function predictionAlerts(
 async function alertsOfServedModel(
   modelVersionId: string,
   model: ModelVersionNode | undefined,
+  lineage: ModelLineageDocument | null | undefined,
   views: ViewReader,
 ): Promise<AlertDocument[]> {
   const alerts: AlertDocument[] = [];
@@ -102,6 +120,23 @@ async function alertsOfServedModel(
         early.firstRecordedAt,
       ),
     );
+  }
+  // Served by a registered model whose lineage cannot be followed to its data: such predictions have no full trace.
+  const standard = lineage?.completeness.standard;
+  if (registration && standard && !standard.complete) {
+    const served = await servedTotals(views, { modelVersionId });
+    if (served) {
+      alerts.push(
+        alert(
+          'prediction.incomplete-lineage',
+          modelVersionId,
+          modelVersionId,
+          'high',
+          { missing: standard.missing, predictions: served.predictions, batches: served.batches },
+          served.firstRecordedAt,
+        ),
+      );
+    }
   }
   const revocations = keyedFacts(model?.revocations);
   if (revocations.length > 0) {

@@ -13,6 +13,7 @@ import type { LineageStore } from '@prov/lineage-store';
 import type { EnvelopeSigner } from '@prov/publishing';
 import type { DecodingPolicy } from './decoding/record-decoder';
 import type { TrustedKeys } from './decoding/trusted-keys';
+import { WebhookAlertNotifier } from './alerts/webhook-alert-notifier';
 import { AuditLogFeed } from './audit/audit-log-feed';
 import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
 import { GenerationsModule } from './generations/generations.module';
@@ -29,6 +30,8 @@ export interface ProjectorDependencies {
   maxBatchSize: number;
   pollIntervalMs: number;
   metrics?: ProjectorMetrics;
+  /** Where the alerts the live generation raises are posted (PROV_ALERT_WEBHOOK_URL), each once. */
+  alertWebhook?: { url: string; retries: number };
   /** The audit log's checkpoints: after this many new leaves of a log, and this often for a log that grew. */
   auditCheckpointEvery?: number;
   auditCheckpointIntervalMs?: number;
@@ -48,6 +51,16 @@ export async function createProjector(
   };
   const metrics = deps.metrics ?? new ProjectorMetrics();
   const logger = new Logger(SERVICE);
+  const alertNotifier =
+    deps.alertWebhook &&
+    new WebhookAlertNotifier({
+      url: deps.alertWebhook.url,
+      retries: deps.alertWebhook.retries,
+      onOutcome: (outcome, alert, detail) => {
+        metrics.alertNotifications.inc({ outcome });
+        if (outcome === 'failed') logger.warn(`alert ${alert._id} was not posted to the webhook: ${detail}`);
+      },
+    });
   const projector = new Projector(deps.log, deps.store, {
     policy,
     metrics,
@@ -55,6 +68,7 @@ export async function createProjector(
     maxBatchSize: deps.maxBatchSize,
     pollIntervalMs: deps.pollIntervalMs,
     onProgress: (p) => logger.log(describeProgress(p)),
+    alertNotifier,
     log: (message) => logger.log(message),
   });
   const auditLog = new AuditLogFeed(deps.log, {

@@ -1,6 +1,6 @@
 import { ProducerServiceConfig } from '@prov/http-service';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 
 /**
  * The projector's settings: those of every service (event log, data
@@ -29,4 +29,15 @@ export class ProjectorConfig extends ProducerServiceConfig {
   @IsInt() @Min(1) PROV_AUDIT_CHECKPOINT_EVERY: number = 1000;
   /** ...and this often (seconds) for a log that grew. */
   @IsInt() @Min(1) PROV_AUDIT_CHECKPOINT_SECONDS: number = 30;
+  /** Each alert the live generation raises is posted here once (JSON, Idempotency-Key = the alert id); unset: none. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PROV_ALERT_WEBHOOK_URL?: string;
+  /** Attempts after the first, with exponential backoff from 0.5 s up to 30 s, before an alert is given up on. */
+  @IsInt() @Min(0) @Max(20) PROV_ALERT_WEBHOOK_RETRIES: number = 5;
+}
+
+/** The alert webhook a configuration names, if any (ProjectorDependencies.alertWebhook). */
+export function alertWebhookSettings(config: ProjectorConfig): { url: string; retries: number } | undefined {
+  return config.PROV_ALERT_WEBHOOK_URL
+    ? { url: config.PROV_ALERT_WEBHOOK_URL, retries: config.PROV_ALERT_WEBHOOK_RETRIES }
+    : undefined;
 }

@@ -19,7 +19,7 @@ import { createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PolicyCatalog } from './models/policy-catalog';
+import { PolicyCatalog } from '@prov/policy-directory';
 import { createQueryGateway } from './query-gateway';
 
 const CHURN_PROD = `apiVersion: provenance/v1

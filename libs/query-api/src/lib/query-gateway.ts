@@ -9,7 +9,7 @@ import { CompareModule } from './compare/compare.module';
 import { ImpactModule } from './impact/impact.module';
 import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
-import { PolicyCatalog } from './models/policy-catalog';
+import { PolicyCatalog } from '@prov/policy-directory';
 import { PredictionsModule } from './predictions/predictions.module';
 import { ViewsModule } from './views/views.module';
 

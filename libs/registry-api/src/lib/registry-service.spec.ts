@@ -1,6 +1,7 @@
 import { generateApiKey } from '@prov/auth';
 import { EXAMPLE_PAYLOADS, Topics, validateEnvelope } from '@prov/contracts';
 import { artifactManifestDigest, payloadDigest, verifyEnvelope } from '@prov/integrity';
+import type { ProducerServiceDependencies } from '@prov/http-service';
 import { ProvenancePublisher } from '@prov/publishing';
 import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
 import { createRegistryService } from './registry-service';
@@ -14,7 +15,10 @@ const artifact = { uri: 's3://models/churn/3.1.0/', digest: artifactManifestDige
 describe('registry service', () => {
   let service: ProducerServiceUnderTest;
   beforeEach(async () => {
-    service = await startProducerServiceUnderTest(createRegistryService, [engineer.record, steward.record], {
+    // No policy applies here: promotions are specified in promotions/promotions.http.spec.ts.
+    const promotions = { policies: { all: () => [] }, check: { evaluate: () => Promise.reject(new Error('unused')) } };
+    const create = (deps: ProducerServiceDependencies) => createRegistryService(deps, promotions);
+    service = await startProducerServiceUnderTest(create, [engineer.record, steward.record], {
       // The run the model versions come from, as the training service would have published it.
       prepare: async (log) => {
         await log.ensureTopics([{ name: Topics.training, partitions: 6 }]);

@@ -36,6 +36,7 @@ import type {
 import { HttpTransport, TransportOptions } from './http-transport';
 import { PredictionRecorder, PredictionRecorderOptions } from './prediction-recorder';
 import type {
+  ChangeStage,
   CompleteRun,
   CreateDeployment,
   DefineSlice,
@@ -50,6 +51,7 @@ import type {
   Registered,
   ReviseDeployment,
   RevokeModelVersion,
+  StageChanged,
   StartRun,
 } from './requests';
 
@@ -118,6 +120,18 @@ export class ProvenanceClient {
   readonly models = {
     registerVersion: (name: string, body: RegisterModelVersion, o?: CallOptions) =>
       this.write('registry', `/v1/models/${segment(name)}/versions`, body, o),
+    /**
+     * Moves a model version to a stage; a promotion refused by a provenance
+     * policy throws a ProvenanceApiError of status 422 whose details name each failing requirement.
+     */
+    changeStage: async (name: string, version: string, body: ChangeStage, o?: CallOptions): Promise<StageChanged> =>
+      (
+        await this.transport.post<StageChanged>(
+          this.url('registry', `/v1/models/${segment(name)}/versions/${segment(version)}/stage`),
+          body,
+          o?.idempotencyKey,
+        )
+      ).body,
     revoke: (name: string, version: string, body: RevokeModelVersion, o?: CallOptions) =>
       this.write('registry', `/v1/models/${segment(name)}/versions/${segment(version)}/revoke`, body, o),
   };

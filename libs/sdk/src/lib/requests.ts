@@ -6,6 +6,8 @@ import type {
   DeploymentCreatedV1,
   DeploymentRevisedV1,
   EvaluationRecordedV1,
+  ModelStage,
+  ModelStageChangedV1,
   ModelVersionRegisteredV1,
   ModelVersionRevokedV1,
   PipelineRegisteredV1,
@@ -26,6 +28,7 @@ export type CompleteRun = Omit<TrainingRunCompletedV1, 'runId'>;
 export type RecordEvaluation = Omit<EvaluationRecordedV1, 'evaluationId'> & { evaluationId?: string };
 export type RegisterModelVersion = Omit<ModelVersionRegisteredV1, 'modelVersionId' | 'name'>;
 export type RevokeModelVersion = Omit<ModelVersionRevokedV1, 'modelVersionId'>;
+export type ChangeStage = Omit<ModelStageChangedV1, 'modelVersionId'>;
 export type CreateDeployment = Omit<DeploymentCreatedV1, 'deploymentId'>;
 export type ReviseDeployment = Omit<DeploymentRevisedV1, 'deploymentId'>;
 
@@ -50,6 +53,14 @@ export interface RecordPredictions {
 export interface Registered {
   id: string;
   created: boolean;
+}
+
+/** An accepted stage change, with the policies it was checked against (none: `model.stage.changed`). */
+export interface StageChanged {
+  id: string;
+  stage: ModelStage;
+  policies: Array<{ name: string; digest: string }>;
+  eventIds: string[];
 }
 
 export interface PredictionsAccepted {

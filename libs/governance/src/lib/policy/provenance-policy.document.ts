@@ -56,6 +56,10 @@ const SLICE_SELECTOR = new RegExp(`^(?:${SLICE_ROLES.join('|')}|${ID_PATTERNS.da
 
 const MAX_LIST_ENTRIES = 1000;
 
+/** How a deployment's prediction outputs may be recorded: as given, or only as their digests (`outputDigest`). */
+export const OUTPUT_CAPTURES = ['raw', 'digest-only'] as const;
+export type OutputCapture = (typeof OUTPUT_CAPTURES)[number];
+
 /** Flags at `minSeverity` or worse fail the policy; milder ones do not. */
 export class FlaggedSliceRule {
   @IsIn(FLAG_SEVERITIES) minSeverity!: FlagSeverity;
@@ -109,6 +113,12 @@ export class PolicySpec {
   forbidFlaggedSlices?: boolean | FlaggedSliceRule;
   /** The approver of a promotion must not be the owner of the run that trained the model (DESIGN.md §6). */
   @IsOptional() @IsBoolean() separationOfDuties?: boolean;
+  /**
+   * `digest-only`: the inference service refuses raw prediction outputs of
+   * the deployments the policy applies to, so only their digests are ever
+   * stored. Absent or `raw`: outputs may be recorded (redacted for roles without clearance).
+   */
+  @IsOptional() @IsIn(OUTPUT_CAPTURES) outputs?: OutputCapture;
 }
 
 export class PolicyMetadata {

@@ -1,18 +1,33 @@
-import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { predictionBatchId, predictionId } from '@prov/contracts';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles, SchemaValidationPipe } from '@prov/http-service';
+import { digestOnlyPolicies, rawOutputProblems, type ProvenancePolicy } from '@prov/governance';
+import {
+  CurrentPrincipal,
+  InvalidRequestError,
+  RequireRoles,
+  SchemaValidationPipe,
+  UnprocessableError,
+} from '@prov/http-service';
 import { ProvenancePublisher, uuidFromIdempotencyKey } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { RecordPredictionsBody, RecordPredictionsRequest } from './record-predictions.request';
 
+export const SERVING_POLICIES = Symbol('ServingPolicies');
+
 @ApiTags('predictions')
 @Controller('v1')
 @RequireRoles('ml-service')
 export class PredictionsHttpController {
-  constructor(private readonly publisher: ProvenancePublisher) {}
+  /** Per deployment, the policies that allow it only output digests (worked out once: this is the hot path). */
+  private readonly digestOnly = new Map<string, string[]>();
+
+  constructor(
+    private readonly publisher: ProvenancePublisher,
+    @Inject(SERVING_POLICIES) private readonly policies: readonly ProvenancePolicy[],
+  ) {}
 
   /**
    * One batch becomes one event: accepted whole, once the log acknowledged,
@@ -47,6 +62,9 @@ export class PredictionsHttpController {
       idempotencyKey ? uuidFromIdempotencyKey(principal.id, 'prediction-batch', idempotencyKey) : uuidv7(),
     );
     const deploymentId = body.deployment.startsWith('deployment:') ? body.deployment : `deployment:${body.deployment}`;
+    const raw = rawOutputProblems(body.predictions, this.digestOnlyPoliciesOf(deploymentId));
+    if (raw.length > 0)
+      throw new UnprocessableError(`${raw.length} prediction(s) carry a raw output: ${raw[0].problem}`, raw);
     await this.publisher.publish(
       {
         type: 'prediction.batch.recorded',
@@ -62,5 +80,14 @@ export class PredictionsHttpController {
     );
     void reply.status(201);
     return { accepted: predictions.length, batchId };
+  }
+
+  private digestOnlyPoliciesOf(deploymentId: string): string[] {
+    let names = this.digestOnly.get(deploymentId);
+    if (!names) {
+      names = digestOnlyPolicies(this.policies, deploymentId);
+      this.digestOnly.set(deploymentId, names);
+    }
+    return names;
   }
 }

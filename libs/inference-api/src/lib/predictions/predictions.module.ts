@@ -1,5 +1,14 @@
-import { Module } from '@nestjs/common';
-import { PredictionsHttpController } from './predictions.http.controller';
+import { DynamicModule, Module } from '@nestjs/common';
+import type { ProvenancePolicy } from '@prov/governance';
+import { PredictionsHttpController, SERVING_POLICIES } from './predictions.http.controller';
 
-@Module({ controllers: [PredictionsHttpController] })
-export class PredictionsModule {}
+@Module({})
+export class PredictionsModule {
+  static with(policies: readonly ProvenancePolicy[]): DynamicModule {
+    return {
+      module: PredictionsModule,
+      controllers: [PredictionsHttpController],
+      providers: [{ provide: SERVING_POLICIES, useValue: policies }],
+    };
+  }
+}

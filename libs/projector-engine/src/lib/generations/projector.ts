@@ -1,7 +1,9 @@
 import type { EventLog, PartitionPosition } from '@prov/event-log';
 import type { LineageStore } from '@prov/lineage-store';
+import type { AlertDocument } from '@prov/projections';
 import type { DecodingPolicy } from '../decoding/record-decoder';
 import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
+import type { AlertNotifier } from '../alerts/alert-notifier.port';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 import { FeedProgress, GenerationFeed } from '../projection/generation-feed';
 import { auditGenerationName, generationGroupId, newLiveGenerationName } from './generation-names';
@@ -14,6 +16,8 @@ export interface ProjectorOptions {
   /** How often progress is checked and reported while catching up, and the active generation looked up. */
   pollIntervalMs: number;
   onProgress?: (progress: FeedProgress) => void;
+  /** Told of the alerts the live generation raises (not those a rebuild raises again while it catches up). */
+  alertNotifier?: AlertNotifier;
   log?: (message: string) => void;
 }
 
@@ -46,6 +50,8 @@ export class Projector {
   private stopped = false;
   private readonly wakers = new Set<() => void>();
   private readonly catchingUp = new Map<string, FeedProgress>();
+  // Generations this projector activated: their feed announces alerts from then on, before it becomes the live one.
+  private readonly activated = new Set<string>();
 
   constructor(
     private readonly log: EventLog,
@@ -125,6 +131,7 @@ export class Projector {
         await this.untilCaughtUp(feed);
         await this.store.markCaughtUp(name, new Date().toISOString());
         await this.store.activate(name);
+        this.activated.add(name);
         this.say(`generation ${name} caught up and is now active`);
       } catch (error) {
         await feed.stop();
@@ -230,6 +237,10 @@ export class Projector {
       metrics: this.options.metrics,
       deadLetters: this.options.deadLetters,
       maxBatchSize: this.options.maxBatchSize,
+      onAlertsRaised: (feed: GenerationFeed, alerts: AlertDocument[]) => {
+        // The feed replaced meanwhile raises the same ids: the notifier posts each once.
+        if (feed === this.live || this.activated.has(feed.name)) this.options.alertNotifier?.notify(alerts);
+      },
     };
   }
 

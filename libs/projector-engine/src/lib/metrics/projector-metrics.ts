@@ -9,6 +9,8 @@ export class ProjectorMetrics {
   readonly eventsPerSecond: Gauge<'generation'>;
   readonly etaSeconds: Gauge<'generation'>;
   readonly alerts: Gauge<'generation' | 'type'>;
+  readonly alertsRaised: Counter<'generation' | 'type'>;
+  readonly alertNotifications: Counter<'outcome'>;
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -52,6 +54,18 @@ export class ProjectorMetrics {
       name: 'projector_alerts',
       help: 'Open lineage alerts in the generation, by type',
       labelNames: ['generation', 'type'],
+      registers,
+    });
+    this.alertsRaised = new Counter({
+      name: 'projector_alerts_raised_total',
+      help: 'Alerts newly stored in the generation, by type (one that goes on holding is not raised again)',
+      labelNames: ['generation', 'type'],
+      registers,
+    });
+    this.alertNotifications = new Counter({
+      name: 'projector_alert_notifications_total',
+      help: 'Raised alerts posted to the alert webhook, by outcome (delivered, failed after every retry)',
+      labelNames: ['outcome'],
       registers,
     });
   }

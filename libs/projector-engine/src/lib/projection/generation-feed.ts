@@ -1,7 +1,8 @@
 import type { ProvenanceEvent } from '@prov/contracts';
 import type { ConsumerHandle, EventLog, PartitionPosition, RecordBatch } from '@prov/event-log';
 import type { ViewGeneration } from '@prov/lineage-store';
-import { affectedDerived, batchFactWrites, derivedWrites } from '@prov/projections';
+import { affectedDerived, batchFactWrites, derivedWrites, type AlertDocument } from '@prov/projections';
+import { raisedAlerts } from '../alerts/raised-alerts';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
 import type { DeadLetterPublisher, Rejection } from '../dead-letters/dead-letter-publisher';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
@@ -18,6 +19,8 @@ export interface GenerationFeedOptions {
   policy: DecodingPolicy;
   metrics: ProjectorMetrics;
   maxBatchSize: number;
+  /** Told of the alerts each batch newly raised in this generation, once they are stored. */
+  onAlertsRaised?: (feed: GenerationFeed, alerts: AlertDocument[]) => void;
 }
 
 export interface FeedProgress {
@@ -137,10 +140,13 @@ export class GenerationFeed {
       else events.push(decoded.event);
     }
 
+    let raised: AlertDocument[] = [];
     if (events.length > 0) {
       await generation.apply(batchFactWrites(events));
       const affected = await affectedDerived(events, generation);
-      await generation.apply(await derivedWrites(affected, generation));
+      const derived = await derivedWrites(affected, generation);
+      raised = await raisedAlerts(derived, generation);
+      await generation.apply(derived);
     }
     if (rejections.length > 0) await this.options.deadLetters.publish(rejections);
 
@@ -153,6 +159,8 @@ export class GenerationFeed {
     for (const event of events) metrics.eventsApplied.inc({ generation: generation.name, type: event.type });
     for (const r of rejections) metrics.deadLetters.inc({ generation: generation.name, reason: r.reason });
     if (skipped > 0) metrics.eventsSkipped.inc({ generation: generation.name }, skipped);
+    for (const alert of raised) metrics.alertsRaised.inc({ generation: generation.name, type: alert.type });
+    if (raised.length > 0) this.options.onAlertsRaised?.(this, raised);
   }
 }
 

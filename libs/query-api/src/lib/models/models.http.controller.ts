@@ -10,7 +10,7 @@ import type { ModelLineageDocument } from '@prov/projections';
 import { ActiveViews } from '../views/active-views';
 import { checkedId } from '../views/entity-id';
 import { CompletenessRequest, PolicyCheckRequest } from './completeness.request';
-import { PolicyCatalog } from './policy-catalog';
+import { PolicyCatalog } from '@prov/policy-directory';
 
 export const POLICY_CATALOG = Symbol('PolicyCatalog');
 export const ATTESTATION_KEY = Symbol('AttestationKey');

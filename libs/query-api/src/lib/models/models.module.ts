@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { SigningKeyPair } from '@prov/integrity';
 import { AttestationsHttpController } from './attestations.http.controller';
 import { ATTESTATION_KEY, ModelsHttpController, POLICY_CATALOG } from './models.http.controller';
-import { PolicyCatalog } from './policy-catalog';
+import type { PolicyCatalog } from '@prov/policy-directory';
 
 @Module({})
 export class ModelsModule {

@@ -31,6 +31,12 @@ export class PolicyCatalog {
     return [...this.byName.keys()].sort();
   }
 
+  /** Every policy of the directory as it is now (read again: a promotion must see the policies just committed), by name. */
+  all(): ProvenancePolicy[] {
+    this.reload();
+    return this.names().map((name) => this.byName.get(name) as ProvenancePolicy);
+  }
+
   private reload(): void {
     if (!this.directory) return;
     if (!existsSync(this.directory)) throw new Error(`PROV_POLICY_DIR ${this.directory} does not exist`);

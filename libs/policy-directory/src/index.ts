@@ -1,0 +1,1 @@
+export { PolicyCatalog } from './lib/policy-catalog';
