@@ -30,3 +30,4 @@ export { MerkleAccumulator } from './lib/merkle-accumulator';
 export { InMemoryMerkleTree } from './lib/in-memory-merkle-tree';
 export { auditLeafHash, checkpointSigningInput, signCheckpoint, verifyCheckpoint } from './lib/checkpoint-signature';
 export type { CheckpointBody, SignedCheckpoint } from './lib/checkpoint-signature';
+export type { ConsistencyProof, InclusionProof } from './lib/log-proofs';

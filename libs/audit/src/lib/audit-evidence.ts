@@ -1,4 +1,4 @@
-import type { SignedCheckpoint } from '@prov/integrity';
+import type { InclusionProof, SignedCheckpoint } from '@prov/integrity';
 
 /** A public key a verifier may be given: its id (`ed25519:…`), the service it signs for, and SPKI PEM. */
 export interface PublicKeyRecord {
@@ -97,15 +97,8 @@ export interface AuditVerificationReport {
   divergences: Divergence[];
 }
 
-export interface BundledEvent {
-  eventId: string;
-  logId: string;
-  leafIndex: number;
-  /** The leaf hash (hex) the platform stored. */
-  leafHash: string;
-  treeSize: number;
-  /** RFC 9162 audit path, hex, at the checkpoint of `treeSize`. */
-  proof: string[];
+/** An event of a bundle with its inclusion proof (the bundle carries the checkpoints once, beside). */
+export interface BundledEvent extends Omit<InclusionProof, 'checkpoint'> {
   /** The envelope exactly as published. */
   event: unknown;
 }

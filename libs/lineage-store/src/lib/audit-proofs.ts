@@ -1,7 +1,8 @@
 import {
+  ConsistencyProof,
   Hash,
+  InclusionProof,
   LeafHashSource,
-  SignedCheckpoint,
   SubtreeAddress,
   consistencyProof,
   consistencyProofSubtrees,
@@ -10,24 +11,7 @@ import {
 } from '@prov/integrity';
 import { AuditLeaf, AuditLogStore, nodeKey } from './audit-log.port';
 
-/** An event's inclusion in its log's tree at a signed checkpoint (RFC 9162 2.1.3), hashes in hex. */
-export interface InclusionProof {
-  eventId: string;
-  logId: string;
-  leafIndex: number;
-  leafHash: string;
-  treeSize: number;
-  proof: string[];
-  checkpoint: SignedCheckpoint;
-}
-
-/** That a log's later checkpoint extends an earlier one (RFC 9162 2.1.4), hashes in hex. */
-export interface ConsistencyProof {
-  logId: string;
-  from: SignedCheckpoint;
-  to: SignedCheckpoint;
-  proof: string[];
-}
+export type { ConsistencyProof, InclusionProof } from '@prov/integrity';
 
 export type ProofFailure =
   | { kind: 'unknown-event' }

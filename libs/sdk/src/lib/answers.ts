@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '@prov/audit';
-import type { SignedCheckpoint } from '@prov/integrity';
+import type { ConsistencyProof, InclusionProof } from '@prov/integrity';
 import type { GraphQuery, TraceLevel } from '@prov/lineage-queries';
 import type { AlertDocument, AlertType } from '@prov/projections';
 
@@ -114,22 +114,9 @@ export interface AuditLogInfo {
 }
 
 /** An event's RFC 9162 inclusion proof (hex hashes) at a signed checkpoint of its log. */
-export interface InclusionProofAnswer {
-  eventId: string;
-  logId: string;
-  leafIndex: number;
-  leafHash: string;
-  treeSize: number;
-  proof: string[];
-  checkpoint: SignedCheckpoint;
-}
+export type InclusionProofAnswer = InclusionProof;
 
-export interface ConsistencyProofAnswer {
-  logId: string;
-  from: SignedCheckpoint;
-  to: SignedCheckpoint;
-  proof: string[];
-}
+export type ConsistencyProofAnswer = ConsistencyProof;
 
 export interface LogEventsPage {
   events: Required<LoggedEvent>[];

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { verifyInclusion } from '@prov/integrity';
+import { verifyInclusion, type InclusionProof } from '@prov/integrity';
 import type { BenchSession } from '../bench-session';
 import { KeptAliveGets } from '../measure/http-load';
 import { LatencySample, runAtRate } from '../measure/latency-sample';
@@ -13,13 +13,6 @@ const TRACED_PREDICTIONS = 200;
 /** The projector signs a checkpoint at least this often (PROV_AUDIT_CHECKPOINT_SECONDS, default 30 s). */
 const CHECKPOINT_WAIT_SECONDS = 90;
 
-interface InclusionProofAnswer {
-  leafIndex: number;
-  leafHash: string;
-  treeSize: number;
-  proof: string[];
-  checkpoint: { treeSize: number; rootHash: string };
-}
 
 /**
  * Row 5 (audit): `GET /v1/audit/events/{eventId}/proof` on the running query
@@ -126,11 +119,11 @@ async function fetchProof(
   session: BenchSession,
   gateway: ServiceProcess,
   path: string,
-): Promise<InclusionProofAnswer | 'not-checkpointed'> {
+): Promise<InclusionProof | 'not-checkpointed'> {
   const response = await fetch(`${gateway.url}${path}`, {
     headers: { authorization: `Bearer ${session.auditor.token}` },
   });
   if (response.status === 409) return 'not-checkpointed';
   if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as InclusionProofAnswer;
+  return (await response.json()) as InclusionProof;
 }
