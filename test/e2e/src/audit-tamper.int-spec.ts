@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliResult, prov } from './prov-command';
 import { RunningServices } from './running-services';
+import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
 
 /**
  * Tampering with the provenance record, each way the issue names, on real
@@ -45,27 +46,7 @@ describe('prov audit names every kind of tampering with the record', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'audit-tamper-'));
-    const log = new NamespacedEventLog(
-      await KafkaEventLog.connect({ clientId: 'audit-scenario', brokers: kafkaBrokers }),
-      topicPrefix,
-    );
-    try {
-      await log.ensureTopics(
-        ['training', 'registry', 'inference', 'deadletter', 'audit'].map((t) => ({
-          name: `provenance.${t}.v1`,
-          partitions: 2,
-        })),
-      );
-      for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
-        const messages = scenario.messages.filter((m) => m.topic === topic);
-        await log.publish(
-          topic,
-          messages.map((m) => ({ key: m.key, value: m.value })),
-        );
-      }
-    } finally {
-      await log.close();
-    }
+    await publishScenario(scenario, topicPrefix, 2);
     await services.start(['projector', 'query-gateway'], {
       PROV_EVENT_LOG: 'kafka',
       KAFKA_BROKERS: kafkaBrokers.join(','),
@@ -75,9 +56,7 @@ describe('prov audit names every kind of tampering with the record', () => {
       MONGODB_DATABASE: database,
       PROV_PROJECTOR_POLL_MS: '200',
       PROV_AUDIT_CHECKPOINT_SECONDS: '1',
-      PROV_TRUSTED_KEYS: JSON.stringify({
-        keys: Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
-      }),
+      PROV_TRUSTED_KEYS: scenarioTrustedKeys(scenario),
     });
     auditor = new ProvenanceClient({ apiKey: services.tokens.auditor, gatewayUrl: services.urls['query-gateway'] });
     env = { PROV_GATEWAY_URL: services.urls['query-gateway'], PROV_API_KEY: services.tokens.auditor };

@@ -1,13 +1,13 @@
 import type { EventOf, EventType } from '@prov/contracts';
 import { auditLeafHash, verifyCheckpoint, verifyInclusion } from '@prov/integrity';
 import { createPublicKey } from 'node:crypto';
-import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import type { LineageComparison, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { buildProvenanceScenario, integrationEnv, uniqueName } from '@prov/testing';
+import { buildProvenanceScenario, uniqueName } from '@prov/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunningServices } from './running-services';
+import { RunningServices, productionEnv } from './running-services';
+import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
 
 /**
  * The questions of DESIGN.md section 1 that the views answer, asked of the
@@ -17,7 +17,6 @@ import { RunningServices } from './running-services';
  * answers are worked out here from the events themselves, independently of
  * the projections.
  */
-const { kafkaBrokers, mongodbUri } = integrationEnv();
 const scenario = buildProvenanceScenario({ predictions: 24_000 });
 const events = scenario.messages.flatMap((m) => (m.event ? [m.event] : []));
 const ofType = <T extends EventType>(type: T) => events.filter((e): e is EventOf<T> => e.type === type);
@@ -53,42 +52,12 @@ describe('the query gateway answers the questions of the design over the project
   );
 
   beforeAll(async () => {
-    const log = new NamespacedEventLog(
-      await KafkaEventLog.connect({ clientId: 'scenario-publisher', brokers: kafkaBrokers }),
-      topicPrefix,
-    );
-    try {
-      await log.ensureTopics(
-        ['training', 'registry', 'inference', 'deadletter', 'audit'].map((t) => ({
-          name: `provenance.${t}.v1`,
-          partitions: 6,
-        })),
-      );
-      for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
-        const messages = scenario.messages.filter((m) => m.topic === topic);
-        for (let i = 0; i < messages.length; i += 100) {
-          await log.publish(
-            topic,
-            messages.slice(i, i + 100).map((m) => ({ key: m.key, value: m.value })),
-          );
-        }
-      }
-    } finally {
-      await log.close();
-    }
+    await publishScenario(scenario, topicPrefix, 6);
     await services.start(['projector', 'query-gateway'], {
-      PROV_EVENT_LOG: 'kafka',
-      KAFKA_BROKERS: kafkaBrokers.join(','),
-      PROV_TOPIC_PREFIX: topicPrefix,
-      PROV_STORE: 'mongodb',
-      MONGODB_URI: mongodbUri,
-      MONGODB_DATABASE: uniqueName('gateway').replace(/[^a-zA-Z0-9_-]/g, '_'),
-      PROV_PROJECTOR_POLL_MS: '200',
+      ...productionEnv('gateway', topicPrefix),
       PROV_POLICY_DIR: policyDir,
       PROV_AUDIT_CHECKPOINT_SECONDS: '1',
-      PROV_TRUSTED_KEYS: JSON.stringify({
-        keys: Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
-      }),
+      PROV_TRUSTED_KEYS: scenarioTrustedKeys(scenario),
     });
   }, 300_000);
 
