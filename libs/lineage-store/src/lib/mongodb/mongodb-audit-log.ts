@@ -1,4 +1,5 @@
 import type { SignedCheckpoint, SubtreeAddress } from '@prov/integrity';
+import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import { AuditKey, AuditLeaf, AuditLogState, AuditLogStore, AuditNode, AuditRecord, nodeKey } from '../audit-log.port';
 import { DUPLICATE_KEY, guarded } from './driver-errors';
@@ -57,7 +58,7 @@ export class MongoAuditLog implements AuditLogStore {
    * never changes, and the upper ones are on every proof's path: a proof
    * then reads only the few low subtrees near its leaf.
    */
-  private readonly subtrees = new BoundedCache<{ key: string; hash: string }>(100_000);
+  private readonly subtrees = new LRUCache<string, { key: string; hash: string }>({ max: 100_000 });
 
   constructor(
     private readonly db: Db,
@@ -208,7 +209,7 @@ export class MongoAuditLog implements AuditLogStore {
       for (const doc of docs) {
         const key = nodeKey(doc.level, doc.index);
         found.set(key, doc.hash);
-        this.subtrees.keep(doc._id, { key, hash: doc.hash });
+        this.subtrees.set(doc._id, { key, hash: doc.hash });
       }
       return found;
     });
@@ -318,26 +319,4 @@ function toRecord(leaf: HashDocument, envelope: string | undefined): AuditRecord
 
 function toCheckpoint({ _id, ...checkpoint }: CheckpointDocument): SignedCheckpoint {
   return checkpoint;
-}
-
-/** Least recently used entries go first once `capacity` is reached. */
-class BoundedCache<V> {
-  private readonly entries = new Map<string, V>();
-
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  keep(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-  }
 }

@@ -1,5 +1,6 @@
 import type { ViewGeneration } from '@prov/lineage-store';
 import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewReader } from '@prov/projections';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The lineage documents every trace reads (deployment nodes and model
@@ -11,13 +12,15 @@ import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewReader }
  * fresh as one read from the store, with one round trip fewer.
  */
 export class RevisionCheckedCache {
-  private readonly entries = new Map<string, { revision: number; doc: ViewDocument | undefined }>();
+  private readonly entries: LRUCache<string, { revision: number; doc: ViewDocument | undefined }>;
   private generationName?: string;
 
   constructor(
     readonly views: readonly ViewName[] = ['nodes', 'model_lineage'],
-    private readonly capacity = 20_000,
-  ) {}
+    capacity = 20_000,
+  ) {
+    this.entries = new LRUCache({ max: capacity });
+  }
 
   get size(): number {
     return this.entries.size;
@@ -40,23 +43,16 @@ export class RevisionCheckedCache {
       this.entries.delete(key);
       return undefined;
     }
-    // Least recently used first: a hit moves to the end.
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return { doc: entry.doc };
   }
 
   keep(generationName: string, view: ViewName, id: string, revision: number, doc: ViewDocument | undefined): void {
     if (generationName !== this.generationName) return;
     const key = `${view}|${id}`;
-    const kept = this.entries.get(key);
+    const kept = this.entries.peek(key);
     // A newer revision kept by a concurrent request wins over this older read.
     if (kept && kept.revision > revision) return;
-    this.entries.delete(key);
     this.entries.set(key, { revision, doc: doc === undefined ? undefined : deepFreeze(doc) });
-    while (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
   }
 }
 
