@@ -16,7 +16,7 @@ import { RunningServices, productionEnv } from './running-services';
 /**
  * Governance end to end, on real Kafka and FerretDB with every service its
  * own process: promotions gated by the team's provenance policy (refused
- * for missing seeds, then accepted once a run records them and completes;
+ * for missing seeds, then accepted once the run completes reporting them;
  * refused when the approver trained the model; refused for a flagged
  * slice), each kind of alert raised once however often it is triggered,
  * counted and posted to a webhook, and `prov check` as a release gate.
@@ -220,7 +220,45 @@ describe('governance: promotion gates and alerts on the production services', ()
       ],
     });
 
-    // 2. Retrained with seeds: refused while the run is still going, accepted once it completed.
+    // 2. The run completes and reports the seeds it drew: the same model version is then promotable,
+    // though not by the run's owner.
+    await engineer.runs.complete(runWithoutSeeds, {
+      status: 'succeeded',
+      endedAt: '2026-11-02T09:00:00Z',
+      seeds: { python: 7, numpy: 7 },
+    });
+    const completed = await lineageOf('model:churn@1', (l) => l.run?.completion?.status === 'succeeded');
+    expect(completed.run?.seeds).toEqual({ python: 7, numpy: 7 });
+    expect(completed.completeness.standard.complete).toBe(true);
+    const own = await promote(engineer, '1', 'production');
+    expect(own.status).toBe(422);
+    expect(own.details).toEqual([
+      { path: 'separationOfDuties', problem: expect.stringContaining('e2e-model-engineer is the owner of run') },
+    ]);
+    const accepted = await promote(approver, '1', 'production');
+    expect(accepted.status).toBe(201);
+    const digest = (rejection.payload as { policyDigest: string }).policyDigest;
+    expect(accepted.answer).toMatchObject({
+      id: 'model:churn@1',
+      stage: 'production',
+      policies: [{ name: 'churn-production', digest }],
+    });
+    const [promoted] = await registryEvents('model.promoted', 'model:churn@1');
+    expect(promoted.payload).toEqual({
+      modelVersionId: 'model:churn@1',
+      stage: 'production',
+      policyDigest: digest,
+      approvedBy: 'e2e-operator',
+    });
+    expect((await registryEvents('model.promotion.rejected', 'model:churn@1')).length).toBe(2);
+    const lineage = await lineageOf('model:churn@1', (l) => l.modelVersion.stage === 'production');
+    expect(lineage.modelVersion.decisions.map((d) => d.type)).toEqual([
+      'model.promotion.rejected',
+      'model.promotion.rejected',
+      'model.promoted',
+    ]);
+
+    // 3. A run started with seeds: refused only while it is still going.
     await startRun(runWithSeeds, { python: 7, numpy: 7 });
     await runLinked(runWithSeeds);
     await register('2', runWithSeeds);
@@ -228,37 +266,6 @@ describe('governance: promotion gates and alerts on the production services', ()
     const running = await promote(approver, '2', 'production');
     expect(running.status).toBe(422);
     expect(running.details.map((d) => d.path)).toEqual(['field.runCompleted']);
-    await engineer.runs.complete(runWithSeeds, { status: 'succeeded', endedAt: '2026-11-02T09:00:00Z' });
-    await lineageOf('model:churn@2', (l) => l.run?.completion?.status === 'succeeded');
-
-    // 3. The run's owner may not approve its model; another engineer may.
-    const own = await promote(engineer, '2', 'production');
-    expect(own.status).toBe(422);
-    expect(own.details).toEqual([
-      { path: 'separationOfDuties', problem: expect.stringContaining('e2e-model-engineer is the owner of run') },
-    ]);
-    const accepted = await promote(approver, '2', 'production');
-    expect(accepted.status).toBe(201);
-    const digest = (rejection.payload as { policyDigest: string }).policyDigest;
-    expect(accepted.answer).toMatchObject({
-      id: 'model:churn@2',
-      stage: 'production',
-      policies: [{ name: 'churn-production', digest }],
-    });
-    const [promoted] = await registryEvents('model.promoted', 'model:churn@2');
-    expect(promoted.payload).toEqual({
-      modelVersionId: 'model:churn@2',
-      stage: 'production',
-      policyDigest: digest,
-      approvedBy: 'e2e-operator',
-    });
-    expect((await registryEvents('model.promotion.rejected', 'model:churn@2')).length).toBe(2);
-    const lineage = await lineageOf('model:churn@2', (l) => l.modelVersion.stage === 'production');
-    expect(lineage.modelVersion.decisions.map((d) => d.type)).toEqual([
-      'model.promotion.rejected',
-      'model.promotion.rejected',
-      'model.promoted',
-    ]);
 
     // 4. prov check, the same policy as a release gate: 0 satisfied, 1 not, 2 an invalid policy.
     const cli = {
@@ -269,16 +276,18 @@ describe('governance: promotion gates and alerts on the production services', ()
     const policyFile = join(policyDir, 'churn-production.yaml');
     const check = (model: string, policy = policyFile) =>
       prov(['check', '--model', model, '--policy', policy, '--approver', 'e2e-operator'], cli);
-    expect((await check('model:churn@2')).code).toBe(0);
-    const unsatisfied = await check('model:churn@1');
+    expect((await check('model:churn@1')).code).toBe(0);
+    const unsatisfied = await check('model:churn@2');
     expect(unsatisfied.code).toBe(1);
-    expect(unsatisfied.stdout).toContain('field.seeds');
+    expect(unsatisfied.stdout).toContain('field.runCompleted');
     const broken = join(tmpdir(), `${uniqueName('broken-policy')}.yaml`);
     writeFileSync(broken, POLICY.replace('captureLevel: standard', 'captureLevel: most'));
-    const invalid = await check('model:churn@2', broken);
+    const invalid = await check('model:churn@1', broken);
     rmSync(broken);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('spec.captureLevel');
+    await engineer.runs.complete(runWithSeeds, { status: 'succeeded', endedAt: '2026-11-02T09:00:00Z' });
+    await lineageOf('model:churn@2', (l) => l.run?.completion?.status === 'succeeded');
 
     // 5. A flagged training slice blocks the promotion of a model trained on it.
     await register('3', runWithSeeds);

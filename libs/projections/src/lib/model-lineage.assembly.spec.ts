@@ -9,6 +9,22 @@ function lineageOf(doc: unknown): ModelLineageDocument {
 }
 
 describe('model lineage', () => {
+  it("adds the seeds a run reported at its end to its start's, never overriding a seed it started with", async () => {
+    const world = churnUpstream();
+    const { events, ids } = world;
+    const started = events.event('training.run.started', { ...world.run.payload, seeds: { python: 7 } });
+    const upstream = world.all.filter((e) => e !== world.completed).map((e) => (e === world.run ? started : e));
+    const views = await given(...upstream).when(world.registerModel());
+    expect(lineageOf(views.doc('model_lineage', ids.model)).run?.seeds).toEqual({ python: 7 });
+
+    await views.and(
+      events.event('training.run.completed', { ...world.completed.payload, seeds: { python: 8, dataloader: 90210 } }),
+    );
+    const run = lineageOf(views.doc('model_lineage', ids.model)).run;
+    expect(run?.seeds).toEqual({ python: 7, dataloader: 90210 });
+    expect(run?.completion?.seeds).toEqual({ python: 8, dataloader: 90210 });
+  });
+
   it('holds the whole upstream closure of a model version in one document', async () => {
     const world = churnUpstream();
     const { events, ids } = world;
@@ -35,7 +51,7 @@ describe('model lineage', () => {
       pipelineId: ids.pipeline,
       inputs: run.inputs,
       hyperparameters: run.hyperparameters,
-      seeds: run.seeds,
+      seeds: { ...world.completed.payload.seeds, ...run.seeds },
       codeCommit: run.codeCommit,
       environment: run.environment,
       startedAt: run.startedAt,

@@ -18,7 +18,7 @@ import type {
 import type { ModelVersionNode } from './model-version.projection';
 import type { PipelineNode } from './pipeline.projection';
 import { compareText, sortedRoles, sortedUnique } from './ordering';
-import type { TrainingRunNode } from './training-run.projection';
+import { runSeeds, type TrainingRunNode } from './training-run.projection';
 
 /**
  * The lineage document of one model version, from stored facts only, with
@@ -87,7 +87,7 @@ function runPart(node: TrainingRunNode | undefined): RunPart | null {
     pipelineId,
     inputs,
     hyperparameters,
-    seeds,
+    seeds: runSeeds(seeds, node.completion),
     codeCommit,
     environment,
     startedAt,

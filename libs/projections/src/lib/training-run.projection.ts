@@ -7,6 +7,8 @@ export interface RunCompletion {
   status: RunOutcome;
   endedAt: string;
   metrics: Record<string, number> | null;
+  /** Seeds the run reported as it ended (v2), as reported; null when it reported none. */
+  seeds: Record<string, number> | null;
   event: EventRef;
 }
 
@@ -31,6 +33,17 @@ export function trainingRunStartedWrites(event: EventOf<'training.run.started'>)
 }
 
 export function trainingRunCompletedWrites(event: EventOf<'training.run.completed'>): ViewWrite[] {
-  const { status, endedAt, metrics } = event.payload;
-  return [singleFactWrite(event, 'run', 'completion', { status, endedAt, metrics: metrics ?? null })];
+  const { status, endedAt, metrics, seeds } = event.payload;
+  return [
+    singleFactWrite(event, 'run', 'completion', { status, endedAt, metrics: metrics ?? null, seeds: seeds ?? null }),
+  ];
+}
+
+/**
+ * The run's seeds: those it started with, and those it reported at its end
+ * for purposes the start left unseeded. The start's value of a purpose wins,
+ * so a completion cannot rewrite what the run was started with.
+ */
+export function runSeeds(started: Record<string, number>, completion: RunCompletion | undefined): Record<string, number> {
+  return { ...(completion?.seeds ?? {}), ...started };
 }

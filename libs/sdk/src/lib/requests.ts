@@ -11,7 +11,7 @@ import type {
   ModelVersionRegisteredV1,
   ModelVersionRevokedV1,
   PipelineRegisteredV1,
-  TrainingRunCompletedV1,
+  TrainingRunCompletedV2,
   TrainingRunStartedV2,
 } from '@prov/contracts';
 
@@ -24,7 +24,7 @@ export type DefineSlice = Omit<DataSliceDefinedV1, 'sliceId'> & { id?: string };
 export type FlagSlice = Omit<DataSliceFlaggedV1, 'sliceId'>;
 export type RegisterPipeline = Omit<PipelineRegisteredV1, 'pipelineId'>;
 export type StartRun = Omit<TrainingRunStartedV2, 'runId' | 'pipelineId'> & { runId?: string; pipeline: string };
-export type CompleteRun = Omit<TrainingRunCompletedV1, 'runId'>;
+export type CompleteRun = Omit<TrainingRunCompletedV2, 'runId'>;
 export type RecordEvaluation = Omit<EvaluationRecordedV1, 'evaluationId'> & { evaluationId?: string };
 export type RegisterModelVersion = Omit<ModelVersionRegisteredV1, 'modelVersionId' | 'name'>;
 export type RevokeModelVersion = Omit<ModelVersionRevokedV1, 'modelVersionId'>;

@@ -9,6 +9,7 @@ import { PipelineRegisteredV1 } from '../events/pipeline.events';
 import {
   EvaluationRecordedV1,
   TrainingRunCompletedV1,
+  TrainingRunCompletedV2,
   TrainingRunStartedV1,
   TrainingRunStartedV2,
 } from '../events/training-run.events';
@@ -33,7 +34,7 @@ export interface CurrentPayloads {
   'dataset.slice.flagged': DataSliceFlaggedV1;
   'pipeline.registered': PipelineRegisteredV1;
   'training.run.started': TrainingRunStartedV2;
-  'training.run.completed': TrainingRunCompletedV1;
+  'training.run.completed': TrainingRunCompletedV2;
   'evaluation.recorded': EvaluationRecordedV1;
   'model.version.registered': ModelVersionRegisteredV1;
   'model.stage.changed': ModelStageChangedV1;
@@ -142,11 +143,11 @@ export const EVENT_CATALOG: { readonly [T in EventType]: EventDefinition<T> } = 
     type: 'training.run.completed',
     topic: Topics.training,
     domain: 'model',
-    currentVersion: 1,
-    versions: { 1: TrainingRunCompletedV1 },
+    currentVersion: 2,
+    versions: { 1: TrainingRunCompletedV1, 2: TrainingRunCompletedV2 },
     subjectOf: (p) => p.runId,
     sensitivePaths: [],
-    description: 'A training run ended, with its outcome and metrics.',
+    description: 'A training run ended, with its outcome, metrics and any seeds it drew while running.',
   }),
   'evaluation.recorded': define({
     type: 'evaluation.recorded',

@@ -82,12 +82,21 @@ export class TrainingRunStartedV2 extends TrainingRunStartedBase {
   @IsSeedMap() seeds!: Record<string, number>;
 }
 
-/** `training.run.completed` v1. */
+/** `training.run.completed` v1, superseded: outcome and metrics only. */
 export class TrainingRunCompletedV1 {
   @IsEntityId('trainingRun') runId!: string;
   @IsIn(RUN_OUTCOMES) status!: RunOutcome;
   @IsTimestamp() endedAt!: string;
   @IsOptional() @IsMetricMap() metrics?: Record<string, number>;
+}
+
+/**
+ * `training.run.completed` v2: may also report seeds the run only knew once it
+ * had run (drawn at run time, or set by a framework). They add to the start's
+ * seeds; a purpose the start already seeded keeps the start's value.
+ */
+export class TrainingRunCompletedV2 extends TrainingRunCompletedV1 {
+  @IsOptional() @IsSeedMap() seeds?: Record<string, number>;
 }
 
 /** `evaluation.recorded` v1: metrics of a model version measured on a slice. */

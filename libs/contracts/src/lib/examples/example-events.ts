@@ -98,6 +98,13 @@ export const EXAMPLE_PAYLOADS: { readonly [T in EventType]: Readonly<Record<numb
   },
   'training.run.completed': {
     1: { runId: RUN, status: 'succeeded', endedAt: '2026-11-02T09:30:00Z', metrics: { auc: 0.91, 'loss.final': 0.23 } },
+    2: {
+      runId: RUN,
+      status: 'succeeded',
+      endedAt: '2026-11-02T09:30:00Z',
+      metrics: { auc: 0.91, 'loss.final': 0.23 },
+      seeds: { dataloader: 90210 },
+    },
   },
   'evaluation.recorded': {
     1: {

@@ -95,6 +95,7 @@ export const INVALID_PAYLOAD_EXAMPLES: { [T in EventType]: InvalidCase[] } = {
     { name: 'unknown status', mutate: (p) => (p['status'] = 'done'), path: 'payload.status' },
     { name: 'non-numeric metric', mutate: (p) => (p['metrics'] = { auc: 'high' }), path: 'payload.metrics' },
     { name: 'end time not a date', mutate: (p) => (p['endedAt'] = 'yesterday'), path: 'payload.endedAt' },
+    { name: 'seed not an integer', mutate: (p) => (p['seeds'] = { dataloader: '7' }), path: 'payload.seeds' },
   ],
   'evaluation.recorded': [
     {
