@@ -31,3 +31,4 @@ export { InMemoryMerkleTree } from './lib/in-memory-merkle-tree';
 export { auditLeafHash, checkpointSigningInput, signCheckpoint, verifyCheckpoint } from './lib/checkpoint-signature';
 export type { CheckpointBody, SignedCheckpoint } from './lib/checkpoint-signature';
 export type { ConsistencyProof, InclusionProof } from './lib/log-proofs';
+export { generateSubjectKey, openSealedValue, sealValue, SealedValueError } from './lib/sealed-value';

@@ -2,8 +2,7 @@ import { EVENT_CATALOG, EventType } from './catalog/event-catalog';
 import { EXAMPLE_PAYLOADS, exampleEnvelope } from './examples/example-events';
 import { INVALID_PAYLOAD_EXAMPLES } from './examples/invalid-payload-examples';
 import { parseEvent, validateEnvelope, validatePayload } from './validate-event';
-import { PredictionBatchRecordedV1 } from './events/prediction.events';
-import { compileClassValidator } from './json-schema/schema-validator';
+import { compileCurrentPayloadValidator } from './json-schema/schema-validator';
 
 type Payload = Record<string, unknown>;
 const clone = <T>(value: T): T => structuredClone(value);
@@ -38,15 +37,27 @@ describe('event validation', () => {
   });
 
   it('checks a current payload with a compiled validator when given one, with the same field paths', () => {
-    const compiled = compileClassValidator(PredictionBatchRecordedV1, 'payload');
     const type = 'prediction.batch.recorded';
-    const valid = clone(EXAMPLE_PAYLOADS[type][1]);
-    expect(validateEnvelope(envelopeFor(type, 1, valid), { payloadValidators: { [type]: compiled } })).toMatchObject({
+    const compiled = compileCurrentPayloadValidator(type);
+    const valid = clone(EXAMPLE_PAYLOADS[type][2]);
+    expect(validateEnvelope(envelopeFor(type, 2, valid), { payloadValidators: { [type]: compiled } })).toMatchObject({
       ok: true,
+    });
+    // An older version is checked against its own class, whatever compiled validator is given.
+    const older = clone(EXAMPLE_PAYLOADS[type][1]);
+    expect(validateEnvelope(envelopeFor(type, 1, older), { payloadValidators: { [type]: compiled } })).toMatchObject({
+      ok: true,
+    });
+    const sealedInV1 = clone(EXAMPLE_PAYLOADS[type][2]);
+    expect(
+      validateEnvelope(envelopeFor(type, 1, sealedInV1), { payloadValidators: { [type]: compiled } }),
+    ).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining([expect.objectContaining({ path: 'payload.predictions[2].dataSubject' })]),
     });
     const broken = clone(valid) as { predictions: Array<Record<string, unknown>> };
     broken.predictions[1]['inputDigest'] = 42;
-    const outcome = validateEnvelope(envelopeFor(type, 1, broken), { payloadValidators: { [type]: compiled } });
+    const outcome = validateEnvelope(envelopeFor(type, 2, broken), { payloadValidators: { [type]: compiled } });
     expect(outcome).toMatchObject({ ok: false, problems: [{ path: 'payload.predictions[1].inputDigest' }] });
   });
 

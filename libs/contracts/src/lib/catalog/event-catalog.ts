@@ -21,7 +21,8 @@ import {
   ModelVersionRevokedV1,
 } from '../events/model-version.events';
 import { DeploymentCreatedV1, DeploymentRevisedV1 } from '../events/deployment.events';
-import { PredictionBatchRecordedV1 } from '../events/prediction.events';
+import { PredictionBatchRecordedV1, PredictionBatchRecordedV2 } from '../events/prediction.events';
+import { SubjectErasedV1 } from '../events/privacy.events';
 import { MessageRejectedV1 } from '../events/dead-letter.events';
 import { AuditCheckpointSignedV1 } from '../events/audit.events';
 import { OpenLineageRunEventReceivedV1 } from '../events/openlineage.events';
@@ -43,7 +44,8 @@ export interface CurrentPayloads {
   'model.version.revoked': ModelVersionRevokedV1;
   'deployment.created': DeploymentCreatedV1;
   'deployment.revised': DeploymentRevisedV1;
-  'prediction.batch.recorded': PredictionBatchRecordedV1;
+  'prediction.batch.recorded': PredictionBatchRecordedV2;
+  'privacy.subject.erased': SubjectErasedV1;
   'deadletter.message.rejected': MessageRejectedV1;
   'audit.checkpoint.signed': AuditCheckpointSignedV1;
   'openlineage.run-event.received': OpenLineageRunEventReceivedV1;
@@ -233,11 +235,27 @@ export const EVENT_CATALOG: { readonly [T in EventType]: EventDefinition<T> } = 
     type: 'prediction.batch.recorded',
     topic: Topics.inference,
     domain: 'inference',
-    currentVersion: 1,
-    versions: { 1: PredictionBatchRecordedV1 },
+    currentVersion: 2,
+    versions: { 1: PredictionBatchRecordedV1, 2: PredictionBatchRecordedV2 },
     subjectOf: (p) => p.batchId,
-    sensitivePaths: ['predictions[].output', 'predictions[].featureSnapshot'],
+    sensitivePaths: [
+      'predictions[].output',
+      'predictions[].featureSnapshot',
+      'predictions[].dataSubject',
+      'predictions[].sealedOutput',
+      'predictions[].sealedFeatureSnapshot',
+    ],
     description: 'A batch of predictions made by one deployment with one loaded artifact.',
+  }),
+  'privacy.subject.erased': define({
+    type: 'privacy.subject.erased',
+    topic: Topics.inference,
+    domain: 'data',
+    currentVersion: 1,
+    versions: { 1: SubjectErasedV1 },
+    subjectOf: (p) => p.dataSubject,
+    sensitivePaths: [],
+    description: "A data subject's keys were destroyed: the values sealed with them are erased, their digests remain.",
   }),
   'deadletter.message.rejected': define({
     type: 'deadletter.message.rejected',

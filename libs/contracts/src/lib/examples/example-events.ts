@@ -179,6 +179,48 @@ export const EXAMPLE_PAYLOADS: { readonly [T in EventType]: Readonly<Record<numb
         },
       ],
     },
+    2: {
+      batchId: 'batch:0190f1a4-8c1e-7b2a-9c3d-4e5f60718295',
+      deploymentId: 'deployment:churn-api',
+      modelVersionId: MODEL,
+      artifactDigest: `sha256:${hex('9')}`,
+      predictions: [
+        {
+          predictionId: 'pred:req-000001',
+          at: '2026-11-04T12:00:00.123Z',
+          inputDigest: `sha256:${hex('3')}`,
+          outputDigest: `sha256:${hex('4')}`,
+        },
+        {
+          predictionId: 'pred:req-000002',
+          at: '2026-11-04T12:00:00.456Z',
+          inputDigest: `sha256:${hex('5')}`,
+          output: { churn: 0.82 },
+          featureSnapshot: 'feast:churn/2026-11-04T12:00:00Z',
+        },
+        {
+          predictionId: 'pred:req-000003',
+          at: '2026-11-04T12:00:00.789Z',
+          inputDigest: `sha256:${hex('7')}`,
+          outputDigest: `sha256:${hex('6')}`,
+          dataSubject: 'customer-4711',
+          sealedOutput: {
+            alg: 'A256GCM',
+            keyId: 'subjectkey:0190f1a4-8c1e-7b2a-9c3d-4e5f60718296',
+            nonce: 'AAECAwQFBgcICQoL',
+            ciphertext: 'c2VhbGVkIGJ5IHRoZSBzdWJqZWN0IGtleQ==',
+            digest: `sha256:${hex('6')}`,
+          },
+        },
+      ],
+    },
+  },
+  'privacy.subject.erased': {
+    1: {
+      dataSubject: 'customer-4711',
+      keyIds: ['subjectkey:0190f1a4-8c1e-7b2a-9c3d-4e5f60718296'],
+      reason: 'erasure request 2026-118',
+    },
   },
   'deadletter.message.rejected': {
     1: {

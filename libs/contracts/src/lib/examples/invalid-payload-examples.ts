@@ -176,6 +176,20 @@ export const INVALID_PAYLOAD_EXAMPLES: { [T in EventType]: InvalidCase[] } = {
       mutate: (p) => ((p['predictions'] as Payload[])[1]['output'] = { churn: NaN }),
       path: 'payload.predictions[1].output.churn',
     },
+    {
+      name: 'sealed output of another algorithm',
+      mutate: (p) => (((p['predictions'] as Payload[])[2]['sealedOutput'] as Payload)['alg'] = 'none'),
+      path: 'payload.predictions[2].sealedOutput.alg',
+    },
+    {
+      name: 'data subject with a path in it',
+      mutate: (p) => ((p['predictions'] as Payload[])[2]['dataSubject'] = '../customers/4711'),
+      path: 'payload.predictions[2].dataSubject',
+    },
+  ],
+  'privacy.subject.erased': [
+    { name: 'key id of another kind', mutate: (p) => (p['keyIds'] = ['key:1']), path: 'payload.keyIds' },
+    { name: 'missing data subject', mutate: (p) => delete p['dataSubject'], path: 'payload.dataSubject' },
   ],
   'deadletter.message.rejected': [
     { name: 'unknown reason', mutate: (p) => (p['reason'] = 'because'), path: 'payload.reason' },

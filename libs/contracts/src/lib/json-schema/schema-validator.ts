@@ -2,6 +2,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { findNonJsonValue, joinPath } from '../validation/json-value';
 import type { ValidationProblem } from '../validation/validation-problem';
+import { EVENT_CATALOG, type EventType } from '../catalog/event-catalog';
 import { validatedClassSchemas } from './build-event-json-schemas';
 
 export type SchemaValidator = (value: unknown) => ValidationProblem[];
@@ -26,6 +27,16 @@ export function compileClassValidator(classRef: { name: string }, basePath = '')
     const nonJson = findNonJsonValue(value, basePath);
     return nonJson ? [nonJson] : [];
   };
+}
+
+/**
+ * The compiled validator of the current schema version of an event type's
+ * payload (the hot path of producers and the projector; older versions go
+ * through class-validator). Taken from the catalog, so it follows a new version.
+ */
+export function compileCurrentPayloadValidator(type: EventType): SchemaValidator {
+  const definition = EVENT_CATALOG[type];
+  return compileClassValidator(definition.versions[definition.currentVersion], 'payload');
 }
 
 function toProblem(error: ErrorObject, basePath: string): ValidationProblem {
