@@ -8,3 +8,7 @@ export type { MongoLineageStoreOptions } from './lib/mongodb/mongodb-lineage-sto
 export { decodeValue, encodeValue } from './lib/mongodb/document-codec';
 export * from './lib/audit-log.port';
 export * from './lib/audit-proofs';
+export * from './lib/subject-keys/subject-key-store.port';
+export { InMemorySubjectKeyStore } from './lib/subject-keys/in-memory-subject-key-store';
+export { FileSubjectKeyStore } from './lib/subject-keys/file-subject-key-store';
+export { MongoSubjectKeyStore } from './lib/mongodb/mongodb-subject-key-store';

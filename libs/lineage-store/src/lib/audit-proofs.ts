@@ -32,9 +32,7 @@ export async function inclusionProofOf(
   const leaf = await store.leafByEventId(eventId);
   if (!leaf) return { kind: 'unknown-event' };
   const checkpoint =
-    treeSize === undefined
-      ? await store.latestCheckpoint(leaf.logId)
-      : await store.checkpoint(leaf.logId, treeSize);
+    treeSize === undefined ? await store.latestCheckpoint(leaf.logId) : await store.checkpoint(leaf.logId, treeSize);
   if (!checkpoint) {
     return treeSize === undefined
       ? { kind: 'not-checkpointed', leaf }

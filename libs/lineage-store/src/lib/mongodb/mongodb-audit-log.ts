@@ -200,9 +200,7 @@ export class MongoAuditLog implements AuditLogStore {
       if (ids.length === 0) return found;
       const docs =
         ids.length < POINT_READS
-          ? (
-              await Promise.all(ids.map((_id) => this.hashes().findOne({ _id })))
-            ).filter((d) => d !== null)
+          ? (await Promise.all(ids.map((_id) => this.hashes().findOne({ _id })))).filter((d) => d !== null)
           : await this.hashes()
               .find({ _id: { $in: ids } })
               .toArray();

@@ -7,6 +7,8 @@ import { LineageStoreRejectedError, LineageStoreUnavailableError } from '../line
 import { VIEW_INDEXES } from '../view-indexes';
 import { viewCollectionName } from './collection-names';
 import { MongoLineageStore } from './mongodb-lineage-store';
+import { MongoSubjectKeyStore } from './mongodb-subject-key-store';
+import { describeSubjectKeyStoreContract } from '../subject-keys/subject-key-store.contract';
 
 const { mongodbUri } = integrationEnv();
 /** Every database this file made, dropped at the end. */
@@ -31,6 +33,11 @@ async function dropDatabases(): Promise<void> {
 // A new database per test, so each starts with no generation and no active pointer.
 describeLineageStoreContract('MongoDB wire (real server)', freshStore);
 describeAuditLogContract('MongoDB wire (real server)', freshStore);
+describeSubjectKeyStoreContract('MongoDB wire (real server)', async () => {
+  const database = uniqueName('subject-keys');
+  databases.push(database);
+  return MongoSubjectKeyStore.connect({ uri: mongodbUri, database, serverSelectionTimeoutMS: 10_000 });
+});
 afterAll(dropDatabases);
 
 describe('MongoDB lineage store', () => {

@@ -13,6 +13,7 @@ import {
   viewCollectionName,
   viewCollectionNames,
 } from './collection-names';
+import { MongoSubjectKeyStore } from './mongodb-subject-key-store';
 import { MongoAuditLog } from './mongodb-audit-log';
 import { UpdateGate } from './update-gate';
 import { guarded } from './driver-errors';
@@ -66,6 +67,13 @@ export class MongoLineageStore implements LineageStore {
         throw error;
       }
     });
+  }
+
+  /** The subject keys kept beside these views, on the same connection (closed with the store). */
+  async subjectKeys(): Promise<MongoSubjectKeyStore> {
+    const keys = new MongoSubjectKeyStore(this.db);
+    await keys.prepare();
+    return keys;
   }
 
   generation(name: string, info: { kind?: GenerationKind; asOf?: string } = {}): Promise<ViewGeneration> {
