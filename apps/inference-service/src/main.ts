@@ -1,12 +1,18 @@
 import { loadConfig, runProducerService } from '@prov/http-service';
 import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
+import { FileSubjectKeyStore, MongoSubjectKeyStore, type SubjectKeyStore } from '@prov/lineage-store';
 import { PolicyCatalog } from '@prov/policy-directory';
+import { join } from 'node:path';
 
 async function main(): Promise<void> {
   const config = loadConfig(InferenceServiceConfig);
   const policies = PolicyCatalog.fromDirectory(config.PROV_POLICY_DIR).all();
+  // The gateway opens sealed values with the same keys: in production both read them from the views' store.
+  const subjectKeys: SubjectKeyStore = config.MONGODB_URI
+    ? await MongoSubjectKeyStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE })
+    : await FileSubjectKeyStore.open(join(config.PROV_DATA_DIR, 'subject-keys'));
   await runProducerService('inference-service', config, config.PROV_INFERENCE_PORT, (deps) =>
-    createInferenceService(deps, policies),
+    createInferenceService(deps, policies, subjectKeys),
   );
 }
 

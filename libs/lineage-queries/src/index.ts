@@ -11,7 +11,16 @@ export type {
   TracedRun,
   TracedSlice,
 } from './lib/prediction-trace.query';
-export { redactSensitive } from './lib/redaction';
+export { isRedactedValue, redactSensitive } from './lib/redaction';
+export {
+  SEALABLE_PREDICTION_FIELDS,
+  acceptOpenedSealedValues,
+  isSealedValue,
+  openSealedValues,
+  sealingContext,
+  sealingKeyIds,
+} from './lib/sealed-values';
+export type { SealablePredictionField, SealingKey } from './lib/sealed-values';
 export type { RedactedValue } from './lib/redaction';
 export { compareLineages, memberPath, resolveLineage } from './lib/lineage-comparison';
 export type { LineageComparison, LineageDifference } from './lib/lineage-comparison';

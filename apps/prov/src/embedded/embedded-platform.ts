@@ -4,7 +4,7 @@ import { ApiKeyRecord, ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
 import { openEventLog } from '@prov/event-log';
 import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningKey } from '@prov/http-service';
 import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
-import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
+import { FileSubjectKeyStore, InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import {
   ProjectorConfig,
   alertWebhookSettings,
@@ -17,7 +17,7 @@ import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 import { GatewayPolicyCheck, RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
 import { TrainingServiceConfig, createTrainingService } from '@prov/training-api';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LocalApiKey, localApiKey, localApiKeyFile } from './local-api-key';
 
 export type ServiceName = 'training-service' | 'registry-service' | 'inference-service' | 'projector' | 'query-gateway';
@@ -82,6 +82,11 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     closers.push(() => log.close());
     const store = await openStore(config);
     closers.push(() => store.close());
+    // Kept apart from the in-process views (rebuilt from the log at start): keys are never in the log.
+    const subjectKeys =
+      store instanceof MongoLineageStore
+        ? await store.subjectKeys()
+        : await FileSubjectKeyStore.open(join(settings.dataDirectory, 'subject-keys'));
 
     // One catalog for the gateway's policy checks and the registry's promotions.
     const policies = PolicyCatalog.fromDirectory(gatewayConfig.PROV_POLICY_DIR);
@@ -97,7 +102,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     const producers: Array<[ServiceName, (deps: ProducerServiceDependencies) => Promise<NestFastifyApplication>]> = [
       ['training-service', createTrainingService],
       ['registry-service', (deps) => createRegistryService(deps, promotions)],
-      ['inference-service', (deps) => createInferenceService(deps, policies.all())],
+      ['inference-service', (deps) => createInferenceService(deps, policies.all(), subjectKeys)],
     ];
     const signers = producers.map(([name]) => loadSigningKey(name, config, logger));
     const keys = loadSigningKey('projector', config, logger);
@@ -129,6 +134,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
         apiKeys,
         policies,
         attestationKey: loadSigningKey('query-gateway', config, logger),
+        subjectKeys,
       }),
     ]);
     for (const [name, app] of apps) {

@@ -1,6 +1,6 @@
 import { ProvenanceEvent, parseEvent } from '@prov/contracts';
 import { verifyInclusion } from '@prov/integrity';
-import { traceOfPrediction } from '@prov/lineage-queries';
+import { acceptOpenedSealedValues, traceOfPrediction } from '@prov/lineage-queries';
 import { InMemoryViews, projectEvents } from '@prov/projections';
 import { BUNDLE_FORMAT, type AuditBundle, type Divergence, type PublicKeyRecord } from './audit-evidence';
 import { AuditKeys, DEFAULT_CHECKPOINT_SIGNERS, checkpointSignatureDivergence, envelopeDivergence } from './audit-keys';
@@ -119,7 +119,8 @@ async function traceDivergence(bundle: AuditBundle, events: ProvenanceEvent[]): 
     level: bundle.level,
     revealSensitive: !bundle.redacted,
   });
-  const difference = firstDifference(expected ?? null, bundle.trace);
+  // Sealed values fold sealed; the bundle shows them opened, or as their digest once erased.
+  const difference = firstDifference(expected ? acceptOpenedSealedValues(expected, bundle.trace) : null, bundle.trace);
   if (!difference) return undefined;
   const document = documentOf(difference.path, expected ?? undefined, bundle.predictionId);
   return {

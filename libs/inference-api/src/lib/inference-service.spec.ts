@@ -1,6 +1,7 @@
 import { generateApiKey } from '@prov/auth';
-import { Topics, validateEnvelope } from '@prov/contracts';
-import { payloadDigest, verifyEnvelope } from '@prov/integrity';
+import { Topics, validateEnvelope, type SealedValue } from '@prov/contracts';
+import { digestOf, openSealedValue, payloadDigest, verifyEnvelope } from '@prov/integrity';
+import { InMemorySubjectKeyStore } from '@prov/lineage-store';
 import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
 import { validatePolicy } from '@prov/governance';
 import type { ProducerServiceDependencies } from '@prov/http-service';
@@ -174,5 +175,88 @@ describe('inference service', () => {
       'deployment:credit-api',
       'deployment:churn-api',
     ]);
+  });
+
+  describe('predictions about a data subject', () => {
+    const steward = generateApiKey('carol', ['data-steward']);
+    let keys: InMemorySubjectKeyStore;
+    let sealing: ProducerServiceUnderTest;
+    beforeEach(async () => {
+      keys = new InMemorySubjectKeyStore();
+      sealing = await startProducerServiceUnderTest(
+        (deps) => createInferenceService(deps, policies, keys),
+        [serving.record, steward.record, engineer.record],
+      );
+    });
+    afterEach(() => sealing.close());
+
+    const about = (dataSubject: string, output: unknown, featureSnapshot?: string) => ({
+      ...batch(1),
+      predictions: [
+        {
+          id: `req-${dataSubject}`,
+          at: '2026-11-04T12:00:00Z',
+          inputDigest: digest('3'),
+          dataSubject,
+          output,
+          featureSnapshot,
+        },
+      ],
+    });
+
+    it('seals output and feature snapshot with the subject key before publishing, and names them by digest', async () => {
+      expect(
+        (await sealing.post('/v1/predictions:batch', about('alice', { score: 0.7 }, 'feast:alice'), serving.token))
+          .statusCode,
+      ).toBe(201);
+      const [event] = await readEvents(sealing.log, Topics.inference);
+      const [recorded] = (event.payload as { predictions: Array<Record<string, unknown>> }).predictions;
+      expect(recorded).not.toHaveProperty('output');
+      expect(recorded).not.toHaveProperty('featureSnapshot');
+      expect(JSON.stringify(event)).not.toContain('feast:alice');
+      const { keyId, key } = await keys.activeKey('alice');
+      const sealedOutput = recorded['sealedOutput'] as SealedValue;
+      expect(recorded).toMatchObject({ dataSubject: 'alice', outputDigest: digestOf({ score: 0.7 }) });
+      expect(sealedOutput.keyId).toBe(keyId);
+      expect(openSealedValue(sealedOutput, key, 'pred:req-alice#output')).toEqual({ score: 0.7 });
+      expect(
+        openSealedValue(recorded['sealedFeatureSnapshot'] as SealedValue, key, 'pred:req-alice#featureSnapshot'),
+      ).toBe('feast:alice');
+      expect(validateEnvelope(event)).toEqual({ ok: true, value: event });
+    });
+
+    it('lets a data steward erase a subject: its keys are destroyed and the erasure is recorded', async () => {
+      await sealing.post('/v1/predictions:batch', about('alice', 1), serving.token);
+      const { keyId } = await keys.activeKey('alice');
+      expect((await sealing.post('/v1/subjects/alice/erasure', {}, serving.token)).statusCode).toBe(403);
+      const bad = await sealing.post('/v1/subjects/a%2F..%2Fb/erasure', {}, steward.token);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.details).toEqual([{ path: 'dataSubject', problem: expect.any(String) }]);
+      const erased = await sealing.post('/v1/subjects/alice/erasure', { reason: 'request 7' }, steward.token);
+      expect(erased.statusCode).toBe(201);
+      expect(erased.json()).toEqual({ dataSubject: 'alice', keysDestroyed: [keyId], eventId: expect.any(String) });
+      expect((await keys.keys([keyId])).get(keyId)?.state).toBe('destroyed');
+      const events = await readEvents(sealing.log, Topics.inference);
+      expect(events.map((e) => [e.type, e.payload])).toEqual([
+        ['prediction.batch.recorded', expect.anything()],
+        ['privacy.subject.erased', { dataSubject: 'alice', keyIds: [keyId], reason: 'request 7' }],
+      ]);
+      // A later prediction about the same person is sealed with a new key.
+      await sealing.post('/v1/predictions:batch', about('alice', 2), serving.token);
+      const later = (await readEvents(sealing.log, Topics.inference))[2].payload as {
+        predictions: Array<{ sealedOutput: SealedValue }>;
+      };
+      expect(later.predictions[0].sealedOutput.keyId).not.toBe(keyId);
+    });
+  });
+
+  it('refuses predictions about a data subject when it has no key store, naming the field', async () => {
+    const res = await post({
+      ...batch(1),
+      predictions: [{ id: 'r', at: '2026-11-04T12:00:00Z', inputDigest: digest('3'), dataSubject: 'alice', output: 1 }],
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toEqual([{ path: 'predictions[0].dataSubject', problem: expect.any(String) }]);
+    expect(await batches()).toEqual([]);
   });
 });

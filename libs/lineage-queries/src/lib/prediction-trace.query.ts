@@ -1,4 +1,4 @@
-import type { DataSliceCriteria, DeploymentPolicy, JsonValue, TrainingInput } from '@prov/contracts';
+import type { DataSliceCriteria, DeploymentPolicy, JsonValue, SealedValue, TrainingInput } from '@prov/contracts';
 import {
   servingWindows,
   type DatasetPart,
@@ -57,9 +57,11 @@ export interface TracedPrediction {
   recordedAt: string;
   inputDigest: string;
   outputDigest?: string;
-  /** Only at `full`. */
-  output?: JsonValue | RedactedValue;
-  featureSnapshot?: string | RedactedValue;
+  /** Only at `full`. Sealed for a data subject, it is opened (or shown erased) by the gateway, which holds the keys. */
+  output?: JsonValue | RedactedValue | SealedValue;
+  featureSnapshot?: string | RedactedValue | SealedValue;
+  /** Whom the sealed values are about. */
+  dataSubject?: string | RedactedValue;
 }
 
 export interface TracedDeployment {
@@ -157,6 +159,8 @@ function assembleTrace(
 
 function tracePrediction(prediction: PredictionDocument, full: boolean): TracedPrediction {
   const { _id, batchId, deploymentId, modelVersionId, artifactDigest, at, recordedAt, inputDigest } = prediction;
+  const output = prediction.sealedOutput ?? prediction.output;
+  const featureSnapshot = prediction.sealedFeatureSnapshot ?? prediction.featureSnapshot;
   return {
     id: _id,
     batchId,
@@ -167,8 +171,9 @@ function tracePrediction(prediction: PredictionDocument, full: boolean): TracedP
     recordedAt,
     inputDigest,
     ...(prediction.outputDigest === undefined ? {} : { outputDigest: prediction.outputDigest }),
-    ...(full && prediction.output !== undefined ? { output: prediction.output } : {}),
-    ...(prediction.featureSnapshot === undefined ? {} : { featureSnapshot: prediction.featureSnapshot }),
+    ...(full && output !== undefined ? { output } : {}),
+    ...(featureSnapshot === undefined ? {} : { featureSnapshot }),
+    ...(prediction.dataSubject === undefined ? {} : { dataSubject: prediction.dataSubject }),
   };
 }
 

@@ -1,10 +1,13 @@
 import { EVENT_CATALOG, type EventType } from '@prov/contracts';
 import { digestOf } from '@prov/integrity';
+import { isSealedValue } from './sealed-values';
 
 /** What stands in for a sensitive value: its digest still matches the one a verifier recomputes. */
 export interface RedactedValue {
   redacted: true;
   digest: string;
+  /** Set when the value was sealed for a data subject whose keys were destroyed: no one can see it any more. */
+  erased?: true;
 }
 
 /**
@@ -22,7 +25,17 @@ export function redactSensitive<T extends object>(type: EventType, value: T, ele
 }
 
 export function redacted(value: unknown): RedactedValue {
-  return { redacted: true, digest: digestOf(value) };
+  // A sealed value stands for the value it seals: it is shown as that value's digest.
+  return { redacted: true, digest: isSealedValue(value) ? value.digest : digestOf(value) };
+}
+
+export function isRedactedValue(value: unknown): value is RedactedValue {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as RedactedValue).redacted === true &&
+    typeof (value as RedactedValue).digest === 'string'
+  );
 }
 
 function redactAt(target: unknown, segments: string[]): void {

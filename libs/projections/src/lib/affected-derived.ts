@@ -79,6 +79,7 @@ export async function affectedDerived(events: readonly ProvenanceEvent[], views:
       case 'deadletter.message.rejected':
       case 'audit.checkpoint.signed':
       case 'openlineage.run-event.received':
+      case 'privacy.subject.erased':
         break;
     }
   }

@@ -61,5 +61,8 @@ export function factWrites(event: ProvenanceEvent): ViewWrite[] {
     // Kept verbatim by the log; what it maps onto arrives as dataset and slice events of its own.
     case 'openlineage.run-event.received':
       return [];
+    // An erasure destroys keys outside the log; the views keep the sealed values, which no longer open.
+    case 'privacy.subject.erased':
+      return [];
   }
 }

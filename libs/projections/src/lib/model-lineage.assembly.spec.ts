@@ -51,7 +51,7 @@ describe('model lineage', () => {
       pipelineId: ids.pipeline,
       inputs: run.inputs,
       hyperparameters: run.hyperparameters,
-      seeds: { ...world.completed.payload.seeds, ...run.seeds },
+      seeds: run.seeds,
       codeCommit: run.codeCommit,
       environment: run.environment,
       startedAt: run.startedAt,

@@ -1,4 +1,4 @@
-import type { EventOf, JsonValue } from '@prov/contracts';
+import type { EventOf, JsonValue, SealedValue } from '@prov/contracts';
 import { compareInstants } from './ordering';
 import type { ViewDocument, ViewWrite } from './view-store.port';
 
@@ -17,6 +17,10 @@ export interface PredictionDocument extends ViewDocument {
   outputDigest?: string;
   output?: JsonValue;
   featureSnapshot?: string;
+  /** Whose key seals the sealed fields (v2); they open only while that key is not destroyed. */
+  dataSubject?: string;
+  sealedOutput?: SealedValue;
+  sealedFeatureSnapshot?: SealedValue;
 }
 
 /** Per batch totals: alerts and impact counts are sums over these, never scans of predictions. */
@@ -44,7 +48,9 @@ export function predictionBatchRecordedWrites(event: EventOf<'prediction.batch.r
     artifactDigest,
   };
   const writes = new Map<string, ViewWrite>();
-  for (const { predictionId, at, inputDigest, outputDigest, output, featureSnapshot } of predictions) {
+  for (const record of predictions) {
+    const { predictionId, at, inputDigest, outputDigest, output, featureSnapshot } = record;
+    const { dataSubject, sealedOutput, sealedFeatureSnapshot } = record;
     // Within one batch the first record of an id wins: two writes of one document in one bulk must not race.
     if (writes.has(predictionId)) continue;
     const doc: PredictionDocument = {
@@ -55,6 +61,9 @@ export function predictionBatchRecordedWrites(event: EventOf<'prediction.batch.r
       ...(outputDigest === undefined ? {} : { outputDigest }),
       ...(output === undefined ? {} : { output }),
       ...(featureSnapshot === undefined ? {} : { featureSnapshot }),
+      ...(dataSubject === undefined ? {} : { dataSubject }),
+      ...(sealedOutput === undefined ? {} : { sealedOutput }),
+      ...(sealedFeatureSnapshot === undefined ? {} : { sealedFeatureSnapshot }),
     };
     writes.set(predictionId, { op: 'keep-least', view: 'predictions', id: predictionId, doc, by: 'eventId' });
   }

@@ -1,12 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ApiKeyVerifier } from '@prov/auth';
-import {
-  ALL_TOPICS,
-  DEFAULT_TOPIC_PARTITIONS,
-  PredictionBatchRecordedV1,
-  compileClassValidator,
-} from '@prov/contracts';
+import { ALL_TOPICS, DEFAULT_TOPIC_PARTITIONS, compileCurrentPayloadValidator } from '@prov/contracts';
 import type { EventLog } from '@prov/event-log';
 import { createHttpService } from '@prov/http-service';
 import type { LineageStore } from '@prov/lineage-store';
@@ -47,7 +42,7 @@ export async function createProjector(
   const policy: DecodingPolicy = {
     keys: deps.trustedKeys,
     requireSignatures: deps.requireSignatures,
-    payloadValidators: { 'prediction.batch.recorded': compileClassValidator(PredictionBatchRecordedV1, 'payload') },
+    payloadValidators: { 'prediction.batch.recorded': compileCurrentPayloadValidator('prediction.batch.recorded') },
   };
   const metrics = deps.metrics ?? new ProjectorMetrics();
   const logger = new Logger(SERVICE);

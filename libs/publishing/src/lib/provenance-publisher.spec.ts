@@ -1,9 +1,8 @@
 import {
   EXAMPLE_PAYLOADS,
   EventEnvelope,
-  PredictionBatchRecordedV1,
   Topics,
-  compileClassValidator,
+  compileCurrentPayloadValidator,
   validateEnvelope,
 } from '@prov/contracts';
 import { EventLog, FileEventLog } from '@prov/event-log';
@@ -101,7 +100,7 @@ describe('provenance publisher', () => {
   it('checks hot-path payloads with a compiled validator when given one', async () => {
     const fast = new ProvenancePublisher(log, {
       service: 'inference-service',
-      payloadValidators: { 'prediction.batch.recorded': compileClassValidator(PredictionBatchRecordedV1, 'payload') },
+      payloadValidators: { 'prediction.batch.recorded': compileCurrentPayloadValidator('prediction.batch.recorded') },
     });
     const batch = structuredClone(EXAMPLE_PAYLOADS['prediction.batch.recorded'][1]) as Record<string, unknown>;
     await log.ensureTopics([{ name: Topics.inference, partitions: 3 }]);

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ApiKeyVerifier } from '@prov/auth';
 import { createHttpService } from '@prov/http-service';
 import type { SigningKeyPair } from '@prov/integrity';
-import type { LineageStore } from '@prov/lineage-store';
+import type { LineageStore, SubjectKeyStore } from '@prov/lineage-store';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { CompareModule } from './compare/compare.module';
@@ -20,6 +20,8 @@ export interface QueryGatewayDependencies {
   policies?: PolicyCatalog;
   /** The Ed25519 key model attestations are signed with (see loadSigningKey of libs/http-service). */
   attestationKey: SigningKeyPair;
+  /** The data subjects' keys, to open sealed values for auditors (none: they are shown as digests). */
+  subjectKeys?: SubjectKeyStore;
 }
 
 /**
@@ -33,7 +35,7 @@ export function createQueryGateway(deps: QueryGatewayDependencies): Promise<Nest
     name: 'query-gateway',
     description: 'Answers what produced a prediction, what a data slice touched, and how two models differ.',
     imports: [
-      ViewsModule.forStore(deps.store),
+      ViewsModule.forStore(deps.store, deps.subjectKeys),
       PredictionsModule,
       LineageModule,
       ModelsModule.with(deps.policies ?? PolicyCatalog.fromDirectory(undefined), deps.attestationKey),

@@ -42,6 +42,8 @@ import type {
   DefineSlice,
   FlagSlice,
   PredictionsAccepted,
+  EraseSubject,
+  SubjectErased,
   RecordEvaluation,
   RecordPredictions,
   RegisterDataset,
@@ -150,6 +152,17 @@ export class ProvenanceClient {
           this.url('inference', '/v1/predictions:batch'),
           body,
           o?.idempotencyKey,
+        )
+      ).body,
+    /**
+     * Erases a data subject (a data steward's call): destroys the subject's keys, so every
+     * output and feature snapshot sealed for them shows as its digest only, from now on.
+     */
+    eraseSubject: async (dataSubject: string, body: EraseSubject = {}): Promise<SubjectErased> =>
+      (
+        await this.transport.post<SubjectErased>(
+          this.url('inference', `/v1/subjects/${segment(dataSubject)}/erasure`),
+          body,
         )
       ).body,
     /** A recorder that batches predictions by size and time (see PredictionRecorder). */

@@ -40,6 +40,18 @@ export interface Prediction {
   outputDigest?: string;
   output?: unknown;
   featureSnapshot?: string;
+  /** The person the prediction is about: the service seals output and feature snapshot with their key. */
+  dataSubject?: string;
+}
+
+export interface EraseSubject {
+  reason?: string;
+}
+
+export interface SubjectErased {
+  dataSubject: string;
+  keysDestroyed: string[];
+  eventId: string;
 }
 
 export interface RecordPredictions {

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
-import { predictionBatchId, predictionId } from '@prov/contracts';
+import { predictionBatchId, predictionId, type PredictionRecordV2 } from '@prov/contracts';
 import { digestOnlyPolicies, rawOutputProblems, type ProvenancePolicy } from '@prov/governance';
 import {
   CurrentPrincipal,
@@ -14,8 +14,11 @@ import { ProvenancePublisher, uuidFromIdempotencyKey } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { RecordPredictionsBody, RecordPredictionsRequest } from './record-predictions.request';
+import type { SubjectSealing } from './subject-sealing';
 
 export const SERVING_POLICIES = Symbol('ServingPolicies');
+/** The data subjects' keys, or null when this service was given none (then no prediction may name a subject). */
+export const SUBJECT_SEALING = Symbol('SubjectSealing');
 
 @ApiTags('predictions')
 @Controller('v1')
@@ -27,6 +30,7 @@ export class PredictionsHttpController {
   constructor(
     private readonly publisher: ProvenancePublisher,
     @Inject(SERVING_POLICIES) private readonly policies: readonly ProvenancePolicy[],
+    @Inject(SUBJECT_SEALING) private readonly sealing: SubjectSealing | null,
   ) {}
 
   /**
@@ -65,6 +69,17 @@ export class PredictionsHttpController {
     const raw = rawOutputProblems(body.predictions, this.digestOnlyPoliciesOf(deploymentId));
     if (raw.length > 0)
       throw new UnprocessableError(`${raw.length} prediction(s) carry a raw output: ${raw[0].problem}`, raw);
+    const aboutSubjects = body.predictions.findIndex((p) => p.dataSubject !== undefined);
+    if (aboutSubjects >= 0 && !this.sealing) {
+      throw new UnprocessableError('this inference service has no store for data-subject keys', [
+        {
+          path: `predictions[${aboutSubjects}].dataSubject`,
+          problem: 'predictions about a data subject need a subject key store (MONGODB_URI, or the data directory)',
+        },
+      ]);
+    }
+    const recorded =
+      aboutSubjects >= 0 && this.sealing ? await this.sealing.seal(predictions as PredictionRecordV2[]) : predictions;
     await this.publisher.publish(
       {
         type: 'prediction.batch.recorded',
@@ -73,7 +88,7 @@ export class PredictionsHttpController {
           deploymentId,
           modelVersionId: body.modelVersionId,
           artifactDigest: body.artifactDigest,
-          predictions,
+          predictions: recorded,
         } as never,
       },
       principal,

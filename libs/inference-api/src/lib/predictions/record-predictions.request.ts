@@ -1,13 +1,21 @@
 import { OmitType } from '@nestjs/swagger';
-import { IsDigest, IsEntityId, MAX_PREDICTIONS_PER_BATCH, PredictionRecord } from '@prov/contracts';
+import { IsDigest, IsEntityId, MAX_PREDICTIONS_PER_BATCH, PredictionRecordV2 } from '@prov/contracts';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, Matches, ValidateNested } from 'class-validator';
 
 const CLIENT_ID = /^(pred:)?[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
 const DEPLOYMENT = /^(deployment:)?[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** A prediction as the serving process sends it: the recorded fields, with its own request id. */
-export class PredictionItem extends OmitType(PredictionRecord, ['predictionId'] as const) {
+/**
+ * A prediction as the serving process sends it: the recorded fields, with its
+ * own request id. With a `dataSubject`, the service seals `output` and
+ * `featureSnapshot` with that subject's key before they reach the log.
+ */
+export class PredictionItem extends OmitType(PredictionRecordV2, [
+  'predictionId',
+  'sealedOutput',
+  'sealedFeatureSnapshot',
+] as const) {
   /** The client's request id (`pred:` is added when absent). */
   @Matches(CLIENT_ID, { message: 'id must be a request id of letters, digits, ".", "_", ":" or "-" (at most 200)' })
   id!: string;
@@ -41,5 +49,6 @@ export interface RecordPredictionsBody {
     outputDigest?: string;
     output?: unknown;
     featureSnapshot?: string;
+    dataSubject?: string;
   }>;
 }

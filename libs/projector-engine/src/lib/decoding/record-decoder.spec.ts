@@ -1,4 +1,4 @@
-import { EXAMPLE_PAYLOADS, PredictionBatchRecordedV1, Topics, compileClassValidator } from '@prov/contracts';
+import { EXAMPLE_PAYLOADS, Topics, compileCurrentPayloadValidator } from '@prov/contracts';
 import type { LogRecord } from '@prov/event-log';
 import { generateSigningKeyPair, payloadDigest, signEnvelope } from '@prov/integrity';
 import { sealEvent } from '@prov/publishing';
@@ -13,7 +13,7 @@ const policy: DecodingPolicy = {
     { keyId: inference.keyId, service: 'inference-service', publicKey: inference.publicKey },
   ]),
   requireSignatures: true,
-  payloadValidators: { 'prediction.batch.recorded': compileClassValidator(PredictionBatchRecordedV1, 'payload') },
+  payloadValidators: { 'prediction.batch.recorded': compileCurrentPayloadValidator('prediction.batch.recorded') },
 };
 
 function flagEvent(signer = training, service = 'training-service') {

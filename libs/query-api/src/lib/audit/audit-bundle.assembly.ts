@@ -3,6 +3,7 @@ import type { SignedCheckpoint } from '@prov/integrity';
 import { traceOfPrediction, type TraceLevel } from '@prov/lineage-queries';
 import { AuditLogStore, ProofFailure, inclusionProofOf } from '@prov/lineage-store';
 import type { ViewReader } from '@prov/projections';
+import type { SealedValues } from '../views/sealed-values';
 
 export type BundleFailure = { kind: 'unknown-prediction' } | ({ eventId: string } & ProofFailure);
 
@@ -17,12 +18,14 @@ export async function assembleBundle(
   auditLog: AuditLogStore,
   predictionId: string,
   options: { level: TraceLevel; redacted: boolean; now: Date },
+  sealed: SealedValues,
 ): Promise<AuditBundle | BundleFailure> {
-  const trace = await traceOfPrediction(views, predictionId, {
+  const folded = await traceOfPrediction(views, predictionId, {
     level: options.level,
     revealSensitive: !options.redacted,
   });
-  if (!trace) return { kind: 'unknown-prediction' };
+  if (!folded) return { kind: 'unknown-prediction' };
+  const trace = options.redacted ? folded : await sealed.open(folded);
   const [predictions, nodes, lineages] = await Promise.all([
     views.get('predictions', [predictionId]),
     views.get('nodes', [trace.prediction.deploymentId]),

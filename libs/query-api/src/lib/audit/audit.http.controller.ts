@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { ConflictError, InvalidRequestError, NotFoundError, RequireRoles } from '@prov/http-service';
 import { AuditRecord, LineageStore, ProofFailure, consistencyProofOf, inclusionProofOf } from '@prov/lineage-store';
 import { ActiveViews } from '../views/active-views';
+import { SealedValues } from '../views/sealed-values';
 import { checkedId } from '../views/entity-id';
 import { assembleBundle } from './audit-bundle.assembly';
 import { BundleRequest, ConsistencyProofRequest, InclusionProofRequest, LogEventsRequest } from './audit.requests';
@@ -24,6 +25,7 @@ export class AuditHttpController {
   constructor(
     @Inject(AUDIT_STORE) private readonly store: LineageStore,
     private readonly views: ActiveViews,
+    private readonly sealed: SealedValues,
   ) {}
 
   /** Every log and how far it has grown. */
@@ -69,11 +71,17 @@ export class AuditHttpController {
   @Get('predictions/:id/bundle')
   async bundle(@Param('id') id: string, @Query() query: BundleRequest) {
     const predictionId = checkedId('id', id, 'prediction');
-    const bundle = await assembleBundle(await this.views.current(), this.store.auditLog, predictionId, {
-      level: query.level ?? 'full',
-      redacted: query.redact === 'true',
-      now: new Date(),
-    });
+    const bundle = await assembleBundle(
+      await this.views.current(),
+      this.store.auditLog,
+      predictionId,
+      {
+        level: query.level ?? 'full',
+        redacted: query.redact === 'true',
+        now: new Date(),
+      },
+      this.sealed,
+    );
     if (!('kind' in bundle)) return bundle;
     if (bundle.kind === 'unknown-prediction') throw new NotFoundError(`no prediction ${id} is recorded`);
     return answer<never>(bundle, `event ${bundle.eventId} of ${predictionId}'s chain`);

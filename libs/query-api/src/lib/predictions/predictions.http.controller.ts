@@ -5,13 +5,17 @@ import { CurrentPrincipal, NotFoundError } from '@prov/http-service';
 import { traceToProv } from '@prov/interop';
 import { traceOfPrediction } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
+import { SealedValues } from '../views/sealed-values';
 import { checkedId } from '../views/entity-id';
 import { TraceRequest } from './trace.request';
 
 @ApiTags('predictions')
 @Controller('v1/predictions')
 export class PredictionsHttpController {
-  constructor(private readonly views: ActiveViews) {}
+  constructor(
+    private readonly views: ActiveViews,
+    private readonly sealed: SealedValues,
+  ) {}
 
   /** What produced a prediction, link by link, with what is missing and the event behind each link. */
   @Get(':id/trace')
@@ -26,11 +30,12 @@ export class PredictionsHttpController {
   }
 
   private async traceOf(id: string, query: TraceRequest, principal: Principal) {
+    const revealSensitive = mayReadSensitive(principal);
     const trace = await traceOfPrediction(await this.views.current(), checkedId('id', id, 'prediction'), {
       level: query.level ?? 'standard',
-      revealSensitive: mayReadSensitive(principal),
+      revealSensitive,
     });
     if (!trace) throw new NotFoundError(`no prediction ${id} is recorded`);
-    return trace;
+    return revealSensitive ? this.sealed.open(trace) : trace;
   }
 }

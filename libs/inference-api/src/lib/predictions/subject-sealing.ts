@@ -1,0 +1,55 @@
+import type { JsonValue, PredictionRecordV2 } from '@prov/contracts';
+import { sealValue } from '@prov/integrity';
+import { sealingContext } from '@prov/lineage-queries';
+import type { SubjectKey, SubjectKeyStore } from '@prov/lineage-store';
+import { LRUCache } from 'lru-cache';
+
+/** How long a replica seals with a key it read before reading it again (an erasure elsewhere is seen by then). */
+export const SUBJECT_KEY_CACHE_MS = 30_000;
+
+/**
+ * Seals what a prediction says about its data subject (output, feature
+ * snapshot) with the subject's key, so no value about a person reaches the
+ * immutable log in the clear, and destroying the key erases it.
+ */
+export class SubjectSealing {
+  private readonly cache = new LRUCache<string, SubjectKey>({ max: 10_000, ttl: SUBJECT_KEY_CACHE_MS });
+
+  constructor(private readonly keys: SubjectKeyStore) {}
+
+  async seal(predictions: PredictionRecordV2[]): Promise<PredictionRecordV2[]> {
+    const subjects = [...new Set(predictions.map((p) => p.dataSubject).filter((s): s is string => s !== undefined))];
+    if (subjects.length === 0) return predictions;
+    const keys = new Map(await Promise.all(subjects.map(async (s) => [s, await this.keyOf(s)] as const)));
+    return predictions.map((prediction) => {
+      if (prediction.dataSubject === undefined) return prediction;
+      const { keyId, key } = keys.get(prediction.dataSubject) as SubjectKey;
+      const { output, featureSnapshot, ...rest } = prediction;
+      const id = prediction.predictionId;
+      const sealedOutput =
+        output === undefined ? undefined : sealValue(output as JsonValue, key, keyId, sealingContext(id, 'output'));
+      return {
+        ...rest,
+        ...(sealedOutput && rest.outputDigest === undefined ? { outputDigest: sealedOutput.digest } : {}),
+        ...(sealedOutput ? { sealedOutput } : {}),
+        ...(featureSnapshot === undefined
+          ? {}
+          : { sealedFeatureSnapshot: sealValue(featureSnapshot, key, keyId, sealingContext(id, 'featureSnapshot')) }),
+      };
+    });
+  }
+
+  /** Destroys the subject's keys; answers the ids destroyed. */
+  async erase(dataSubject: string): Promise<string[]> {
+    this.cache.delete(dataSubject);
+    return this.keys.destroy(dataSubject);
+  }
+
+  private async keyOf(dataSubject: string): Promise<SubjectKey> {
+    const cached = this.cache.get(dataSubject);
+    if (cached) return cached;
+    const key = await this.keys.activeKey(dataSubject);
+    this.cache.set(dataSubject, key);
+    return key;
+  }
+}
