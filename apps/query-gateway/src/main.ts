@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     apiKeys: loadApiKeys(config),
     policies: PolicyCatalog.fromDirectory(config.PROV_POLICY_DIR),
     attestationKey: loadSigningKey('query-gateway', config, logger),
+    explorerDirectory: config.PROV_EXPLORER_DIR,
   });
   await app.listen(config.PROV_GATEWAY_PORT, config.PROV_HOST);
   logger.log(`listening on http://${config.PROV_HOST}:${config.PROV_GATEWAY_PORT}`);

@@ -8,6 +8,7 @@ const ref = (eventId: string, type: string) => ({
   recordedAt: '2026-11-25T08:00:00.000Z',
   occurredAt: '2026-11-25T08:00:00.000Z',
   payloadDigest: `sha256:${hex('e')}`,
+  producer: { service: 'training-service', principal: 'engineer' },
 });
 
 export const DSV = `dsv:sha256:${hex('1')}`;
@@ -26,7 +27,7 @@ export function sampleTrace(overrides: Partial<PredictionTrace> = {}): Predictio
     rowCount: 100,
     roles: [role],
     uses: [{ role, samplingFraction: 0.5 }],
-    flags: flagged ? [{ reason: 'label bias', severity: 'high' as const, recordedAt: '2026-11-26T00:00:00.000Z' }] : [],
+    flags: flagged ? [{ reason: 'label bias', severity: 'high' as const, event: ref('e-flag', 'dataset.slice.flagged') }] : [],
     flagged,
     event: ref(`e-${id}`, 'dataset.slice.defined'),
   });
@@ -106,5 +107,5 @@ export function sampleTrace(overrides: Partial<PredictionTrace> = {}): Predictio
     completeness: { level: 'full', complete: false, missing: ['evaluations[x]'] },
     integrity: [],
     ...overrides,
-  } as PredictionTrace;
+  };
 }
