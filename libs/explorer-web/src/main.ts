@@ -1,4 +1,10 @@
-import type { DatasetVersionImpact, LineageComparison, LineageGraph, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
+import type {
+  DatasetVersionImpact,
+  LineageComparison,
+  LineageGraph,
+  PredictionTrace,
+  SliceImpact,
+} from '@prov/lineage-queries';
 import { chainBadges, LineageAlert } from './lib/badges/chain-badges';
 import { ExplorerNode, graphOfLineage, graphOfTrace, mergeGraphs } from './lib/graph/explorer-graph';
 import { isProblem, parseSearch, SearchTarget } from './lib/search/search-target';
@@ -33,7 +39,11 @@ function showTab(id: string): void {
 for (const button of document.querySelectorAll<HTMLButtonElement>('#tabs button'))
   button.addEventListener('click', () => showTab(button.dataset['tab'] ?? 'graph-view'));
 
-const impactView = new ImpactView(byId('impact-summary'), byId<HTMLCanvasElement>('impact-chart'), byId('impact-tables'));
+const impactView = new ImpactView(
+  byId('impact-summary'),
+  byId<HTMLCanvasElement>('impact-chart'),
+  byId('impact-tables'),
+);
 
 async function openImpact(id: string): Promise<void> {
   const route = id.startsWith('slice:') ? 'slices' : 'dataset-versions';
@@ -71,6 +81,9 @@ const graphView = new GraphView(byId('graph'), byId('graph-nodes'), (node) =>
   })(),
 );
 
+/** Proofs are for auditors: other roles are not sent to fetch them. */
+let mayProve = false;
+
 async function showTrace(id: string): Promise<void> {
   const trace = await client.get<PredictionTrace>(`/v1/predictions/${segment(id)}/trace?level=full`);
   graphView.show(graphOfTrace(trace));
@@ -80,7 +93,7 @@ async function showTrace(id: string): Promise<void> {
   badges.replaceChildren(el('span', { class: 'badge neutral' }, 'checking the chain…'));
   const [{ alerts }, integrity] = await Promise.all([
     client.get<{ alerts: LineageAlert[] }>('/v1/alerts'),
-    checkChainIntegrity(client, trace),
+    mayProve ? checkChainIntegrity(client, trace) : Promise.resolve({ kind: 'forbidden' as const }),
   ]);
   badges.replaceChildren(
     ...chainBadges(trace, alerts, integrity).map((b) =>
@@ -120,10 +133,12 @@ byId('compare-form').addEventListener('submit', (event) => {
 });
 
 function signedIn(principal: string, roles: string[], mayReadSensitive: boolean): void {
+  mayProve = roles.includes('auditor');
   byId('login').hidden = true;
   byId('app').hidden = false;
   byId('logout').hidden = false;
-  byId('who').textContent = `${principal} (${roles.join(', ')})${mayReadSensitive ? '' : ' — sensitive fields redacted'}`;
+  byId('who').textContent =
+    `${principal} (${roles.join(', ')})${mayReadSensitive ? '' : ' — sensitive fields redacted'}`;
 }
 
 byId('login-form').addEventListener('submit', (event) => {
@@ -146,4 +161,8 @@ byId('logout').addEventListener('click', () => {
 
 // A key kept in this tab's session logs in again after a reload.
 const kept = client.apiKey;
-if (kept) client.logIn(kept).then((s) => signedIn(s.principal, s.roles, s.mayReadSensitive), () => client.logOut());
+if (kept)
+  client.logIn(kept).then(
+    (s) => signedIn(s.principal, s.roles, s.mayReadSensitive),
+    () => client.logOut(),
+  );

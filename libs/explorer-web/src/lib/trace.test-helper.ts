@@ -27,7 +27,9 @@ export function sampleTrace(overrides: Partial<PredictionTrace> = {}): Predictio
     rowCount: 100,
     roles: [role],
     uses: [{ role, samplingFraction: 0.5 }],
-    flags: flagged ? [{ reason: 'label bias', severity: 'high' as const, event: ref('e-flag', 'dataset.slice.flagged') }] : [],
+    flags: flagged
+      ? [{ reason: 'label bias', severity: 'high' as const, event: ref('e-flag', 'dataset.slice.flagged') }]
+      : [],
     flagged,
     event: ref(`e-${id}`, 'dataset.slice.defined'),
   });

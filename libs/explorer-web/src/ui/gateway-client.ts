@@ -39,8 +39,7 @@ export class GatewayClient {
   async get<T>(path: string, apiKey = this.apiKey): Promise<T> {
     const response = await fetch(path, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
     const body = (await response.json().catch(() => undefined)) as
-      | { error?: { message?: string; details?: Array<{ path: string; problem: string }> } }
-      | undefined;
+      { error?: { message?: string; details?: Array<{ path: string; problem: string }> } } | undefined;
     if (!response.ok) {
       const details = body?.error?.details?.map((d) => `${d.path} ${d.problem}`).join('; ');
       throw new GatewayError(

@@ -44,16 +44,22 @@ export class GraphView {
             color: '#111827',
             'font-size': 11,
             'text-wrap': 'wrap',
-            'text-max-width': '180px',
+            'text-max-width': '160px',
             'text-valign': 'bottom',
             'text-margin-y': 4,
             width: 26,
             height: 26,
           },
         },
-        { selector: 'node[!known]', style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': '#6b7280', 'background-opacity': 0.35 } },
+        {
+          selector: 'node[!known]',
+          style: { 'border-width': 2, 'border-style': 'dashed', 'border-color': '#6b7280', 'background-opacity': 0.35 },
+        },
         { selector: 'node[?attention]', style: { 'border-width': 4, 'border-color': '#dc2626' } },
-        { selector: 'node:selected', style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 6 } },
+        {
+          selector: 'node:selected',
+          style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 6 },
+        },
         {
           selector: 'edge',
           style: {
@@ -86,14 +92,23 @@ export class GraphView {
     this.cy.add([
       ...graph.nodes.map((n) => ({
         group: 'nodes' as const,
-        data: { id: n.id, label: n.label, kind: n.kind, known: n.known, attention: n.attention },
+        data: { id: n.id, label: n.label.replace(' (', '\n('), kind: n.kind, known: n.known, attention: n.attention },
       })),
-      ...graph.edges.map((e) => ({ group: 'edges' as const, data: { id: e.id, source: e.from, target: e.to, rel: e.rel } })),
+      ...graph.edges.map((e) => ({
+        group: 'edges' as const,
+        data: { id: e.id, source: e.from, target: e.to, rel: e.rel },
+      })),
     ]);
-    this.cy.layout({ name: 'dagre', rankDir: 'TB', nodeSep: 40, rankSep: 70, padding: 20 } as cytoscape.LayoutOptions).run();
+    this.cy
+      .layout({ name: 'dagre', rankDir: 'TB', nodeSep: 140, rankSep: 80, padding: 20 } as cytoscape.LayoutOptions)
+      .run();
     this.list.replaceChildren(
       ...graph.nodes.map((n) => {
-        const button = el('button', { type: 'button', 'data-node-id': n.id, 'data-kind': n.kind }, `${n.kind}: ${n.label}`);
+        const button = el(
+          'button',
+          { type: 'button', 'data-node-id': n.id, 'data-kind': n.kind },
+          `${n.kind}: ${n.label}`,
+        );
         if (n.attention) button.classList.add('attention');
         if (!n.known) button.classList.add('unknown');
         button.addEventListener('click', () => this.select(n));

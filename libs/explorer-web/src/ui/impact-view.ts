@@ -1,11 +1,11 @@
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import type { DataImpact, DatasetVersionImpact, SliceImpact } from '@prov/lineage-queries';
-import { impactBars } from '../lib/impact/impact-bars';
+import { MIN_BAR_MS, impactAxis, impactBars } from '../lib/impact/impact-bars';
 import { el } from './dom';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
-const day = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+const day = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
 /**
  * What a slice or dataset version touched: its flags, the model versions
@@ -51,7 +51,11 @@ export class ImpactView {
         'ul',
         { id: 'impact-deployments' },
         ...impact.deployments.map((d) =>
-          el('li', {}, `${d.id} served ${d.modelVersionIds.join(', ')} in ${d.windows.map((w) => `${w.from} – ${w.to ?? 'now'}`).join('; ')}`),
+          el(
+            'li',
+            {},
+            `${d.id} served ${d.modelVersionIds.join(', ')} in ${d.windows.map((w) => `${w.from} – ${w.to ?? 'now'}`).join('; ')}`,
+          ),
         ),
       ),
     );
@@ -67,7 +71,7 @@ export class ImpactView {
         datasets: [
           {
             label: 'predictions',
-            data: bars.map((b) => [b.from, Math.max(b.to, b.from + 60_000)] as [number, number]),
+            data: bars.map((b) => [b.from, Math.max(b.to, b.from + MIN_BAR_MS)] as [number, number]),
             backgroundColor: '#be185d',
           },
         ],
@@ -77,7 +81,14 @@ export class ImpactView {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        scales: { x: { type: 'linear', ticks: { callback: (value) => day(Number(value)) } } },
+        scales: {
+          x: {
+            type: 'linear',
+            beginAtZero: false,
+            ...impactAxis(bars),
+            ticks: { callback: (value) => day(Number(value)) },
+          },
+        },
         plugins: {
           tooltip: {
             callbacks: {

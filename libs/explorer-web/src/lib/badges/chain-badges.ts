@@ -41,7 +41,11 @@ const chainIds = (trace: PredictionTrace): Set<string> =>
   );
 
 /** The badges over a prediction's graph: is its lineage complete, flagged, alerted, and provably logged? */
-export function chainBadges(trace: PredictionTrace, alerts: readonly LineageAlert[], integrity: IntegrityCheck): Badge[] {
+export function chainBadges(
+  trace: PredictionTrace,
+  alerts: readonly LineageAlert[],
+  integrity: IntegrityCheck,
+): Badge[] {
   const { completeness } = trace;
   const flagged = trace.slices.filter((s) => s.flagged).length;
   const ids = chainIds(trace);

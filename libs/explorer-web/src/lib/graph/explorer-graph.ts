@@ -38,7 +38,14 @@ const edge = (from: string, to: string, rel: string): ExplorerEdge => ({ id: `${
 export function graphOfTrace(trace: PredictionTrace): ExplorerGraph {
   const { prediction, deployment, modelVersion, run, pipeline } = trace;
   const nodes: ExplorerNode[] = [
-    { id: prediction.id, kind: 'prediction', label: prediction.id, known: true, attention: false, details: { ...prediction } },
+    {
+      id: prediction.id,
+      kind: 'prediction',
+      label: prediction.id,
+      known: true,
+      attention: false,
+      details: { ...prediction },
+    },
   ];
   const edges: ExplorerEdge[] = [];
   if (deployment) {
@@ -63,7 +70,9 @@ export function graphOfTrace(trace: PredictionTrace): ExplorerGraph {
     attention: modelVersion?.revoked === true,
     details: modelVersion ? { ...modelVersion } : undefined,
   });
-  edges.push(edge(deployment ? deployment.id : prediction.id, modelVersionId, deployment ? 'serves' : 'predicted-with'));
+  edges.push(
+    edge(deployment ? deployment.id : prediction.id, modelVersionId, deployment ? 'serves' : 'predicted-with'),
+  );
   if (run) {
     nodes.push({ id: run.id, kind: 'run', label: run.id, known: true, attention: false, details: { ...run } });
     edges.push(edge(modelVersionId, run.id, 'trained-by'));
@@ -127,9 +136,7 @@ export function mergeGraphs(shown: ExplorerGraph, found: ExplorerGraph): Explore
     const old = nodes.get(node.id);
     nodes.set(
       node.id,
-      old
-        ? { ...old, known: old.known || node.known, attention: old.attention || node.attention }
-        : node,
+      old ? { ...old, known: old.known || node.known, attention: old.attention || node.attention } : node,
     );
   }
   const edges = new Map(shown.edges.map((e) => [e.id, e]));
@@ -144,6 +151,10 @@ export function shortDigest(id: string): string {
 }
 
 function sliceLabel(id: string, labels: Record<string, string> | null): string {
-  const named = labels ? Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ') : '';
+  const named = labels
+    ? Object.entries(labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')
+    : '';
   return named ? `slice ${shortDigest(id)} (${named})` : `slice ${shortDigest(id)}`;
 }

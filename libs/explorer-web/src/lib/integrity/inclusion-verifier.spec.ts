@@ -12,7 +12,8 @@ const leaves = events.map((e) => auditLeafHash(e));
 
 describe('the browser verifier follows libs/integrity', () => {
   it('hashes an event to the same audit leaf', async () => {
-    for (const [i, event] of events.entries()) expect(toHex(await auditLeafHashOf(event))).toBe(leaves[i].toString('hex'));
+    for (const [i, event] of events.entries())
+      expect(toHex(await auditLeafHashOf(event))).toBe(leaves[i].toString('hex'));
   });
 
   it('accepts every proof libs/integrity builds, in every tree size, and rejects a changed one', async () => {

@@ -65,8 +65,16 @@ describe('the lineage explorer page at /', () => {
   it('tells the page who a key belongs to and whether it sees sensitive values', async () => {
     const as = (token: string) =>
       app.inject({ method: 'GET', url: '/v1/session', headers: { authorization: `Bearer ${token}` } });
-    expect((await as(viewer.token)).json()).toEqual({ principal: 'victor', roles: ['viewer'], mayReadSensitive: false });
-    expect((await as(auditor.token)).json()).toEqual({ principal: 'audrey', roles: ['auditor'], mayReadSensitive: true });
+    expect((await as(viewer.token)).json()).toEqual({
+      principal: 'victor',
+      roles: ['viewer'],
+      mayReadSensitive: false,
+    });
+    expect((await as(auditor.token)).json()).toEqual({
+      principal: 'audrey',
+      roles: ['auditor'],
+      mayReadSensitive: true,
+    });
   });
 
   it('says how to build the page when the build is missing', async () => {
