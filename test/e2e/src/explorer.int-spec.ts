@@ -30,8 +30,9 @@ const batch = ofType('prediction.batch.recorded').find((b) =>
 );
 if (!batch) throw new Error('the scenario has no prediction of a model trained on its early flagged slice');
 const predictionId = batch.payload.predictions[0].predictionId;
-const model = modelsOnFlagged.find((m) => m.payload.modelVersionId === batch.payload.modelVersionId)!.payload;
-const run = runsOnFlagged.find((r) => r.payload.runId === model.runId)!.payload;
+const model = modelsOnFlagged.find((m) => m.payload.modelVersionId === batch.payload.modelVersionId)?.payload;
+const run = runsOnFlagged.find((r) => r.payload.runId === model?.runId)?.payload;
+if (!model || !run) throw new Error('the scenario names a model version or run it never registered');
 const sliceDefinitions = new Map(ofType('dataset.slice.defined').map((e) => [e.payload.sliceId, e.payload]));
 const datasetVersions = new Set(run.inputs.map((i) => sliceDefinitions.get(i.sliceId)?.datasetVersionId));
 

@@ -47,7 +47,8 @@ describe('graphOfTrace', () => {
 
   it('marks a deployment that served another model than the prediction names', () => {
     const trace = sampleTrace();
-    const graph = graphOfTrace({ ...trace, deployment: { ...trace.deployment!, servedModelMatches: false } });
+    if (!trace.deployment) throw new Error('the sample trace has a deployment');
+    const graph = graphOfTrace({ ...trace, deployment: { ...trace.deployment, servedModelMatches: false } });
     expect(graph.nodes.find((n) => n.kind === 'deployment')?.attention).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** Where `nx run explorer-web:build` writes the page (the workspace's dist folder). */
+/** Where `nx run explorer-web:bundle` writes the page (the workspace's dist folder). */
 export const EXPLORER_BUILD_DIR = resolve(__dirname, '..', '..', '..', '..', '..', 'dist', 'explorer-web');
 
 /**
@@ -23,7 +23,7 @@ export const EXPLORER_CSP = [
 ].join('; ');
 
 export const EXPLORER_NOT_BUILT =
-  'The lineage explorer is not built: run `npx nx run explorer-web:build` (npm start and the e2e tests build it first)';
+  'The lineage explorer is not built: run `npx nx run explorer-web:bundle` (npm start and the e2e tests build it first)';
 
 /**
  * Serves the lineage explorer (libs/explorer-web's build) at `/`, outside
