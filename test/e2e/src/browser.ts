@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-
-const ROOT = resolve(__dirname, '..', '..', '..');
+import { ROOT, runSetupScript } from './setup-script';
 
 /** Where the browser tests leave their screenshots (git-ignored, kept by CI as artifacts). */
 export const ARTIFACTS = resolve(ROOT, '.cache', 'test-artifacts', 'explorer');
@@ -14,21 +12,7 @@ export const ARTIFACTS = resolve(ROOT, '.cache', 'test-artifacts', 'explorer');
  * tests never skip.
  */
 export async function launchChromium(): Promise<Browser> {
-  let executablePath: string;
-  try {
-    executablePath = execFileSync('bash', [resolve(ROOT, 'test', 'e2e', 'browser', 'setup.sh')], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 900_000,
-    })
-      .trim()
-      .split('\n')
-      .pop() as string;
-  } catch (error) {
-    const { stderr, message } = error as { stderr?: string; message: string };
-    throw new Error(`the browser tests need Chromium: ${stderr || message}`);
-  }
+  const executablePath = runSetupScript('test/e2e/browser/setup.sh', 'the browser tests need Chromium');
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({
     executablePath,

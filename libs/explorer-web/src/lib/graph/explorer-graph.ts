@@ -88,26 +88,14 @@ export function graphOfTrace(trace: PredictionTrace): ExplorerGraph {
       edges.push(edge(run.id, pipeline.id, 'ran'));
     }
     for (const slice of trace.slices) {
-      nodes.push({
-        id: slice.id,
-        kind: 'slice',
-        label: sliceLabel(slice.id, slice.labels),
-        known: slice.known,
-        attention: slice.flagged,
-        details: { ...slice },
-      });
+      nodes.push(part('slice', slice, sliceLabel(slice.id, slice.labels), slice.flagged));
       edges.push(edge(run.id, slice.id, 'used'));
     }
   }
   for (const version of trace.datasetVersions) {
-    nodes.push({
-      id: version.id,
-      kind: 'dataset-version',
-      label: `${version.datasetId ?? 'dataset version'} ${shortDigest(version.id)}`,
-      known: version.known,
-      attention: false,
-      details: { ...version },
-    });
+    nodes.push(
+      part('dataset-version', version, `${version.datasetId ?? 'dataset version'} ${shortDigest(version.id)}`, false),
+    );
   }
   const versions = new Set(trace.datasetVersions.map((v) => v.id));
   for (const slice of trace.slices) {
@@ -148,6 +136,16 @@ export function mergeGraphs(shown: ExplorerGraph, found: ExplorerGraph): Explore
 export function shortDigest(id: string): string {
   const match = /sha256:([0-9a-f]{12})[0-9a-f]*$/.exec(id);
   return match ? `${match[1]}…` : id;
+}
+
+/** A node for a part of the trace that may be named before its definition arrived. */
+function part(
+  kind: ExplorerNodeKind,
+  details: { id: string; known: boolean },
+  label: string,
+  attention: boolean,
+): ExplorerNode {
+  return { id: details.id, kind, label, known: details.known, attention, details: { ...details } };
 }
 
 function sliceLabel(id: string, labels: Record<string, string> | null): string {
