@@ -1,6 +1,13 @@
-import { auditLeafHash, inclusionProof, merkleRoot } from '@prov/integrity';
+import { auditLeafHash, generateSigningKeyPair, inclusionProof, merkleRoot, signCheckpoint } from '@prov/integrity';
 import type { InclusionProof, SignedCheckpoint } from '@prov/integrity';
-import { auditLeafHashOf, fromHex, toHex, verifyEventInLog, verifyInclusion } from './inclusion-verifier';
+import {
+  auditLeafHashOf,
+  fromHex,
+  toHex,
+  verifyCheckpointSignature,
+  verifyEventInLog,
+  verifyInclusion,
+} from './inclusion-verifier';
 
 // Events with keys stores dislike and numbers canonical JSON rewrites: the browser must hash them as the log did.
 const events = Array.from({ length: 13 }, (_, i) => ({
@@ -38,16 +45,42 @@ describe('the browser verifier follows libs/integrity', () => {
   });
 });
 
+const logKey = generateSigningKeyPair();
+const keys = [{ keyId: logKey.keyId, publicKey: logKey.publicKeyPem }];
+
+describe('verifyCheckpointSignature', () => {
+  const signed = signCheckpoint(
+    { logId: 'auditlog:x', treeSize: 3, rootHash: 'ab'.repeat(32), signedAt: '2026-11-27T10:00:00.000Z' },
+    logKey.privateKey,
+    logKey.keyId,
+  );
+
+  it('accepts a checkpoint libs/integrity signed, with the key it names', async () => {
+    expect(await verifyCheckpointSignature(signed, keys)).toBe(true);
+  });
+
+  it('refuses a changed checkpoint, another key, and a key it does not know', async () => {
+    expect(await verifyCheckpointSignature({ ...signed, treeSize: 4 }, keys)).toBe(false);
+    const other = generateSigningKeyPair();
+    expect(await verifyCheckpointSignature(signed, [{ keyId: logKey.keyId, publicKey: other.publicKeyPem }])).toBe(
+      false,
+    );
+    expect(await verifyCheckpointSignature(signed, [])).toBe(false);
+  });
+});
+
 describe('verifyEventInLog', () => {
   const size = 13;
-  const checkpoint: SignedCheckpoint = {
-    logId: 'auditlog:inference-0',
-    treeSize: size,
-    rootHash: merkleRoot(leaves, size).toString('hex'),
-    signedAt: '2026-11-27T10:00:00.000Z',
-    keyId: 'k1',
-    signature: 'x'.repeat(86),
-  };
+  const checkpoint: SignedCheckpoint = signCheckpoint(
+    {
+      logId: 'auditlog:inference-0',
+      treeSize: size,
+      rootHash: merkleRoot(leaves, size).toString('hex'),
+      signedAt: '2026-11-27T10:00:00.000Z',
+    },
+    logKey.privateKey,
+    logKey.keyId,
+  );
   const proofOf = (index: number): InclusionProof => ({
     eventId: events[index].eventId,
     logId: checkpoint.logId,
@@ -59,20 +92,27 @@ describe('verifyEventInLog', () => {
   });
 
   it('verifies an event against the latest checkpoint of its log', async () => {
-    expect(await verifyEventInLog(events[6], proofOf(6), [checkpoint])).toEqual({ verified: true });
+    expect(await verifyEventInLog(events[6], proofOf(6), [checkpoint], keys)).toEqual({ verified: true });
   });
 
   it('refuses an event altered after it was logged', async () => {
     const altered = { ...events[6], payload: { ...events[6].payload, $scale: 3 } };
-    expect(await verifyEventInLog(altered, proofOf(6), [checkpoint])).toEqual({
+    expect(await verifyEventInLog(altered, proofOf(6), [checkpoint], keys)).toEqual({
       verified: false,
       reason: 'the event does not hash to its leaf',
     });
   });
 
+  it('refuses a checkpoint no log key signed', async () => {
+    expect(await verifyEventInLog(events[6], proofOf(6), [checkpoint], [])).toEqual({
+      verified: false,
+      reason: 'the latest checkpoint of auditlog:inference-0 is not signed by a log key',
+    });
+  });
+
   it('refuses a proof at another checkpoint than the latest', async () => {
     const later = { ...checkpoint, treeSize: size + 1, rootHash: toHex(fromHex('ab'.repeat(32))) };
-    expect(await verifyEventInLog(events[6], proofOf(6), [later])).toMatchObject({ verified: false });
-    expect(await verifyEventInLog(events[6], proofOf(6), [])).toMatchObject({ verified: false });
+    expect(await verifyEventInLog(events[6], proofOf(6), [later], keys)).toMatchObject({ verified: false });
+    expect(await verifyEventInLog(events[6], proofOf(6), [], keys)).toMatchObject({ verified: false });
   });
 });

@@ -68,18 +68,63 @@ export async function verifyInclusion(
   return sn === 0 && equal(r, root);
 }
 
+/** A key that signs the audit log's checkpoints, as `GET /v1/audit/keys` lists it. */
+export interface CheckpointKey {
+  keyId: string;
+  /** SPKI PEM. */
+  publicKey: string;
+}
+
+const fromBase64 = (text: string): Uint8Array => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) PUBLIC KEY-----|\s/g, '');
+const base64UrlToBase64 = (text: string) => text.replace(/-/g, '+').replace(/_/g, '/');
+
+/**
+ * Whether a checkpoint was signed, as it is, by the key it names: Ed25519
+ * over the RFC 8785 canonical JSON of its body, as libs/integrity's
+ * verifyCheckpoint checks with node:crypto.
+ */
+export async function verifyCheckpointSignature(
+  checkpoint: SignedCheckpoint,
+  keys: readonly CheckpointKey[],
+): Promise<boolean> {
+  const key = keys.find((k) => k.keyId === checkpoint.keyId);
+  if (!key || !/^[A-Za-z0-9_-]{86}$/.test(checkpoint.signature)) return false;
+  const { logId, treeSize, rootHash, signedAt, keyId } = checkpoint;
+  const body = canonicalize({ logId, treeSize, rootHash, signedAt, keyId }) as string;
+  try {
+    const publicKey = await crypto.subtle.importKey(
+      'spki',
+      fromBase64(pemBody(key.publicKey)) as Uint8Array<ArrayBuffer>,
+      { name: 'Ed25519' },
+      false,
+      ['verify'],
+    );
+    return await crypto.subtle.verify(
+      { name: 'Ed25519' },
+      publicKey,
+      fromBase64(base64UrlToBase64(checkpoint.signature)) as Uint8Array<ArrayBuffer>,
+      new TextEncoder().encode(body),
+    );
+  } catch {
+    // A key the browser cannot read verifies nothing.
+    return false;
+  }
+}
+
 export type ProofVerdict = { verified: true } | { verified: false; reason: string };
 
 /**
  * That an event, as the gateway serves it, is in the audit log at the latest
  * signed checkpoint: its leaf is recomputed here from the event itself, the
- * proof's checkpoint must be the latest one of its log, and the audit path
- * must lead to that checkpoint's root.
+ * proof's checkpoint must be the latest one of its log and carry a valid
+ * signature of a log key, and the audit path must lead to its root.
  */
 export async function verifyEventInLog(
   event: unknown,
   proof: InclusionProof,
   latest: readonly SignedCheckpoint[],
+  keys: readonly CheckpointKey[],
   sha256: Sha256 = webCryptoSha256,
 ): Promise<ProofVerdict> {
   const leaf = await auditLeafHashOf(event, sha256);
@@ -88,6 +133,8 @@ export async function verifyEventInLog(
   if (!checkpoint) return { verified: false, reason: `no latest checkpoint of ${proof.logId}` };
   if (checkpoint.treeSize !== proof.treeSize || checkpoint.rootHash !== proof.checkpoint.rootHash)
     return { verified: false, reason: `the proof is not at the latest checkpoint of ${proof.logId}` };
+  if (!(await verifyCheckpointSignature(checkpoint, keys)))
+    return { verified: false, reason: `the latest checkpoint of ${proof.logId} is not signed by a log key` };
   const included = await verifyInclusion(
     leaf,
     proof.leafIndex,
