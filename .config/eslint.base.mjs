@@ -16,6 +16,8 @@ const MAY_DEPEND_ON = {
   'type:testing': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
   // Suites that run the platform (benchmarks): they may drive its feature libs too; nothing depends on them.
   'type:suite': ['type:feature', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+  // Pages bundled for the browser: the domain's types and browser-safe code, never servers or adapters.
+  'type:web': ['type:domain', 'type:web'],
 };
 
 const boundaries = (extraTags) => [

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     policies: PolicyCatalog.fromDirectory(config.PROV_POLICY_DIR),
     attestationKey: loadSigningKey('query-gateway', config, logger),
     subjectKeys: await store.subjectKeys(),
+    explorerDirectory: config.PROV_EXPLORER_DIR,
   });
   await app.listen(config.PROV_GATEWAY_PORT, config.PROV_HOST);
   logger.log(`listening on http://${config.PROV_HOST}:${config.PROV_GATEWAY_PORT}`);

@@ -15,6 +15,7 @@ const TYPE_TAGS = [
   'type:sdk',
   'type:testing',
   'type:suite',
+  'type:web',
 ] as const;
 type TypeTag = (typeof TYPE_TAGS)[number];
 
@@ -28,6 +29,8 @@ const MAY_DEPEND_ON: Record<TypeTag, readonly TypeTag[]> = {
   'type:testing': ['type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
   // Suites that run the platform (the benchmarks): nothing depends on them.
   'type:suite': ['type:feature', 'type:domain', 'type:adapter', 'type:sdk', 'type:testing'],
+  // Pages bundled for the browser (the explorer): the domain's types and browser-safe code only.
+  'type:web': ['type:domain', 'type:web', 'type:testing'],
 };
 
 let graph: ProjectGraph;

@@ -1,7 +1,7 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { ROOT, runSetupScript } from './setup-script';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
 const PYTHON_DIR = resolve(ROOT, 'test', 'e2e', 'python');
 
 /**
@@ -11,20 +11,7 @@ const PYTHON_DIR = resolve(ROOT, 'test', 'e2e', 'python');
  * when Python or PyPI is not available: these tests never skip.
  */
 export function interopPython(): string {
-  try {
-    return execFileSync('bash', [resolve(PYTHON_DIR, 'setup.sh')], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 600_000,
-    })
-      .trim()
-      .split('\n')
-      .pop() as string;
-  } catch (error) {
-    const { stderr, message } = error as { stderr?: string; message: string };
-    throw new Error(`the interoperability tests need their Python environment: ${stderr || message}`);
-  }
+  return runSetupScript('test/e2e/python/setup.sh', 'the interoperability tests need their Python environment');
 }
 
 export interface PythonResult {

@@ -15,4 +15,6 @@ export class QueryGatewayConfig {
   @IsString() PROV_DATA_DIR: string = '.provenance';
   /** A PKCS#8 PEM Ed25519 key for attestations; generated in PROV_DATA_DIR on first start when not set. */
   @IsOptional() @IsString() PROV_SIGNING_KEY_FILE?: string;
+  /** The lineage explorer's build to serve at `/`; by default the workspace's dist/explorer-web. */
+  @IsOptional() @IsString() PROV_EXPLORER_DIR?: string;
 }

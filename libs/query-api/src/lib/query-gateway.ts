@@ -6,11 +6,13 @@ import type { LineageStore, SubjectKeyStore } from '@prov/lineage-store';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { CompareModule } from './compare/compare.module';
+import { EXPLORER_BUILD_DIR, mountExplorerPage } from './explorer/explorer-page';
 import { ImpactModule } from './impact/impact.module';
 import { LineageModule } from './lineage/lineage.module';
 import { ModelsModule } from './models/models.module';
 import { PolicyCatalog } from '@prov/policy-directory';
 import { PredictionsModule } from './predictions/predictions.module';
+import { SessionModule } from './session/session.module';
 import { ViewsModule } from './views/views.module';
 
 export interface QueryGatewayDependencies {
@@ -22,16 +24,18 @@ export interface QueryGatewayDependencies {
   attestationKey: SigningKeyPair;
   /** The data subjects' keys, to open sealed values for auditors (none: they are shown as digests). */
   subjectKeys?: SubjectKeyStore;
+  /** The lineage explorer's build, served at `/` (default: the workspace's dist/explorer-web). */
+  explorerDirectory?: string;
 }
 
 /**
  * The query gateway: traces, lineage graphs, impact, comparisons and alerts,
  * read from the active view generation. Every route needs an API key; values
  * marked sensitive in the contracts are shown only to auditors, as digests to
- * everyone else.
+ * everyone else. `/` serves the lineage explorer page.
  */
-export function createQueryGateway(deps: QueryGatewayDependencies): Promise<NestFastifyApplication> {
-  return createHttpService({
+export async function createQueryGateway(deps: QueryGatewayDependencies): Promise<NestFastifyApplication> {
+  const app = await createHttpService({
     name: 'query-gateway',
     description: 'Answers what produced a prediction, what a data slice touched, and how two models differ.',
     imports: [
@@ -43,6 +47,7 @@ export function createQueryGateway(deps: QueryGatewayDependencies): Promise<Nest
       CompareModule,
       AlertsModule,
       AuditModule.forStore(deps.store),
+      SessionModule,
     ],
     apiKeys: deps.apiKeys,
     readinessChecks: [
@@ -50,4 +55,6 @@ export function createQueryGateway(deps: QueryGatewayDependencies): Promise<Nest
     ],
     bodyLimitBytes: 64 * 1024,
   });
+  await mountExplorerPage(app, deps.explorerDirectory ?? EXPLORER_BUILD_DIR);
+  return app;
 }
