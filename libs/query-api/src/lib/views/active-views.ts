@@ -3,6 +3,9 @@ import type { ViewReader } from '@prov/projections';
 import { ServiceUnavailableError } from '@prov/http-service';
 import { RevisionCheckedCache } from './revision-checked-cache';
 
+/** How long requests share one reading of the lineage views' revisions (see RevisionCheckedCache). */
+export const LINEAGE_STALENESS_MS = 100;
+
 /**
  * The generation queries read: the store's active one, looked up at most
  * once a second, so a rebuild's switch is seen at once and a half-built
@@ -11,12 +14,15 @@ import { RevisionCheckedCache } from './revision-checked-cache';
  */
 export class ActiveViews {
   private cached?: { at: number; generation: ViewGeneration };
-  private readonly lineageDocuments = new RevisionCheckedCache();
+  private readonly lineageDocuments: RevisionCheckedCache;
 
   constructor(
     private readonly store: LineageStore,
     private readonly maxAgeMs = 1000,
-  ) {}
+    lineageStalenessMs = LINEAGE_STALENESS_MS,
+  ) {
+    this.lineageDocuments = new RevisionCheckedCache(undefined, undefined, lineageStalenessMs);
+  }
 
   async current(): Promise<ViewReader & { readonly name: string }> {
     return this.lineageDocuments.reader(await this.activeGeneration());

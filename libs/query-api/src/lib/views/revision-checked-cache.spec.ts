@@ -55,6 +55,53 @@ describe('RevisionCheckedCache', () => {
     expect(reads.get('model_lineage')).toBe(2);
   });
 
+  it('shares one reading of the revisions, renewed in the background, and reads afresh after a quiet spell', async () => {
+    let now = 1_000;
+    const cache = new RevisionCheckedCache(undefined, undefined, 100, () => now);
+    let revisionReads = 0;
+    const { generation } = counting(live);
+    const revisions = generation.revisions.bind(generation);
+    generation.revisions = (views) => {
+      revisionReads += 1;
+      return revisions(views);
+    };
+    const stage = async () =>
+      ((await cache.reader(generation).get('model_lineage', ['m:1'])).get('m:1') as unknown as { stage: string }).stage;
+    expect(await stage()).toBe('staging');
+    await live.apply([{ op: 'set', view: 'model_lineage', id: 'm:1', fields: { stage: 'production' } }]);
+    now += 50;
+    // Fresh enough: the shared reading, so the kept document, however many requests come.
+    expect(await stage()).toBe('staging');
+    expect(await stage()).toBe('staging');
+    expect(revisionReads).toBe(1);
+    now += 100;
+    // A little old: still served from it, while one new reading is made for the next requests.
+    expect(await stage()).toBe('staging');
+    await new Promise((r) => setImmediate(r));
+    expect(revisionReads).toBe(2);
+    expect(await stage()).toBe('production');
+    await live.apply([{ op: 'set', view: 'model_lineage', id: 'm:1', fields: { stage: 'archived' } }]);
+    now += 5_000;
+    // After a quiet spell the request waits for a new reading.
+    expect(await stage()).toBe('archived');
+    expect(revisionReads).toBe(3);
+  });
+
+  it('does not share a reading of the revisions that failed', async () => {
+    let now = 1_000;
+    const cache = new RevisionCheckedCache(undefined, undefined, 100, () => now);
+    const { generation } = counting(live);
+    const revisions = generation.revisions.bind(generation);
+    let fail = true;
+    generation.revisions = (views) => (fail ? Promise.reject(new Error('store away')) : revisions(views));
+    await expect(cache.reader(generation).get('model_lineage', ['m:1'])).rejects.toThrow('store away');
+    fail = false;
+    now += 1;
+    expect((await cache.reader(generation).get('model_lineage', ['m:1'])).get('m:1')).toMatchObject({
+      stage: 'staging',
+    });
+  });
+
   it('remembers that a document is absent, until the view changes', async () => {
     const cache = new RevisionCheckedCache();
     const { generation, reads } = counting(live);

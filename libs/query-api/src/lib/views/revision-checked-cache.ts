@@ -10,16 +10,60 @@ import { LRUCache } from 'lru-cache';
  * request reads the revisions once, alongside its first read, and serves a
  * kept document only while its view's revision is unchanged: an answer is as
  * fresh as one read from the store, with one round trip fewer.
+ *
+ * With `maxStalenessMs`, requests share one reading of the revisions, renewed
+ * in the background, so that a trace under load makes a single query (its
+ * prediction): a lineage change is then seen about that much later than a
+ * read from the store would see it (at most ten times that), much less than
+ * the projector's own lag behind the log. After a quiet spell a request reads
+ * the revisions afresh.
  */
 export class RevisionCheckedCache {
   private readonly entries: LRUCache<string, { revision: number; doc: ViewDocument | undefined }>;
   private generationName?: string;
 
+  private shared?: SharedReading;
+  private refreshing?: Promise<Map<ViewName, number>>;
+
   constructor(
     readonly views: readonly ViewName[] = ['nodes', 'model_lineage'],
     capacity = 20_000,
+    private readonly maxStalenessMs = 0,
+    private readonly now: () => number = Date.now,
   ) {
     this.entries = new LRUCache({ max: capacity });
+  }
+
+  /**
+   * The views' revisions for a request: the shared reading while it is under
+   * `maxStalenessMs` old; a little older (under ten times that), still the
+   * shared reading, while a new one is made in the background for the next
+   * requests; older, or failed, a new reading the request waits for.
+   */
+  revisions(generation: ViewGeneration): Promise<Map<ViewName, number>> {
+    if (this.maxStalenessMs <= 0) return generation.revisions(this.views);
+    const now = this.now();
+    const shared = this.shared;
+    const age = shared && shared.generation === generation.name ? now - shared.at : Infinity;
+    if (age < this.maxStalenessMs) return (shared as SharedReading).revisions;
+    if (age < 10 * this.maxStalenessMs) {
+      if (!this.refreshing) {
+        this.refreshing = this.read(generation, now).finally(() => (this.refreshing = undefined));
+        this.refreshing.catch(() => undefined);
+      }
+      return (shared as SharedReading).revisions;
+    }
+    return this.read(generation, now);
+  }
+
+  private read(generation: ViewGeneration, at: number): Promise<Map<ViewName, number>> {
+    const revisions = generation.revisions(this.views);
+    // Shared once read: a failed reading is never handed to another request.
+    return revisions.then((read) => {
+      if (!this.shared || this.shared.generation !== generation.name || this.shared.at <= at)
+        this.shared = { generation: generation.name, at, revisions: Promise.resolve(read) };
+      return read;
+    });
   }
 
   get size(): number {
@@ -56,6 +100,12 @@ export class RevisionCheckedCache {
   }
 }
 
+interface SharedReading {
+  generation: string;
+  at: number;
+  revisions: Promise<Map<ViewName, number>>;
+}
+
 class RequestReader implements ViewReader {
   private revisions?: Promise<Map<ViewName, number>>;
 
@@ -70,7 +120,7 @@ class RequestReader implements ViewReader {
 
   async get(view: ViewName, ids: readonly string[]): Promise<Map<string, ViewDocument>> {
     // Started with the request's first read, so that it costs no round trip of its own.
-    this.revisions ??= this.generation.revisions(this.cache.views);
+    this.revisions ??= this.cache.revisions(this.generation);
     if (!this.cache.views.includes(view)) return this.generation.get(view, ids);
     const revision = (await this.revisions).get(view) ?? 0;
     const found = new Map<string, ViewDocument>();
