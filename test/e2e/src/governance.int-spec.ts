@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prov } from './prov-command';
+import { eventually } from './eventually';
 import { RunningServices, productionEnv } from './running-services';
 
 /**
@@ -100,16 +101,6 @@ describe('governance: promotion gates and alerts on the production services', ()
       headers: { authorization: `Bearer ${services.tokens.auditor}` },
     });
     return { status: response.status, body: (await response.json()) as T };
-  };
-  /** Asks until the answer holds (the projector folds each topic on its own), then hands it over for asserting. */
-  const eventually = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
   };
   const lineageOf = (modelVersionId: string, holds: (lineage: ModelLineageDocument) => boolean) =>
     eventually(`the lineage of ${modelVersionId}`, async () => {

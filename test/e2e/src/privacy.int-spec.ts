@@ -7,6 +7,7 @@ import { ProvenanceApiError, ProvenanceClient } from '@prov/sdk';
 import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
 import { createHash } from 'node:crypto';
 import { prov } from './prov-command';
+import { eventually } from './eventually';
 import { RunningServices, productionEnv } from './running-services';
 
 /**
@@ -52,15 +53,6 @@ describe('privacy: sealed values and erasure on the production services', () => 
       headers: { authorization: `Bearer ${services.tokens[role]}` },
     });
     return { status: response.status, body: (await response.json()) as T };
-  };
-  const eventually = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
   };
   const trace = (id: string, role: 'auditor' | 'viewer' = 'auditor') =>
     eventually(`the trace of ${id}`, async () => {

@@ -11,6 +11,23 @@ const SLICE = `slice:sha256:${hex('b')}`;
 const RUN = 'run:0190f1a4-8c1e-7b2a-9c3d-4e5f60718293';
 const MODEL = 'model:churn-classifier@3.1.0';
 
+/** The two shapes of a recorded prediction: digest only, and with its output and feature snapshot. */
+const BATCH_V1_PREDICTIONS = [
+  {
+    predictionId: 'pred:req-000001',
+    at: '2026-11-04T12:00:00.123Z',
+    inputDigest: `sha256:${hex('3')}`,
+    outputDigest: `sha256:${hex('4')}`,
+  },
+  {
+    predictionId: 'pred:req-000002',
+    at: '2026-11-04T12:00:00.456Z',
+    inputDigest: `sha256:${hex('5')}`,
+    output: { churn: 0.82 },
+    featureSnapshot: 'feast:churn/2026-11-04T12:00:00Z',
+  },
+];
+
 export const EXAMPLE_PAYLOADS: { readonly [T in EventType]: Readonly<Record<number, Record<string, unknown>>> } = {
   'dataset.registered': {
     1: {
@@ -163,21 +180,7 @@ export const EXAMPLE_PAYLOADS: { readonly [T in EventType]: Readonly<Record<numb
       deploymentId: 'deployment:churn-api',
       modelVersionId: MODEL,
       artifactDigest: `sha256:${hex('9')}`,
-      predictions: [
-        {
-          predictionId: 'pred:req-000001',
-          at: '2026-11-04T12:00:00.123Z',
-          inputDigest: `sha256:${hex('3')}`,
-          outputDigest: `sha256:${hex('4')}`,
-        },
-        {
-          predictionId: 'pred:req-000002',
-          at: '2026-11-04T12:00:00.456Z',
-          inputDigest: `sha256:${hex('5')}`,
-          output: { churn: 0.82 },
-          featureSnapshot: 'feast:churn/2026-11-04T12:00:00Z',
-        },
-      ],
+      predictions: BATCH_V1_PREDICTIONS,
     },
     2: {
       batchId: 'batch:0190f1a4-8c1e-7b2a-9c3d-4e5f60718295',
@@ -185,19 +188,7 @@ export const EXAMPLE_PAYLOADS: { readonly [T in EventType]: Readonly<Record<numb
       modelVersionId: MODEL,
       artifactDigest: `sha256:${hex('9')}`,
       predictions: [
-        {
-          predictionId: 'pred:req-000001',
-          at: '2026-11-04T12:00:00.123Z',
-          inputDigest: `sha256:${hex('3')}`,
-          outputDigest: `sha256:${hex('4')}`,
-        },
-        {
-          predictionId: 'pred:req-000002',
-          at: '2026-11-04T12:00:00.456Z',
-          inputDigest: `sha256:${hex('5')}`,
-          output: { churn: 0.82 },
-          featureSnapshot: 'feast:churn/2026-11-04T12:00:00Z',
-        },
+        ...BATCH_V1_PREDICTIONS,
         {
           predictionId: 'pred:req-000003',
           at: '2026-11-04T12:00:00.789Z',
