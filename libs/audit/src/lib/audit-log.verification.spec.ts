@@ -139,7 +139,10 @@ describe('verifyAuditLogs', () => {
 
   it('names a checkpoint whose signature was forged, or made by a key that signs no checkpoints', () => {
     const forged = structuredClone(log.checkpoints);
-    forged[1] = { ...forged[1], signature: `${forged[1].signature.slice(0, -2)}AA` };
+    // One character of the signature changed to another (never to itself, whatever the signature).
+    const signature = forged[1].signature;
+    const flipped = signature[10] === 'A' ? 'B' : 'A';
+    forged[1] = { ...forged[1], signature: `${signature.slice(0, 10)}${flipped}${signature.slice(11)}` };
     expect(verifyAuditLogs({ events: events(), checkpoints: forged }, trust).divergence).toMatchObject({
       kind: 'checkpoint-signature',
       index: forged[1].treeSize - 1,

@@ -13,6 +13,7 @@ describe('roles', () => {
       'dataset.version.registered',
       'dataset.slice.defined',
       'dataset.slice.flagged',
+      'privacy.subject.erased',
       'openlineage.run-event.received',
     ]);
     expect(publishable('ml-service')).toEqual(['prediction.batch.recorded']);
