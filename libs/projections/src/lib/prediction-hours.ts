@@ -1,3 +1,5 @@
+import { compareText } from './ordering';
+
 /** How many of a batch's predictions fall in one UTC hour, named like `2026-11-05T10`. */
 export interface HourCount {
   hour: string;
@@ -17,5 +19,5 @@ export function predictionHours(times: readonly string[]): HourCount[] {
     counts.set(hour, (counts.get(hour) ?? 0) + 1);
   }
   // ISO hours of one width sort as text in time order.
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([hour, count]) => ({ hour, count }));
+  return [...counts].sort(([a], [b]) => compareText(a, b)).map(([hour, count]) => ({ hour, count }));
 }
