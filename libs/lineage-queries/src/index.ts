@@ -41,3 +41,5 @@ export { TIMELINE_BUCKETS } from './lib/prediction-timeline';
 export type { PredictionTimeline, TimelineBucket, TimelinePoint } from './lib/prediction-timeline';
 export { timelineOfDatasetVersion, timelineOfSlice } from './lib/impact-timeline.query';
 export type { DatasetVersionTimeline, SliceTimeline } from './lib/impact-timeline.query';
+export { servingOfDeployment } from './lib/deployment-serving.query';
+export type { DeploymentServing } from './lib/deployment-serving.query';

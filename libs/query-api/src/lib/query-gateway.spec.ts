@@ -95,6 +95,7 @@ describe('query gateway', () => {
       `/v1/dataset-versions/${world.ids.version}/impact`,
       `/v1/slices/${world.ids.trainSlice}/impact/timeline`,
       `/v1/dataset-versions/${world.ids.version}/impact/timeline`,
+      `/v1/deployments/${DEPLOYMENT}`,
       `/v1/compare?left=${MODEL}&right=${OTHER}`,
       '/v1/alerts',
       `/v1/models/${MODEL}/lineage`,
@@ -272,6 +273,21 @@ describe('query gateway', () => {
       expect.arrayContaining([expect.objectContaining({ name: 'bucket', in: 'query', schema: expect.objectContaining({ enum: ['hour', 'day', 'week'] }) })]),
     );
     expect(openapi.paths['/v1/dataset-versions/{id}/impact/timeline']).toBeDefined();
+  });
+
+  it('tells which model version a deployment serves now, 404 for one never recorded', async () => {
+    const serving = await get(`/v1/deployments/${DEPLOYMENT}`, viewer.token);
+    expect(serving.statusCode).toBe(200);
+    expect(serving.json()).toMatchObject({
+      deploymentId: DEPLOYMENT,
+      known: true,
+      modelVersionId: MODEL,
+      windows: [{ modelVersionId: MODEL, from: '2026-11-01T00:00:00.000Z', to: null }],
+    });
+    expect((await get('/v1/deployments/deployment:nobody', viewer.token)).statusCode).toBe(404);
+    const malformed = await get('/v1/deployments/model:churn@1', viewer.token);
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.details.map((d: { path: string }) => d.path)).toEqual(['id']);
   });
 
   it('compares two model versions of one run, and a deployment with a model version', async () => {

@@ -7,6 +7,7 @@ import type { AlertDocument, AlertType } from '@prov/projections';
 export type {
   DatasetVersionImpact,
   DatasetVersionTimeline,
+  DeploymentServing,
   GraphDirection,
   LineageComparison,
   LineageGraph,

@@ -11,6 +11,7 @@ import type {
   ConsistencyProofAnswer,
   DatasetVersionImpact,
   DatasetVersionTimeline,
+  DeploymentServing,
   DsseEnvelope,
   GenerationsAnswer,
   InclusionProofAnswer,
@@ -209,6 +210,9 @@ export class ProvenanceClient {
         cursor: q.cursor,
         limit: q.limit,
       }),
+    /** A deployment's serving windows and the model version it serves now. */
+    deployment: (deploymentId: string) =>
+      this.read<DeploymentServing>('gateway', `/v1/deployments/${segment(deploymentId)}`),
     /** Whether two deployments or model versions share their data snapshot, and every difference by path. */
     compare: (left: string, right: string) => this.read<LineageComparison>('gateway', '/v1/compare', { left, right }),
     /** A model version's whole upstream closure. */
