@@ -252,11 +252,15 @@ describe('the lineage explorer, in a browser', () => {
     // The run's details: hyperparameters and seeds as the run recorded them.
     await nodeButton(page, run.runId).click();
     await expectText(page, '#details h2', run.runId);
-    const seeds = await page.locator('#details tr[data-field=seeds] > td').textContent();
+    const seeds = await page.locator('#details > table > tbody > tr[data-field=seeds] > td').textContent();
     for (const [name, seed] of Object.entries(run.seeds)) expect(seeds).toContain(`${name}${seed}`);
-    const hyperparameters = await page.locator('#details tr[data-field=hyperparameters] > td').textContent();
+    const hyperparameters = await page
+      .locator('#details > table > tbody > tr[data-field=hyperparameters] > td')
+      .textContent();
     for (const name of Object.keys(run.hyperparameters)) expect(hyperparameters).toContain(name);
-    expect(await page.locator('#details tr[data-field=codeCommit] > td').textContent()).toBe(run.codeCommit);
+    expect(await page.locator('#details > table > tbody > tr[data-field=codeCommit] > td').textContent()).toBe(
+      run.codeCommit,
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'node-details.png') });
 
     // An auditor sees the model's artifact digest and the prediction's output digest as recorded.
