@@ -85,6 +85,8 @@ export class ImpactView {
           data: series.counts,
           backgroundColor: SERIES_COLOURS[i % SERIES_COLOURS.length],
           stack: 'predictions',
+          // A lone bucket would otherwise fill the whole width.
+          maxBarThickness: 64,
         })),
       },
       options: {
