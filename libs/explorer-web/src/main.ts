@@ -1,11 +1,15 @@
 import type {
   DatasetVersionImpact,
+  DeploymentServing,
   LineageComparison,
   LineageGraph,
+  ModelCompleteness,
+  PredictionTimeline,
   PredictionTrace,
   SliceImpact,
 } from '@prov/lineage-queries';
-import { chainBadges, LineageAlert } from './lib/badges/chain-badges';
+import type { ModelLineageDocument } from '@prov/projections';
+import { Badge, chainBadges, LineageAlert, modelBadges, unservedBadges } from './lib/badges/chain-badges';
 import { ExplorerNode, graphOfLineage, graphOfTrace, mergeGraphs } from './lib/graph/explorer-graph';
 import { isProblem, parseSearch, SearchTarget } from './lib/search/search-target';
 import { checkChainIntegrity } from './ui/chain-integrity';
@@ -42,15 +46,33 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('#tabs button'
 const impactView = new ImpactView(
   byId('impact-summary'),
   byId<HTMLCanvasElement>('impact-chart'),
+  byId<HTMLTableElement>('impact-timeline'),
   byId('impact-tables'),
 );
+const bucket = byId<HTMLSelectElement>('impact-bucket');
+/** The slice or dataset version whose impact is shown, so that another bucket redraws its timeline. */
+let impactSubject: string | undefined;
+
+const impactRoute = (id: string) =>
+  `/v1/${id.startsWith('slice:') ? 'slices' : 'dataset-versions'}/${segment(id)}/impact`;
+
+async function showTimeline(id: string): Promise<void> {
+  impactView.showTimeline(
+    await client.get<PredictionTimeline>(`${impactRoute(id)}/timeline?bucket=${encodeURIComponent(bucket.value)}`),
+  );
+}
 
 async function openImpact(id: string): Promise<void> {
-  const route = id.startsWith('slice:') ? 'slices' : 'dataset-versions';
-  const impact = await client.get<SliceImpact | DatasetVersionImpact>(`/v1/${route}/${segment(id)}/impact`);
+  const impact = await client.get<SliceImpact | DatasetVersionImpact>(impactRoute(id));
+  impactSubject = id;
   showTab('impact-view');
   impactView.show(id, impact);
+  await showTimeline(id);
 }
+
+bucket.addEventListener('change', () => {
+  if (impactSubject !== undefined) attempt(() => showTimeline(impactSubject as string))();
+});
 
 async function details(node: ExplorerNode): Promise<Record<string, unknown>> {
   if (node.details) return node.details;
@@ -95,11 +117,39 @@ async function showTrace(id: string): Promise<void> {
     client.get<{ alerts: LineageAlert[] }>('/v1/alerts'),
     mayProve ? checkChainIntegrity(client, trace) : Promise.resolve({ kind: 'forbidden' as const }),
   ]);
-  badges.replaceChildren(
-    ...chainBadges(trace, alerts, integrity).map((b) =>
+  showBadges(chainBadges(trace, alerts, integrity));
+}
+
+function showBadges(badges: Badge[]): void {
+  byId('badges').replaceChildren(
+    ...badges.map((b) =>
       el('span', { class: `badge ${b.state}`, 'data-badge': b.name, 'data-state': b.state }, b.text),
     ),
   );
+}
+
+/**
+ * A model version's badges, or a deployment's: those of the model version it
+ * serves now, complete at the capture level its policy requires (full when it
+ * declares none, as a prediction's trace is read).
+ */
+async function showModelBadges(target: SearchTarget): Promise<void> {
+  byId('badges').replaceChildren(el('span', { class: 'badge neutral' }, 'checking the lineage…'));
+  let modelVersionId = target.id;
+  let level = 'full';
+  if (target.kind === 'deployment') {
+    const serving = await client.get<DeploymentServing>(`/v1/deployments/${segment(target.id)}`);
+    if (serving.modelVersionId === null) return showBadges(unservedBadges(target.id));
+    modelVersionId = serving.modelVersionId;
+    level = serving.captureLevel ?? level;
+  }
+  const model = segment(modelVersionId);
+  const [lineage, completeness, { alerts }] = await Promise.all([
+    client.get<ModelLineageDocument>(`/v1/models/${model}/lineage`),
+    client.get<ModelCompleteness>(`/v1/models/${model}/completeness?level=${level}`),
+    client.get<{ alerts: LineageAlert[] }>('/v1/alerts'),
+  ]);
+  showBadges(modelBadges(lineage, completeness, alerts, target.kind === 'deployment' ? target.id : undefined));
 }
 
 async function search(target: SearchTarget): Promise<void> {
@@ -110,6 +160,7 @@ async function search(target: SearchTarget): Promise<void> {
   showTab('graph-view');
   say(`${lineage.nodes.length} node(s) around ${target.id}${lineage.truncated ? ' (truncated)' : ''}`);
   if (target.kind === 'slice' || target.kind === 'dataset-version') await openImpact(target.id);
+  else await showModelBadges(target);
 }
 
 byId('search-form').addEventListener('submit', (event) => {

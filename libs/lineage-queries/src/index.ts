@@ -37,3 +37,9 @@ export type {
 export { InvalidCursorError, InvalidGraphQueryError, InvalidPageSizeError } from './lib/lineage-query.errors';
 export { modelCompleteness, modelLineageOf } from './lib/model-lineage.query';
 export type { ModelCompleteness, ModelLineageOptions } from './lib/model-lineage.query';
+export { TIMELINE_BUCKETS } from './lib/prediction-timeline';
+export type { PredictionTimeline, TimelineBucket, TimelinePoint } from './lib/prediction-timeline';
+export { timelineOfDatasetVersion, timelineOfSlice } from './lib/impact-timeline.query';
+export type { DatasetVersionTimeline, SliceTimeline } from './lib/impact-timeline.query';
+export { servingOfDeployment } from './lib/deployment-serving.query';
+export type { DeploymentServing } from './lib/deployment-serving.query';

@@ -11,6 +11,7 @@ export type { EvaluationNode } from './lib/evaluation.projection';
 export type { ModelVersionNode, ModelDecision, ModelRevocation } from './lib/model-version.projection';
 export type { DeploymentNode, DeploymentRevision } from './lib/deployment.projection';
 export type { PredictionDocument, PredictionBatchDocument } from './lib/prediction.projection';
+export type { HourCount } from './lib/prediction-hours';
 export type * from './lib/model-lineage.document';
 export type { SliceImpactDocument, ServingWindow } from './lib/slice-impact.assembly';
 export { PREDICTION_ALERT_TYPES, LINEAGE_ALERT_TYPES } from './lib/lineage-alerts';

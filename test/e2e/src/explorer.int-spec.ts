@@ -1,5 +1,13 @@
 import type { EventOf, EventType } from '@prov/contracts';
-import type { LineageComparison, LineageGraph, PredictionTrace } from '@prov/lineage-queries';
+import type {
+  DeploymentServing,
+  LineageComparison,
+  LineageGraph,
+  ModelCompleteness,
+  PredictionTimeline,
+  PredictionTrace,
+} from '@prov/lineage-queries';
+import type { AlertDocument, ModelLineageDocument } from '@prov/projections';
 import { buildProvenanceScenario, uniqueName } from '@prov/testing';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -128,6 +136,67 @@ describe('the lineage explorer, in a browser', () => {
 
   const nodeButton = (page: Page, id: string) => page.locator(`#graph-nodes button[data-node-id="${id}"]`);
 
+  /** The impact chart's counts as the page shows them beside the canvas: per bucket start, per model version. */
+  const shownTimeline = (page: Page) =>
+    page.locator('#impact-timeline tbody tr').evaluateAll((rows) =>
+      rows.map((row) => ({
+        start: (row as HTMLElement).dataset['start'],
+        counts: Array.from(row.querySelectorAll<HTMLElement>('td[data-model-version]'))
+          .map((td) => [td.dataset['modelVersion'], Number(td.textContent)] as const)
+          .filter(([, count]) => count > 0),
+        total: Number(row.querySelector('td[data-total]')?.textContent),
+      })),
+    );
+
+  /** The same, from the gateway's answer. */
+  const expectedTimeline = (timeline: PredictionTimeline) =>
+    timeline.buckets.map(({ start, count }) => ({
+      start,
+      counts: timeline.byModelVersion.flatMap((m) =>
+        m.buckets.filter((b) => b.start === start).map((b) => [m.id, b.count] as const),
+      ),
+      total: count,
+    }));
+
+  /** Searches a model version or deployment and waits for its own badges (the search clears the earlier ones). */
+  async function searchModel(page: Page, id: string): Promise<void> {
+    await page.fill('#search-input', id);
+    await page.click('#search-form button[type=submit]');
+    await page.waitForFunction(
+      (searched) => document.querySelector('#message')?.textContent?.includes(`around ${searched}`),
+      id,
+      { timeout: 30_000 },
+    );
+    await page.locator('[data-badge=completeness]').waitFor({ timeout: 30_000 });
+  }
+
+  /** The completeness, flagged-slice and alert badges a model version's lineage should get, from the gateway. */
+  async function expectModelBadges(page: Page, modelVersionId: string, level: string, deploymentId?: string) {
+    const [lineage, completeness, alerts] = await Promise.all([
+      api<ModelLineageDocument>(`/v1/models/${modelVersionId}/lineage`),
+      api<ModelCompleteness>(`/v1/models/${modelVersionId}/completeness?level=${level}`),
+      api<{ alerts: AlertDocument[] }>('/v1/alerts'),
+    ]);
+    const { complete, missing } = completeness.body;
+    const text = complete
+      ? `lineage complete (${level})`
+      : `${missing.length} missing at ${level}: ${missing.join(', ')}`;
+    expect(await page.locator('[data-badge=completeness]').textContent()).toBe(
+      deploymentId ? `serves ${modelVersionId}: ${text}` : text,
+    );
+    const flagged = lineage.body.flaggedSliceIds.length;
+    expect(await page.locator('[data-badge=flagged-slices]').textContent()).toBe(
+      flagged === 0 ? 'no flagged slice' : `${flagged} flagged slice${flagged === 1 ? '' : 's'}`,
+    );
+    const { runId, pipelineId, sliceIds, datasetVersionIds } = lineage.body;
+    const ids = new Set([deploymentId, modelVersionId, runId, pipelineId, ...sliceIds, ...datasetVersionIds]);
+    const concerning = alerts.body.alerts.filter((a) => ids.has(a.subject) || ids.has(a.modelVersionId));
+    expect(await page.locator('[data-badge=alerts]').getAttribute('data-state')).toBe(
+      concerning.length === 0 ? 'good' : 'bad',
+    );
+    return { flagged };
+  }
+
   async function searchPrediction(page: Page): Promise<void> {
     await page.fill('#search-input', predictionId);
     await page.click('#search-form button[type=submit]');
@@ -183,11 +252,15 @@ describe('the lineage explorer, in a browser', () => {
     // The run's details: hyperparameters and seeds as the run recorded them.
     await nodeButton(page, run.runId).click();
     await expectText(page, '#details h2', run.runId);
-    const seeds = await page.locator('#details tr[data-field=seeds] > td').textContent();
+    const seeds = await page.locator('#details > table > tbody > tr[data-field=seeds] > td').textContent();
     for (const [name, seed] of Object.entries(run.seeds)) expect(seeds).toContain(`${name}${seed}`);
-    const hyperparameters = await page.locator('#details tr[data-field=hyperparameters] > td').textContent();
+    const hyperparameters = await page
+      .locator('#details > table > tbody > tr[data-field=hyperparameters] > td')
+      .textContent();
     for (const name of Object.keys(run.hyperparameters)) expect(hyperparameters).toContain(name);
-    expect(await page.locator('#details tr[data-field=codeCommit] > td').textContent()).toBe(run.codeCommit);
+    expect(await page.locator('#details > table > tbody > tr[data-field=codeCommit] > td').textContent()).toBe(
+      run.codeCommit,
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'node-details.png') });
 
     // An auditor sees the model's artifact digest and the prediction's output digest as recorded.
@@ -226,7 +299,33 @@ describe('the lineage explorer, in a browser', () => {
     expect(await page.locator('#impact-summary .flagged').textContent()).toContain('Flagged');
     expect(await page.locator('#impact-models li').count()).toBe(impact.body.modelVersions.length);
     expect(await page.locator('#impact-models').textContent()).toContain(model.modelVersionId);
+
+    // The chart: the timeline route's counts per bucket, stacked by model version; by day, then by hour.
+    const daily = await api<PredictionTimeline>(`/v1/slices/${flaggedSlice}/impact/timeline?bucket=day`);
+    expect(daily.body.total).toBe(impact.body.predictions.total);
+    await expectText(page, '#impact-timeline thead th', 'day');
+    expect(await shownTimeline(page)).toEqual(expectedTimeline(daily.body));
+    const hourly = await api<PredictionTimeline>(`/v1/slices/${flaggedSlice}/impact/timeline?bucket=hour`);
+    await page.selectOption('#impact-bucket', 'hour');
+    await expectText(page, '#impact-timeline thead th', 'hour');
+    expect(await shownTimeline(page)).toEqual(expectedTimeline(hourly.body));
+    expect(await page.locator('#impact-timeline thead th[data-model-version]').count()).toBe(
+      hourly.body.byModelVersion.length,
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'slice-impact.png') });
+
+    // A model version's search, and a deployment's (of the model version it serves now), get badges too.
+    await searchModel(page, model.modelVersionId);
+    expect((await expectModelBadges(page, model.modelVersionId, 'full')).flagged).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'model-badges.png') });
+    const serving = await api<DeploymentServing>(`/v1/deployments/${batch.payload.deploymentId}`);
+    await searchModel(page, batch.payload.deploymentId);
+    await expectModelBadges(
+      page,
+      serving.body.modelVersionId as string,
+      serving.body.captureLevel ?? 'full',
+      batch.payload.deploymentId,
+    );
 
     // Two deployments side by side, what differs marked.
     const [left, right] = scenario.deploymentIds;

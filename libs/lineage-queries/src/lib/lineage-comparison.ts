@@ -1,4 +1,5 @@
-import { servingWindows, type DeploymentNode, type ModelLineageDocument, type ViewReader } from '@prov/projections';
+import type { ModelLineageDocument, ViewReader } from '@prov/projections';
+import { servingOfDeployment } from './deployment-serving.query';
 import { codeUnitOrder } from './ordering';
 
 /** One path at which two lineages differ; `null` on the side that lacks it. */
@@ -19,12 +20,10 @@ export interface LineageComparison {
  * one of the model version a deployment serves now (its open window).
  */
 export async function resolveLineage(views: ViewReader, id: string): Promise<ModelLineageDocument | undefined> {
-  let modelVersionId = id;
+  let modelVersionId: string | null | undefined = id;
   if (id.startsWith('deployment:')) {
-    const node = (await views.get('nodes', [id])).get(id) as DeploymentNode | undefined;
-    const current = servingWindows(node).find((window) => window.to === null);
-    if (!current) return undefined;
-    modelVersionId = current.modelVersionId;
+    modelVersionId = (await servingOfDeployment(views, id))?.modelVersionId;
+    if (!modelVersionId) return undefined;
   }
   return (await views.get('model_lineage', [modelVersionId])).get(modelVersionId) as ModelLineageDocument | undefined;
 }

@@ -16,6 +16,8 @@ export const VIEW_INDEXES: Readonly<Record<ViewName, readonly IndexKey[]>> = {
   predictions: [{ modelVersionId: 1, at: 1 }, { deploymentId: 1, at: 1 }, { batchId: 1 }],
   prediction_batches: [
     { modelVersionId: 1, recordedAt: 1 },
+    // Impact timelines page through a model version's batches in id order.
+    { modelVersionId: 1, _id: 1 },
     { deploymentId: 1, recordedAt: 1 },
   ],
   model_lineage: [{ sliceIds: 1 }, { datasetVersionIds: 1 }, { runId: 1 }, { pipelineId: 1 }],

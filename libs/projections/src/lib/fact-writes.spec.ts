@@ -214,6 +214,7 @@ describe('fact writes', () => {
         count: 3,
         firstAt: first.at,
         lastAt: batch.payload.predictions[2].at,
+        hours: [{ hour: first.at.slice(0, 13), count: 3 }],
       },
     ]);
     const common = {

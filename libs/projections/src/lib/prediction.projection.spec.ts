@@ -35,4 +35,22 @@ describe('predictions', () => {
     expect(then.ids('slice_impact')).toEqual([]);
     expect(then.ids('alerts')).toEqual(['prediction.unknown-model-version|model:churn-classifier@3.1.0']);
   });
+
+  it('keeps each batch’s predictions by hour, the same document when the batch is delivered again', async () => {
+    const spread = events.predictionBatch('deployment:churn-api', 'model:churn-classifier@3.1.0', [
+      ['pred:h1', '2026-11-05T10:15:00.000Z'],
+      ['pred:h2', '2026-11-05T12:00:00.000Z'],
+      ['pred:h3', '2026-11-05T10:45:00.000Z'],
+    ]);
+    const once = await given().when(spread);
+    const twice = await given(spread).when(spread);
+    const hours = [
+      { hour: '2026-11-05T10', count: 2 },
+      { hour: '2026-11-05T12', count: 1 },
+    ];
+    expect(once.doc('prediction_batches', spread.payload.batchId)).toMatchObject({ count: 3, hours });
+    expect(twice.doc('prediction_batches', spread.payload.batchId)).toEqual(
+      once.doc('prediction_batches', spread.payload.batchId),
+    );
+  });
 });

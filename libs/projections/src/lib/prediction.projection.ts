@@ -1,5 +1,6 @@
 import type { EventOf, JsonValue, SealedValue } from '@prov/contracts';
 import { compareInstants } from './ordering';
+import { HourCount, predictionHours } from './prediction-hours';
 import type { ViewDocument, ViewWrite } from './view-store.port';
 
 export interface PredictionDocument extends ViewDocument {
@@ -34,6 +35,8 @@ export interface PredictionBatchDocument extends ViewDocument {
   count: number;
   firstAt: string;
   lastAt: string;
+  /** The batch's predictions by the hour of their own time: impact timelines sum these, never scan predictions. */
+  hours: HourCount[];
 }
 
 export function predictionBatchRecordedWrites(event: EventOf<'prediction.batch.recorded'>): ViewWrite[] {
@@ -79,6 +82,7 @@ export function predictionBatchRecordedWrites(event: EventOf<'prediction.batch.r
     count: predictions.length,
     firstAt: times[0],
     lastAt: times[times.length - 1],
+    hours: predictionHours(times),
   };
   return [{ op: 'replace', view: 'prediction_batches', id: batchId, doc: batch }, ...writes.values()];
 }

@@ -93,6 +93,9 @@ describe('query gateway', () => {
       `/v1/slices/${world.ids.trainSlice}/impact`,
       `/v1/slices/${world.ids.trainSlice}/impact/predictions`,
       `/v1/dataset-versions/${world.ids.version}/impact`,
+      `/v1/slices/${world.ids.trainSlice}/impact/timeline`,
+      `/v1/dataset-versions/${world.ids.version}/impact/timeline`,
+      `/v1/deployments/${DEPLOYMENT}`,
       `/v1/compare?left=${MODEL}&right=${OTHER}`,
       '/v1/alerts',
       `/v1/models/${MODEL}/lineage`,
@@ -236,6 +239,55 @@ describe('query gateway', () => {
     ]);
     const dataset = await get(`/v1/dataset-versions/${world.ids.version}/impact`, viewer.token);
     expect(dataset.statusCode).toBe(200);
+  });
+
+  it('gives the predictions of a slice and of a dataset version over time, and names a bad bucket', async () => {
+    const hourly = await get(`/v1/slices/${world.ids.trainSlice}/impact/timeline?bucket=hour`, viewer.token);
+    expect(hourly.statusCode).toBe(200);
+    const hour = `${batch.payload.predictions[0].at.slice(0, 13)}:00:00.000Z`;
+    expect(hourly.json()).toEqual({
+      sliceId: world.ids.trainSlice,
+      bucket: 'hour',
+      total: 4,
+      buckets: [{ start: hour, count: 4 }],
+      byModelVersion: [{ id: MODEL, count: 4, buckets: [{ start: hour, count: 4 }] }],
+    });
+    const daily = (await get(`/v1/dataset-versions/${world.ids.version}/impact/timeline`, viewer.token)).json();
+    expect(daily).toMatchObject({ datasetVersionId: world.ids.version, bucket: 'day', total: 4 });
+    expect(daily.buckets).toEqual([{ start: `${hour.slice(0, 10)}T00:00:00.000Z`, count: 4 }]);
+
+    const badBucket = await get(`/v1/slices/${world.ids.trainSlice}/impact/timeline?bucket=month`, viewer.token);
+    expect(badBucket.statusCode).toBe(400);
+    expect(badBucket.json().error.details.map((d: { path: string }) => d.path)).toEqual(['bucket']);
+    const badId = await get('/v1/slices/slice:nope/impact/timeline', viewer.token);
+    expect(badId.statusCode).toBe(400);
+    expect(badId.json().error.details.map((d: { path: string }) => d.path)).toEqual(['id']);
+    const unknown = `slice:sha256:${'f'.repeat(64)}`;
+    expect((await get(`/v1/slices/${unknown}/impact/timeline`, viewer.token)).statusCode).toBe(404);
+    const unknownVersion = `dsv:sha256:${'f'.repeat(64)}`;
+    expect((await get(`/v1/dataset-versions/${unknownVersion}/impact/timeline`, viewer.token)).statusCode).toBe(404);
+
+    const openapi = (await get('/docs/openapi.json')).json();
+    const route = openapi.paths['/v1/slices/{id}/impact/timeline'].get;
+    expect(route.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'bucket', in: 'query', schema: expect.objectContaining({ enum: ['hour', 'day', 'week'] }) })]),
+    );
+    expect(openapi.paths['/v1/dataset-versions/{id}/impact/timeline']).toBeDefined();
+  });
+
+  it('tells which model version a deployment serves now, 404 for one never recorded', async () => {
+    const serving = await get(`/v1/deployments/${DEPLOYMENT}`, viewer.token);
+    expect(serving.statusCode).toBe(200);
+    expect(serving.json()).toMatchObject({
+      deploymentId: DEPLOYMENT,
+      known: true,
+      modelVersionId: MODEL,
+      windows: [{ modelVersionId: MODEL, from: '2026-11-01T00:00:00.000Z', to: null }],
+    });
+    expect((await get('/v1/deployments/deployment:nobody', viewer.token)).statusCode).toBe(404);
+    const malformed = await get('/v1/deployments/model:churn@1', viewer.token);
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json().error.details.map((d: { path: string }) => d.path)).toEqual(['id']);
   });
 
   it('compares two model versions of one run, and a deployment with a model version', async () => {

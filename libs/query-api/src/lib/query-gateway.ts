@@ -6,6 +6,7 @@ import type { LineageStore, SubjectKeyStore } from '@prov/lineage-store';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { CompareModule } from './compare/compare.module';
+import { DeploymentsModule } from './deployments/deployments.module';
 import { EXPLORER_BUILD_DIR, mountExplorerPage } from './explorer/explorer-page';
 import { ImpactModule } from './impact/impact.module';
 import { LineageModule } from './lineage/lineage.module';
@@ -45,6 +46,7 @@ export async function createQueryGateway(deps: QueryGatewayDependencies): Promis
       ModelsModule.with(deps.policies ?? PolicyCatalog.fromDirectory(undefined), deps.attestationKey),
       ImpactModule,
       CompareModule,
+      DeploymentsModule,
       AlertsModule,
       AuditModule.forStore(deps.store),
       SessionModule,

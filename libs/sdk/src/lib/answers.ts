@@ -1,18 +1,24 @@
 import type { LoggedEvent } from '@prov/audit';
 import type { ConsistencyProof, InclusionProof } from '@prov/integrity';
-import type { GraphQuery, TraceLevel } from '@prov/lineage-queries';
+import type { GraphQuery, TimelineBucket, TraceLevel } from '@prov/lineage-queries';
 import type { AlertDocument, AlertType } from '@prov/projections';
 
 /** The gateway answers with the query results as they are; their types come from the queries. */
 export type {
   DatasetVersionImpact,
+  DatasetVersionTimeline,
+  DeploymentServing,
   GraphDirection,
   LineageComparison,
   LineageGraph,
   ModelCompleteness,
   PredictionPage,
   PredictionTrace,
+  PredictionTimeline,
   SliceImpact,
+  SliceTimeline,
+  TimelineBucket,
+  TimelinePoint,
   TraceLevel,
 } from '@prov/lineage-queries';
 export type { AlertDocument, AlertType, ModelLineageDocument } from '@prov/projections';
@@ -46,6 +52,11 @@ export interface PredictionPageQuery {
   cursor?: string;
   /** 1 to 1,000; the gateway's default is 100. */
   limit?: number;
+}
+
+export interface TimelineQuery {
+  /** `hour`, `day` (UTC) or `week` (ISO, from Monday); the gateway's default is `day`. */
+  bucket?: TimelineBucket;
 }
 
 export interface CompletenessQuery {

@@ -123,6 +123,10 @@ describe('queries and generations', () => {
     await client.queries.datasetVersionImpact(`dsv:sha256:${'b'.repeat(64)}`);
     await client.queries.slicePredictions(slice);
     await client.queries.slicePredictions(slice, { cursor: 'c+/=', limit: 500 });
+    await client.queries.sliceTimeline(slice);
+    await client.queries.sliceTimeline(slice, { bucket: 'hour' });
+    await client.queries.datasetVersionTimeline(`dsv:sha256:${'b'.repeat(64)}`, { bucket: 'week' });
+    await client.queries.deployment('deployment:churn-api');
     await client.queries.compare('deployment:churn-api', 'model:churn@3.1.0');
     await client.queries.modelLineage('model:churn@3.1.0');
     await client.queries.modelCompleteness('model:churn@3.1.0');
@@ -138,6 +142,10 @@ describe('queries and generations', () => {
       `GET /v1/dataset-versions/dsv%3Asha256%3A${'b'.repeat(64)}/impact`,
       `GET /v1/slices/${encodedSlice}/impact/predictions`,
       `GET /v1/slices/${encodedSlice}/impact/predictions?cursor=c%2B%2F%3D&limit=500`,
+      `GET /v1/slices/${encodedSlice}/impact/timeline`,
+      `GET /v1/slices/${encodedSlice}/impact/timeline?bucket=hour`,
+      `GET /v1/dataset-versions/dsv%3Asha256%3A${'b'.repeat(64)}/impact/timeline?bucket=week`,
+      'GET /v1/deployments/deployment%3Achurn-api',
       'GET /v1/compare?left=deployment%3Achurn-api&right=model%3Achurn%403.1.0',
       'GET /v1/models/model%3Achurn%403.1.0/lineage',
       'GET /v1/models/model%3Achurn%403.1.0/completeness',

@@ -10,6 +10,8 @@ import type {
   CompletenessQuery,
   ConsistencyProofAnswer,
   DatasetVersionImpact,
+  DatasetVersionTimeline,
+  DeploymentServing,
   DsseEnvelope,
   GenerationsAnswer,
   InclusionProofAnswer,
@@ -31,6 +33,8 @@ import type {
   RebuildStarted,
   SignedCheckpoint,
   SliceImpact,
+  SliceTimeline,
+  TimelineQuery,
   TraceQuery,
 } from './answers';
 import { HttpTransport, TransportOptions } from './http-transport';
@@ -190,12 +194,25 @@ export class ProvenanceClient {
     /** The impact of every slice of a dataset version. */
     datasetVersionImpact: (datasetVersionId: string) =>
       this.read<DatasetVersionImpact>('gateway', `/v1/dataset-versions/${segment(datasetVersionId)}/impact`),
+    /** The predictions of the model versions a slice trained, per hour, day or week, by model version and in total. */
+    sliceTimeline: (sliceId: string, q: TimelineQuery = {}) =>
+      this.read<SliceTimeline>('gateway', `/v1/slices/${segment(sliceId)}/impact/timeline`, { bucket: q.bucket }),
+    /** The same over every slice of a dataset version. */
+    datasetVersionTimeline: (datasetVersionId: string, q: TimelineQuery = {}) =>
+      this.read<DatasetVersionTimeline>(
+        'gateway',
+        `/v1/dataset-versions/${segment(datasetVersionId)}/impact/timeline`,
+        { bucket: q.bucket },
+      ),
     /** The ids of the predictions a slice touched, a page at a time (pass `nextCursor` on). */
     slicePredictions: (sliceId: string, q: PredictionPageQuery = {}) =>
       this.read<PredictionPage>('gateway', `/v1/slices/${segment(sliceId)}/impact/predictions`, {
         cursor: q.cursor,
         limit: q.limit,
       }),
+    /** A deployment's serving windows and the model version it serves now. */
+    deployment: (deploymentId: string) =>
+      this.read<DeploymentServing>('gateway', `/v1/deployments/${segment(deploymentId)}`),
     /** Whether two deployments or model versions share their data snapshot, and every difference by path. */
     compare: (left: string, right: string) => this.read<LineageComparison>('gateway', '/v1/compare', { left, right }),
     /** A model version's whole upstream closure. */

@@ -1,4 +1,5 @@
-import type { PredictionTrace } from '@prov/lineage-queries';
+import type { ModelCompleteness, PredictionTrace } from '@prov/lineage-queries';
+import type { ModelLineageDocument } from '@prov/projections';
 
 export type BadgeState = 'good' | 'warning' | 'bad' | 'neutral';
 
@@ -46,30 +47,79 @@ export function chainBadges(
   alerts: readonly LineageAlert[],
   integrity: IntegrityCheck,
 ): Badge[] {
-  const { completeness } = trace;
-  const flagged = trace.slices.filter((s) => s.flagged).length;
-  const ids = chainIds(trace);
-  const concerning = alerts.filter((a) => ids.has(a.subject) || ids.has(a.modelVersionId));
   return [
-    completeness.complete
-      ? { name: 'completeness', state: 'good', text: `lineage complete (${completeness.level})` }
-      : {
-          name: 'completeness',
-          state: 'warning',
-          text: `${completeness.missing.length} missing at ${completeness.level}: ${completeness.missing.join(', ')}`,
-        },
-    flagged === 0
-      ? { name: 'flagged-slices', state: 'good', text: 'no flagged slice' }
-      : { name: 'flagged-slices', state: 'bad', text: `${flagged} flagged slice${flagged === 1 ? '' : 's'}` },
-    concerning.length === 0
-      ? { name: 'alerts', state: 'good', text: 'no open alert' }
-      : {
-          name: 'alerts',
-          state: 'bad',
-          text: `${concerning.length} alert${concerning.length === 1 ? '' : 's'}: ${[...new Set(concerning.map((a) => a.type))].join(', ')}`,
-        },
+    completenessBadge(trace.completeness),
+    flaggedBadge(trace.slices.filter((s) => s.flagged).length),
+    alertsBadge(chainIds(trace), alerts),
     integrityBadge(integrity),
   ];
+}
+
+/** The parts of a model version's lineage document its badges read. */
+export type ModelLineageIds = Pick<
+  ModelLineageDocument,
+  '_id' | 'runId' | 'pipelineId' | 'sliceIds' | 'datasetVersionIds' | 'flaggedSliceIds'
+>;
+
+/**
+ * The badges over a model version's graph, or a deployment's (then of the
+ * model version it serves now, named in the completeness badge): is its
+ * lineage complete at the level asked, trained on flagged slices, alerted?
+ */
+export function modelBadges(
+  lineage: ModelLineageIds,
+  completeness: ModelCompleteness,
+  alerts: readonly LineageAlert[],
+  deploymentId?: string,
+): Badge[] {
+  const ids = new Set(
+    [
+      deploymentId,
+      lineage._id,
+      lineage.runId,
+      lineage.pipelineId,
+      ...lineage.sliceIds,
+      ...lineage.datasetVersionIds,
+    ].filter((id): id is string => typeof id === 'string'),
+  );
+  const badge = completenessBadge(completeness);
+  return [
+    deploymentId === undefined ? badge : { ...badge, text: `serves ${lineage._id}: ${badge.text}` },
+    flaggedBadge(lineage.flaggedSliceIds.length),
+    alertsBadge(ids, alerts),
+  ];
+}
+
+/** A deployment before any revision names a model version: nothing to be complete, flagged or alerted about yet. */
+export function unservedBadges(deploymentId: string): Badge[] {
+  return [{ name: 'completeness', state: 'neutral', text: `${deploymentId} serves no model version yet` }];
+}
+
+function completenessBadge(completeness: Pick<ModelCompleteness, 'level' | 'complete' | 'missing'>): Badge {
+  return completeness.complete
+    ? { name: 'completeness', state: 'good', text: `lineage complete (${completeness.level})` }
+    : {
+        name: 'completeness',
+        state: 'warning',
+        text: `${completeness.missing.length} missing at ${completeness.level}: ${completeness.missing.join(', ')}`,
+      };
+}
+
+function flaggedBadge(flagged: number): Badge {
+  return flagged === 0
+    ? { name: 'flagged-slices', state: 'good', text: 'no flagged slice' }
+    : { name: 'flagged-slices', state: 'bad', text: `${flagged} flagged slice${flagged === 1 ? '' : 's'}` };
+}
+
+function alertsBadge(ids: ReadonlySet<string>, alerts: readonly LineageAlert[]): Badge {
+  const concerning = alerts.filter((a) => ids.has(a.subject) || ids.has(a.modelVersionId));
+  return concerning.length === 0
+    ? { name: 'alerts', state: 'good', text: 'no open alert' }
+    : {
+        name: 'alerts',
+        state: 'bad',
+        text: `${concerning.length} alert${concerning.length === 1 ? '' : 's'}: ${[...new Set(concerning.map((a) => a.type))].join(', ')}`,
+      };
 }
 
 function integrityBadge(check: IntegrityCheck): Badge {

@@ -1,10 +1,17 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { NotFoundError } from '@prov/http-service';
-import { impactOfDatasetVersion, impactOfSlice, impactPredictionPage } from '@prov/lineage-queries';
+import {
+  impactOfDatasetVersion,
+  impactOfSlice,
+  impactPredictionPage,
+  timelineOfDatasetVersion,
+  timelineOfSlice,
+} from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
 import { checkedId } from '../views/entity-id';
 import { PredictionPageRequest } from './prediction-page.request';
+import { TimelineRequest } from './timeline.request';
 
 @ApiTags('impact')
 @Controller('v1')
@@ -32,11 +39,35 @@ export class ImpactHttpController {
     return page;
   }
 
+  /** The predictions of the model versions a slice trained, per time bucket, by model version and in total. */
+  @Get('slices/:id/impact/timeline')
+  async timelineOfSlice(@Param('id') id: string, @Query() query: TimelineRequest) {
+    const timeline = await timelineOfSlice(
+      await this.views.current(),
+      checkedId('id', id, 'dataSlice'),
+      query.bucket ?? 'day',
+    );
+    if (!timeline) throw new NotFoundError(`no slice ${id} is recorded`);
+    return timeline;
+  }
+
   /** The impact of every slice of a dataset version. */
   @Get('dataset-versions/:id/impact')
   async ofDatasetVersion(@Param('id') id: string) {
     const impact = await impactOfDatasetVersion(await this.views.current(), checkedId('id', id, 'datasetVersion'));
     if (!impact) throw new NotFoundError(`no dataset version ${id} is recorded`);
     return impact;
+  }
+
+  /** The predictions per time bucket over every slice of a dataset version. */
+  @Get('dataset-versions/:id/impact/timeline')
+  async timelineOfDatasetVersion(@Param('id') id: string, @Query() query: TimelineRequest) {
+    const timeline = await timelineOfDatasetVersion(
+      await this.views.current(),
+      checkedId('id', id, 'datasetVersion'),
+      query.bucket ?? 'day',
+    );
+    if (!timeline) throw new NotFoundError(`no dataset version ${id} is recorded`);
+    return timeline;
   }
 }

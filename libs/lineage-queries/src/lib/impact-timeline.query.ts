@@ -1,0 +1,69 @@
+import type { PredictionBatchDocument, SliceImpactDocument, ViewReader } from '@prov/projections';
+import { PredictionTimeline, TimelineBucket, TimelineTally } from './prediction-timeline';
+
+export interface SliceTimeline extends PredictionTimeline {
+  sliceId: string;
+}
+
+export interface DatasetVersionTimeline extends PredictionTimeline {
+  datasetVersionId: string;
+}
+
+/** Batches read per query: memory stays bounded however many predictions the model versions made. */
+const BATCH_PAGE = 1000;
+
+/**
+ * The predictions of the model versions a slice trained, per time bucket
+ * (API `GET /v1/slices/{id}/impact/timeline`); undefined for a slice no view knows.
+ */
+export async function timelineOfSlice(
+  views: ViewReader,
+  sliceId: string,
+  bucket: TimelineBucket,
+): Promise<SliceTimeline | undefined> {
+  const impact = (await views.get('slice_impact', [sliceId])).get(sliceId) as SliceImpactDocument | undefined;
+  if (!impact) return undefined;
+  const timeline = await timelineOf(views, modelVersionIdsOf([impact]), bucket);
+  return { sliceId, ...timeline };
+}
+
+/** The same over every slice of a dataset version; undefined when no known slice reads from it. */
+export async function timelineOfDatasetVersion(
+  views: ViewReader,
+  datasetVersionId: string,
+  bucket: TimelineBucket,
+): Promise<DatasetVersionTimeline | undefined> {
+  const impacts = (await views.find('slice_impact', { where: { datasetVersionId } })) as SliceImpactDocument[];
+  if (impacts.length === 0) return undefined;
+  const timeline = await timelineOf(views, modelVersionIdsOf(impacts), bucket);
+  return { datasetVersionId, ...timeline };
+}
+
+const modelVersionIdsOf = (impacts: readonly SliceImpactDocument[]): string[] => [
+  ...new Set(impacts.flatMap((impact) => impact.modelVersions.map((model) => model.id))),
+];
+
+/**
+ * Sums the hourly counts every batch of these model versions keeps, reading
+ * `prediction_batches` a page at a time in id order (one document per batch
+ * of up to thousands of predictions), never `predictions`.
+ */
+async function timelineOf(
+  views: ViewReader,
+  modelVersionIds: string[],
+  bucket: TimelineBucket,
+): Promise<PredictionTimeline> {
+  const tally = new TimelineTally(bucket);
+  let after: string | undefined;
+  while (modelVersionIds.length > 0) {
+    const page = (await views.find('prediction_batches', {
+      where: { modelVersionId: { in: modelVersionIds }, ...(after === undefined ? {} : { _id: { gt: after } }) },
+      sort: [['_id', 1]],
+      limit: BATCH_PAGE,
+    })) as PredictionBatchDocument[];
+    for (const batch of page) tally.add(batch.modelVersionId, batch.hours);
+    if (page.length < BATCH_PAGE) break;
+    after = page[page.length - 1]._id;
+  }
+  return tally.timeline();
+}
