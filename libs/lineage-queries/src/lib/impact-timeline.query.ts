@@ -61,7 +61,8 @@ async function timelineOf(
       sort: [['_id', 1]],
       limit: BATCH_PAGE,
     })) as PredictionBatchDocument[];
-    for (const batch of page) tally.add(batch.modelVersionId, batch.hours);
+    // A generation folded before batches counted their hours has none: it shows nothing until rebuilt.
+    for (const batch of page) tally.add(batch.modelVersionId, batch.hours ?? []);
     if (page.length < BATCH_PAGE) break;
     after = page[page.length - 1]._id;
   }
