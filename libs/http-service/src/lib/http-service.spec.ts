@@ -118,6 +118,21 @@ describe('http service', () => {
     }
   });
 
+  it('answers 400 naming the path to a body nested 10,000 levels deep, without overflowing the stack', async () => {
+    const depth = 10_000;
+    const res = await post(
+      undefined,
+      steward.token,
+      `{"source":"s","parts":[],"labels":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'invalid_request',
+      details: [{ path: `labels${'[0]'.repeat(63)}`, problem: 'nests deeper than 64 levels' }],
+    });
+    expect((await post(valid)).statusCode).toBe(201);
+  });
+
   it('answers 413 in the API error shape to a body over the limit', async () => {
     const res = await post(undefined, steward.token, JSON.stringify({ ...valid, source: 'x'.repeat(100 * 1024) }));
     expect(res.statusCode).toBe(413);

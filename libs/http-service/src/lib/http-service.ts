@@ -11,6 +11,7 @@ import { READINESS_CHECKS, ReadinessCheck } from './health/readiness';
 import { JsonLogger } from './logging/json-logger';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, MetricsController, createMetricsRegistry } from './metrics/metrics';
+import { useDepthLimitedJsonParser } from './json-body/json-body.parser';
 import { createRequestValidationPipe } from './request-validation.pipe';
 
 export interface HttpServiceOptions {
@@ -51,9 +52,12 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
   const app = await NestFactory.create<NestFastifyApplication>(HttpServiceModule, adapter, {
     logger,
     bufferLogs: false,
+    // Bodies are JSON only, parsed by useDepthLimitedJsonParser below.
+    bodyParser: false,
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  useDepthLimitedJsonParser(fastify, options.bodyLimitBytes);
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
