@@ -1,5 +1,6 @@
 import { Body, Controller, Logger, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OmitType } from '@nestjs/swagger';
 import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsObject, IsString, Min, ValidateNested } from 'class-validator';
@@ -17,8 +18,17 @@ class ManifestDto {
   @IsObject() labels!: Record<string, string>;
 }
 
+/** A request that only extends a mapped type, as the services' requests extend their event payloads. */
+class BareManifestRequest extends OmitType(ManifestDto, ['labels'] as const) {}
+
 @Controller('v1/manifests')
 class ManifestController {
+  @Post('bare')
+  @RequireRoles('data-steward')
+  acceptBare(@Body() body: BareManifestRequest) {
+    return { accepted: body.parts.length };
+  }
+
   @Post()
   @RequireRoles('data-steward')
   accept(@Body() body: ManifestDto, @CurrentPrincipal() principal: Principal) {
@@ -177,5 +187,8 @@ describe('http service', () => {
       required: ['source', 'parts', 'labels'],
       additionalProperties: false,
     });
+    const bare = openapi.json().components.schemas.BareManifestRequest;
+    expect(bare).toMatchObject({ required: ['source', 'parts'], additionalProperties: false });
+    expect(Object.keys(bare.properties).sort()).toEqual(['parts', 'source']);
   });
 });

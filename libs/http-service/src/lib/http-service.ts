@@ -1,5 +1,5 @@
 import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { APP_GUARD, ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyVerifier } from '@prov/auth';
@@ -95,6 +95,33 @@ function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void 
   );
   // Request bodies are declared once, with class-validator; their schemas come from those declarations.
   const schemas = validatedClassSchemas('#/components/schemas/');
+  // A request class that only extends a mapped type (`extends OmitType(Payload, [...])`) has no validation metadata
+  // of its own, so no schema above: it is its nearest validated ancestor's, or the document would describe it as `{}`.
+  for (const type of parameterTypes(app)) {
+    if (schemas[type.name]) continue;
+    for (let parent = Object.getPrototypeOf(type); parent?.name; parent = Object.getPrototypeOf(parent)) {
+      if (schemas[parent.name]) {
+        schemas[type.name] = schemas[parent.name];
+        break;
+      }
+    }
+  }
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** The classes the controllers' handlers take as parameters (their request bodies and queries among them). */
+function parameterTypes(app: INestApplication): Set<Type> {
+  const types = new Set<Type>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      const prototype = (metatype as Type | undefined)?.prototype;
+      if (!prototype) continue;
+      for (const method of Object.getOwnPropertyNames(prototype)) {
+        const parameters: unknown[] = Reflect.getMetadata('design:paramtypes', prototype, method) ?? [];
+        for (const parameter of parameters) if (typeof parameter === 'function') types.add(parameter as Type);
+      }
+    }
+  }
+  return types;
 }
