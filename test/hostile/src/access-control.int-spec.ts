@@ -2,6 +2,7 @@ import { ROLES, Role } from '@prov/auth';
 import { KafkaEventLog } from '@prov/event-log';
 import { integrationEnv, productionEnv, readEvents, RunningServices, ServiceName, uniqueName } from '@prov/testing';
 import { concretePath, DocumentedRoute, documentedRoutes } from './platform/documented-routes';
+import { untilGatewayServes } from './platform/gateway-ready';
 import { StatusTally, writeResults } from './platform/results-file';
 import { storedDocumentsText } from './platform/stored-state';
 
@@ -107,7 +108,7 @@ describe('access control: every route, every role', () => {
       PROV_LOG_LEVEL: 'trace',
     });
     routes = await documentedRoutes(services, SERVICES);
-    await untilGatewayServes();
+    await untilGatewayServes(services);
     // One accepted write, so that the search for secrets below covers an event and its views too.
     await services
       .client('data-steward')
@@ -125,19 +126,6 @@ describe('access control: every route, every role', () => {
       publicRoutes: PUBLIC_ROUTES.length * SERVICES.length,
     });
   });
-
-  /** The gateway answers 503 until the projector's first generation is active. */
-  async function untilGatewayServes(): Promise<void> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const response = await fetch(`${services.urls['query-gateway']}/v1/alerts`, {
-        headers: { authorization: `Bearer ${services.tokens.viewer}` },
-      });
-      if (response.status !== 503) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error('the query gateway still answers 503 after 60 s');
-  }
 
   /** Every stored document, once the projector has folded the record named. */
   async function untilStored(id: string): Promise<string> {
