@@ -7,10 +7,10 @@ import {
   buildProvenanceScenario,
   integrationEnv,
   uniqueName,
-  RunningServices,
   publishScenario,
   scenarioTrustedKeys,
 } from '@prov/testing';
+import { RunningServices } from '@prov/platform-testing';
 import { MongoClient } from 'mongodb';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

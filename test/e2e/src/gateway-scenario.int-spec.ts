@@ -2,14 +2,8 @@ import type { EventOf, EventType } from '@prov/contracts';
 import { auditLeafHash, verifyCheckpoint, verifyInclusion } from '@prov/integrity';
 import { createPublicKey } from 'node:crypto';
 import type { LineageComparison, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import {
-  buildProvenanceScenario,
-  uniqueName,
-  RunningServices,
-  productionEnv,
-  publishScenario,
-  scenarioTrustedKeys,
-} from '@prov/testing';
+import { buildProvenanceScenario, uniqueName, publishScenario, scenarioTrustedKeys } from '@prov/testing';
+import { RunningServices, productionEnv } from '@prov/platform-testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

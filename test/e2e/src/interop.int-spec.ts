@@ -2,7 +2,8 @@ import { EventEnvelope, OpenLineageRunEventReceivedV1, Topics } from '@prov/cont
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { artifactManifestDigest, dataSliceId, datasetVersionId, signingKeyPairFromPem } from '@prov/integrity';
 import { ProvJsonSchemaValidator } from '@prov/interop';
-import { integrationEnv, readEvents, uniqueName, RunningServices, productionEnv } from '@prov/testing';
+import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
+import { RunningServices, productionEnv } from '@prov/platform-testing';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

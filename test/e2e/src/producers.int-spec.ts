@@ -9,7 +9,8 @@ import {
   verifyEnvelope,
 } from '@prov/integrity';
 import { ProvenanceApiError } from '@prov/sdk';
-import { integrationEnv, uniqueName, RunningServices, ServiceName } from '@prov/testing';
+import { integrationEnv, uniqueName } from '@prov/testing';
+import { RunningServices, ServiceName } from '@prov/platform-testing';
 import { connect } from 'node:net';
 
 /**

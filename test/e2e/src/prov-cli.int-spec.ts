@@ -1,5 +1,6 @@
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { freePort, integrationEnv, uniqueName, RunningServices } from '@prov/testing';
+import { freePort, integrationEnv, uniqueName } from '@prov/testing';
+import { RunningServices } from '@prov/platform-testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

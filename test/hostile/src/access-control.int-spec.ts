@@ -1,6 +1,7 @@
 import { ROLES, Role } from '@prov/auth';
 import { KafkaEventLog } from '@prov/event-log';
-import { integrationEnv, productionEnv, readEvents, RunningServices, ServiceName, uniqueName } from '@prov/testing';
+import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
+import { productionEnv, RunningServices, ServiceName } from '@prov/platform-testing';
 import { concretePath, DocumentedRoute, documentedRoutes } from './platform/documented-routes';
 import { untilGatewayServes } from './platform/gateway-ready';
 import { StatusTally, writeResults } from './platform/results-file';

@@ -1,6 +1,7 @@
 import { KafkaEventLog } from '@prov/event-log';
 import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/integrity';
-import { integrationEnv, productionEnv, RunningServices, ServiceName, uniqueName } from '@prov/testing';
+import { integrationEnv, uniqueName } from '@prov/testing';
+import { productionEnv, RunningServices, ServiceName } from '@prov/platform-testing';
 import fc from 'fast-check';
 import { connect, Socket } from 'node:net';
 import { concretePath, DocumentedRoute, documentedRoutes } from './platform/documented-routes';

@@ -4,13 +4,12 @@ import { generateSigningKeyPair, payloadDigest, signEnvelope } from '@prov/integ
 import {
   buildProvenanceScenario,
   integrationEnv,
-  productionEnv,
   publishScenario,
   readEvents,
-  RunningServices,
   scenarioTrustedKeys,
   uniqueName,
 } from '@prov/testing';
+import { productionEnv, RunningServices } from '@prov/platform-testing';
 import fc from 'fast-check';
 import { writeResults } from './platform/results-file';
 import { StoredState, storedDocumentsText, storedState } from './platform/stored-state';

@@ -1,4 +1,4 @@
-import type { RunningServices, ServiceName } from '@prov/testing';
+import type { RunningServices, ServiceName } from '@prov/platform-testing';
 
 /** A JSON Schema as the services' OpenAPI documents hold them (the subset the suites read). */
 export interface JsonSchema {

@@ -1,4 +1,4 @@
-import type { RunningServices } from '@prov/testing';
+import type { RunningServices } from '@prov/platform-testing';
 
 /** Resolves once the query gateway serves queries: it answers 503 until the projector's first generation is active. */
 export async function untilGatewayServes(services: RunningServices): Promise<void> {

@@ -1,13 +1,11 @@
 import { generateApiKey, Role } from '@prov/auth';
 import type { PredictionTrace } from '@prov/lineage-queries';
 import { ProvenanceClient } from '@prov/sdk';
+import { freePort, integrationEnv, uniqueName } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from './free-port';
-import { integrationEnv } from './integration-env';
-import { uniqueName } from './unique-names';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
