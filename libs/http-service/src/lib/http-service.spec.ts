@@ -120,11 +120,21 @@ describe('http service', () => {
     });
   });
 
-  it('answers 400 in the API error shape to malformed JSON and to __proto__ keys', async () => {
-    for (const raw of ['{"source":', '{"__proto__": {"x": 1}}']) {
+  it('answers 400 in the API error shape to malformed JSON', async () => {
+    const res = await post(undefined, steward.token, '{"source":');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'invalid_request', message: expect.any(String), details: [] } });
+  });
+
+  it('answers 400 naming the path to __proto__ and constructor.prototype keys, wherever they are', async () => {
+    for (const [raw, path] of [
+      ['{"__proto__": {"x": 1}}', '__proto__'],
+      ['{"labels": {"a": [{"__proto__": []}]}}', 'labels.a[0].__proto__'],
+      ['{"parts": [{"constructor": {"prototype": {"admin": true}}}]}', 'parts[0].constructor'],
+    ]) {
       const res = await post(undefined, steward.token, raw);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({ error: { code: 'invalid_request', message: expect.any(String), details: [] } });
+      expect(res.json().error).toMatchObject({ code: 'invalid_request', details: [{ path }] });
     }
   });
 

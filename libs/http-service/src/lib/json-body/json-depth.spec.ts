@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, nestsDeeperThan, pathBeyondDepth } from './json-depth';
+import { MAX_JSON_DEPTH, nestsDeeperThan, pathBeyondDepth, pathOfPrototypeKey } from './json-depth';
 
 const nested = (levels: number, leaf: unknown = 1): unknown => {
   let value = leaf;
@@ -53,5 +53,13 @@ describe('nestsDeeperThan', () => {
         expect(nestsDeeperThan(JSON.stringify(value), max)).toBe(pathBeyondDepth(value, max) !== undefined);
       }
     }
+  });
+});
+
+describe('pathOfPrototypeKey', () => {
+  it('names the first __proto__ key, or constructor key holding a prototype, and nothing else', () => {
+    expect(pathOfPrototypeKey(JSON.parse('{"a": [1, {"__proto__": {}}]}'))).toBe('a[1].__proto__');
+    expect(pathOfPrototypeKey(JSON.parse('{"x": {"constructor": {"prototype": 1}}}'))).toBe('x.constructor');
+    expect(pathOfPrototypeKey({ constructor: 'a string', proto: 1, 'a.__proto__': 2 })).toBeUndefined();
   });
 });

@@ -35,21 +35,45 @@ export function nestsDeeperThan(text: string, maxDepth: number = MAX_JSON_DEPTH)
 
 /**
  * The path of the first value nested deeper than `maxDepth` (the top-level
- * value is at depth 1), or undefined when the value is shallower. Walks
- * iteratively, so no nesting can overflow the stack here.
+ * value is at depth 1), or undefined when the value is shallower.
  */
 export function pathBeyondDepth(value: unknown, maxDepth: number = MAX_JSON_DEPTH): string | undefined {
-  const pending: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 1, path: '' }];
+  return firstPath(value, (_key, node, depth) => node !== null && typeof node === 'object' && depth > maxDepth);
+}
+
+/**
+ * The path of the first `__proto__` key, or `constructor` key holding a
+ * `prototype`: what Fastify refuses as prototype poisoning, without saying where.
+ */
+export function pathOfPrototypeKey(value: unknown): string | undefined {
+  return firstPath(
+    value,
+    (key, node) =>
+      key === '__proto__' ||
+      (key === 'constructor' && node !== null && typeof node === 'object' && Object.hasOwn(node, 'prototype')),
+  );
+}
+
+/**
+ * The path of the first member, in document order, that `found` picks out.
+ * Walks iteratively, so no nesting can overflow the stack here.
+ */
+function firstPath(
+  value: unknown,
+  found: (key: string | undefined, node: unknown, depth: number) => boolean,
+): string | undefined {
+  const pending: Array<{ key?: string; value: unknown; depth: number; path: string }> = [{ value, depth: 1, path: '' }];
   while (pending.length > 0) {
-    const next = pending.pop() as { value: unknown; depth: number; path: string };
+    const next = pending.pop() as { key?: string; value: unknown; depth: number; path: string };
+    if (found(next.key, next.value, next.depth)) return next.path || '(body)';
     if (next.value === null || typeof next.value !== 'object') continue;
-    if (next.depth > maxDepth) return next.path || '(body)';
-    const entries: Array<[string, unknown]> = Array.isArray(next.value)
-      ? next.value.map((item, i) => [`[${i}]`, item])
-      : Object.entries(next.value).map(([key, item]) => [memberPath(key), item]);
-    // Reversed, so that the walk visits members in order and reports the first offender.
+    const entries: Array<[string | undefined, string, unknown]> = Array.isArray(next.value)
+      ? next.value.map((item, i) => [undefined, `[${i}]`, item])
+      : Object.entries(next.value).map(([key, item]) => [key, memberPath(key), item]);
+    // Reversed, so that the walk visits members in order and reports the first match.
     for (let i = entries.length - 1; i >= 0; i--) {
-      pending.push({ value: entries[i][1], depth: next.depth + 1, path: joinPath(next.path, entries[i][0]) });
+      const [key, member, item] = entries[i];
+      pending.push({ key, value: item, depth: next.depth + 1, path: joinPath(next.path, member) });
     }
   }
   return undefined;
