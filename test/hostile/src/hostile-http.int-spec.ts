@@ -81,7 +81,24 @@ describe('hostile input over HTTP', () => {
     writeRoutes = probedRoutes.filter((r) => r.method === 'POST');
     await untilGatewayServes(services);
     log = await KafkaEventLog.connect({ clientId: 'hostile-http-reader', brokers: kafkaBrokers });
+    // Something stored beforehand, so that "unchanged" is about records, not an empty store.
+    const seeded = await services
+      .client('data-steward')
+      .datasets.register({ namespace: 'hostile', name: 'seed', owner: 's@example.com' });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const answer = await fetch(`${services.urls['query-gateway']}/v1/lineage/${encodeURIComponent(seeded.id)}`, {
+        headers: { authorization: `Bearer ${services.tokens.viewer}` },
+      });
+      if (answer.status === 200) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
     before = await settledState();
+    expect(
+      Object.values(before.endOffsets)
+        .flat()
+        .some((offset) => offset !== '0'),
+    ).toBe(true);
   }, 240_000);
 
   afterAll(async () => {
