@@ -1,7 +1,7 @@
 import { Topics } from '@prov/contracts';
 import { KafkaEventLog } from '@prov/event-log';
 import { brokerControl, integrationEnv, readEvents, uniqueName } from '@prov/testing';
-import { RunningServices } from './running-services';
+import { RunningServices } from '@prov/platform-testing';
 
 /**
  * A broker that dies under a batch: the inference service answers 503

@@ -8,12 +8,11 @@ import type {
   PredictionTrace,
 } from '@prov/lineage-queries';
 import type { AlertDocument, ModelLineageDocument } from '@prov/projections';
-import { buildProvenanceScenario, uniqueName } from '@prov/testing';
+import { buildProvenanceScenario, publishScenario, scenarioTrustedKeys, uniqueName } from '@prov/testing';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { ARTIFACTS, launchChromium } from './browser';
-import { RunningServices, productionEnv } from './running-services';
-import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
+import { RunningServices, productionEnv } from '@prov/platform-testing';
 
 /**
  * The lineage explorer in a real browser (Debian's Chromium, headless),

@@ -4,6 +4,7 @@ import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/int
 import type { AlertDocument, ModelLineageDocument } from '@prov/projections';
 import { ProvenanceApiError, ProvenanceClient } from '@prov/sdk';
 import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
+import { RunningServices, productionEnv } from '@prov/platform-testing';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prov } from './prov-command';
 import { eventually } from './eventually';
-import { RunningServices, productionEnv } from './running-services';
 
 /**
  * Governance end to end, on real Kafka and FerretDB with every service its

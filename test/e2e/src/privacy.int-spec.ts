@@ -8,7 +8,7 @@ import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
 import { createHash } from 'node:crypto';
 import { prov } from './prov-command';
 import { eventually } from './eventually';
-import { RunningServices, productionEnv } from './running-services';
+import { RunningServices, productionEnv } from '@prov/platform-testing';
 
 /**
  * Erasure by crypto-shredding, end to end on real Kafka and FerretDB with

@@ -10,8 +10,8 @@ import {
 } from '@prov/integrity';
 import { ProvenanceApiError } from '@prov/sdk';
 import { integrationEnv, uniqueName } from '@prov/testing';
+import { RunningServices, ServiceName } from '@prov/platform-testing';
 import { connect } from 'node:net';
-import { RunningServices, ServiceName } from './running-services';
 
 /**
  * The status a service answers to a large POST, over a plain socket: the

@@ -1,7 +1,7 @@
 import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/integrity';
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
 import { integrationEnv, uniqueName } from '@prov/testing';
-import { RunningServices } from './running-services';
+import { RunningServices } from '@prov/platform-testing';
 
 /**
  * The whole platform as separate processes on real Kafka and FerretDB: what

@@ -1,5 +1,6 @@
 import { Body, Controller, Logger, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { OmitType } from '@nestjs/swagger';
 import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsObject, IsString, Min, ValidateNested } from 'class-validator';
@@ -17,8 +18,17 @@ class ManifestDto {
   @IsObject() labels!: Record<string, string>;
 }
 
+/** A request that only extends a mapped type, as the services' requests extend their event payloads. */
+class BareManifestRequest extends OmitType(ManifestDto, ['labels'] as const) {}
+
 @Controller('v1/manifests')
 class ManifestController {
+  @Post('bare')
+  @RequireRoles('data-steward')
+  acceptBare(@Body() body: BareManifestRequest) {
+    return { accepted: body.parts.length };
+  }
+
   @Post()
   @RequireRoles('data-steward')
   accept(@Body() body: ManifestDto, @CurrentPrincipal() principal: Principal) {
@@ -110,12 +120,37 @@ describe('http service', () => {
     });
   });
 
-  it('answers 400 in the API error shape to malformed JSON and to __proto__ keys', async () => {
-    for (const raw of ['{"source":', '{"__proto__": {"x": 1}}']) {
+  it('answers 400 in the API error shape to malformed JSON', async () => {
+    const res = await post(undefined, steward.token, '{"source":');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'invalid_request', message: expect.any(String), details: [] } });
+  });
+
+  it('answers 400 naming the path to __proto__ and constructor.prototype keys, wherever they are', async () => {
+    for (const [raw, path] of [
+      ['{"__proto__": {"x": 1}}', '__proto__'],
+      ['{"labels": {"a": [{"__proto__": []}]}}', 'labels.a[0].__proto__'],
+      ['{"parts": [{"constructor": {"prototype": {"admin": true}}}]}', 'parts[0].constructor'],
+    ]) {
       const res = await post(undefined, steward.token, raw);
       expect(res.statusCode).toBe(400);
-      expect(res.json()).toEqual({ error: { code: 'invalid_request', message: expect.any(String), details: [] } });
+      expect(res.json().error).toMatchObject({ code: 'invalid_request', details: [{ path }] });
     }
+  });
+
+  it('answers 400 naming the path to a body nested 10,000 levels deep, without overflowing the stack', async () => {
+    const depth = 10_000;
+    const res = await post(
+      undefined,
+      steward.token,
+      `{"source":"s","parts":[],"labels":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'invalid_request',
+      details: [{ path: `labels${'[0]'.repeat(63)}`, problem: 'nests deeper than 64 levels' }],
+    });
+    expect((await post(valid)).statusCode).toBe(201);
   });
 
   it('answers 413 in the API error shape to a body over the limit', async () => {
@@ -162,5 +197,8 @@ describe('http service', () => {
       required: ['source', 'parts', 'labels'],
       additionalProperties: false,
     });
+    const bare = openapi.json().components.schemas.BareManifestRequest;
+    expect(bare).toMatchObject({ required: ['source', 'parts'], additionalProperties: false });
+    expect(Object.keys(bare.properties).sort()).toEqual(['parts', 'source']);
   });
 });

@@ -1,5 +1,5 @@
 import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { APP_GUARD, ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyVerifier } from '@prov/auth';
@@ -11,6 +11,7 @@ import { READINESS_CHECKS, ReadinessCheck } from './health/readiness';
 import { JsonLogger } from './logging/json-logger';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, MetricsController, createMetricsRegistry } from './metrics/metrics';
+import { useDepthLimitedJsonParser } from './json-body/json-body.parser';
 import { createRequestValidationPipe } from './request-validation.pipe';
 
 export interface HttpServiceOptions {
@@ -25,6 +26,17 @@ export interface HttpServiceOptions {
   /** A registry the service's own metrics are already in; `/metrics` serves it, with the common metrics added. */
   metricsRegistry?: Registry;
 }
+
+/**
+ * Clients too slow to be honest are cut off, so that a few slow-loris
+ * connections cannot hold the server's sockets: the headers must arrive within
+ * 10 s and the whole request within 60 s (a 32 MiB batch needs ~5 Mbit/s),
+ * checked every second. Fastify disables Node's request timeout by default.
+ */
+export const SLOW_CLIENT_TIMEOUTS = {
+  requestTimeout: 60_000,
+  http: { headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+};
 
 /**
  * Builds a NestJS service on Fastify with what every service of the platform
@@ -47,13 +59,16 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
   class HttpServiceModule {}
 
   const logger = new JsonLogger(options.name);
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, logger: false });
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, logger: false, ...SLOW_CLIENT_TIMEOUTS });
   const app = await NestFactory.create<NestFastifyApplication>(HttpServiceModule, adapter, {
     logger,
     bufferLogs: false,
+    // Bodies are JSON only, parsed by useDepthLimitedJsonParser below.
+    bodyParser: false,
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  useDepthLimitedJsonParser(fastify, options.bodyLimitBytes);
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -80,6 +95,33 @@ function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void 
   );
   // Request bodies are declared once, with class-validator; their schemas come from those declarations.
   const schemas = validatedClassSchemas('#/components/schemas/');
+  // A request class that only extends a mapped type (`extends OmitType(Payload, [...])`) has no validation metadata
+  // of its own, so no schema above: it is its nearest validated ancestor's, or the document would describe it as `{}`.
+  for (const type of parameterTypes(app)) {
+    if (schemas[type.name]) continue;
+    for (let parent = Object.getPrototypeOf(type); parent?.name; parent = Object.getPrototypeOf(parent)) {
+      if (schemas[parent.name]) {
+        schemas[type.name] = schemas[parent.name];
+        break;
+      }
+    }
+  }
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** The classes the controllers' handlers take as parameters (their request bodies and queries among them). */
+function parameterTypes(app: INestApplication): Set<Type> {
+  const types = new Set<Type>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      const prototype = (metatype as Type | undefined)?.prototype;
+      if (!prototype) continue;
+      for (const method of Object.getOwnPropertyNames(prototype)) {
+        const parameters: unknown[] = Reflect.getMetadata('design:paramtypes', prototype, method) ?? [];
+        for (const parameter of parameters) if (typeof parameter === 'function') types.add(parameter as Type);
+      }
+    }
+  }
+  return types;
 }

@@ -46,6 +46,12 @@ const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
  * taken up yet (a topic another process created a moment ago).
  */
 const LEADERSHIP_IN_FLUX = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'LEADER_NOT_AVAILABLE']);
+/**
+ * Answers to creating topics that mean they exist or are coming: another
+ * process created them first (services start together), or their metadata
+ * has not reached the broker kafkajs asked yet. waitForLeaders follows.
+ */
+const TOPIC_CREATED_OR_PENDING = new Set(['TOPIC_ALREADY_EXISTS', 'UNKNOWN_TOPIC_OR_PARTITION', ...LEADERSHIP_IN_FLUX]);
 /** Kafka offsets are signed 64-bit. */
 const MAX_OFFSET = 2n ** 63n - 1n;
 
@@ -238,9 +244,8 @@ export class KafkaEventLog implements EventLog {
         waitForLeaders: true,
       });
     } catch (error) {
-      // Another process may have created some of them meanwhile (services start together): that is success.
       const failures = (error instanceof KafkaJSAggregateError ? error.errors : [error]).filter(
-        (failure) => kafkaErrorType(failure) !== 'TOPIC_ALREADY_EXISTS',
+        (failure) => !TOPIC_CREATED_OR_PENDING.has(kafkaErrorType(failure) ?? ''),
       );
       const invalid = failures.find((failure) => INVALID_TOPIC.has(kafkaErrorType(failure) ?? ''));
       if (invalid) {

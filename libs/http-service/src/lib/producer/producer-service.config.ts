@@ -21,6 +21,9 @@ export class ProducerServiceConfig {
   KAFKA_SSL?: boolean;
   /** PEM file of the CA that signed the brokers' certificates (implies KAFKA_SSL). */
   @IsOptional() @IsString() KAFKA_SSL_CA_FILE?: string;
+  /** PEM client certificate and its private key, for brokers that authenticate clients by TLS (implies KAFKA_SSL). */
+  @IsOptional() @IsString() KAFKA_SSL_CERT_FILE?: string;
+  @IsOptional() @IsString() KAFKA_SSL_KEY_FILE?: string;
   @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512']) KAFKA_SASL_MECHANISM?:
     'plain' | 'scram-sha-256' | 'scram-sha-512';
   @IsOptional() @IsString() KAFKA_SASL_USERNAME?: string;

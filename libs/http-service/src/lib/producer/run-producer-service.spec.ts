@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../config/load-config';
 import { ProducerServiceConfig } from './producer-service.config';
 import { eventLogSettings } from './run-producer-service';
@@ -31,6 +34,35 @@ describe('event log of a producer service', () => {
     expect(settings({ PROV_EVENT_LOG: 'kafka', KAFKA_BROKERS: 'k:9092', KAFKA_SSL: 'false' })).toMatchObject({
       ssl: false,
     });
+  });
+
+  it('reads the CA, the client certificate and its key for TLS from their PEM files', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kafka-tls-'));
+    try {
+      const file = (name: string) => {
+        writeFileSync(join(directory, name), `-----BEGIN ${name}-----\n`);
+        return join(directory, name);
+      };
+      const kafka = { PROV_EVENT_LOG: 'kafka', KAFKA_BROKERS: 'k:9093' };
+      expect(settings({ ...kafka, KAFKA_SSL_CA_FILE: file('CA') })).toMatchObject({
+        ssl: { ca: '-----BEGIN CA-----\n' },
+      });
+      expect(
+        settings({
+          ...kafka,
+          KAFKA_SSL_CA_FILE: file('CA'),
+          KAFKA_SSL_CERT_FILE: file('CERT'),
+          KAFKA_SSL_KEY_FILE: file('KEY'),
+        }),
+      ).toMatchObject({
+        ssl: { ca: '-----BEGIN CA-----\n', cert: '-----BEGIN CERT-----\n', key: '-----BEGIN KEY-----\n' },
+      });
+      expect(() => settings({ ...kafka, KAFKA_SSL_CERT_FILE: file('CERT') })).toThrow(
+        /KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together/,
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('puts every topic under PROV_TOPIC_PREFIX, and refuses a prefix no topic could carry', () => {

@@ -82,7 +82,17 @@ export function eventLogSettings(config: ProducerServiceConfig, clientId: string
   if (config.PROV_EVENT_LOG === 'file')
     return { kind: 'file', directory: join(config.PROV_DATA_DIR, 'log'), topicPrefix };
   if (!config.KAFKA_BROKERS) throw new Error('PROV_EVENT_LOG=kafka needs KAFKA_BROKERS (host:port,host:port)');
-  const ca = config.KAFKA_SSL_CA_FILE ? readFileSync(config.KAFKA_SSL_CA_FILE, 'utf8') : undefined;
+  if (!config.KAFKA_SSL_CERT_FILE !== !config.KAFKA_SSL_KEY_FILE) {
+    throw new Error('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: the client certificate and its key');
+  }
+  const pem = (file?: string) => (file ? readFileSync(file, 'utf8') : undefined);
+  const tls = Object.fromEntries(
+    Object.entries({
+      ca: pem(config.KAFKA_SSL_CA_FILE),
+      cert: pem(config.KAFKA_SSL_CERT_FILE),
+      key: pem(config.KAFKA_SSL_KEY_FILE),
+    }).filter(([, value]) => value !== undefined),
+  );
   const mechanism = config.KAFKA_SASL_MECHANISM;
   if (mechanism && (!config.KAFKA_SASL_USERNAME || !config.KAFKA_SASL_PASSWORD)) {
     throw new Error(`KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`);
@@ -94,7 +104,7 @@ export function eventLogSettings(config: ProducerServiceConfig, clientId: string
     brokers: config.KAFKA_BROKERS.split(',').map((b) => b.trim()),
     publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
     compression: config.KAFKA_COMPRESSION,
-    ssl: ca ? { ca } : config.KAFKA_SSL,
+    ssl: Object.keys(tls).length > 0 ? tls : config.KAFKA_SSL,
     sasl: mechanism
       ? ({ mechanism, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } as never)
       : undefined,

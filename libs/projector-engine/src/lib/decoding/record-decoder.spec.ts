@@ -117,6 +117,33 @@ describe('decoding a log record', () => {
     expect(decoded.kind === 'rejected' && decoded.problems.map((p) => p.path)).toContain(path);
   });
 
+  it("refuses an event its producer service may not publish, signed with that service's own trusted key", () => {
+    const batch = sealEvent(
+      { type: 'prediction.batch.recorded', payload: EXAMPLE_PAYLOADS['prediction.batch.recorded'][1] as never },
+      {
+        eventId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718203',
+        recordedAt: '2026-11-04T12:00:00.000Z',
+        service: 'training-service',
+        principal: 'mallory',
+        signer: { keyId: training.keyId, privateKey: training.privateKey },
+      },
+    );
+    expect(decodeRecord(recordOf(batch, { topic: Topics.inference }), policy)).toMatchObject({
+      kind: 'rejected',
+      reason: 'forbidden-producer',
+      problems: [{ path: 'producer.service', problem: expect.stringContaining('training-service publishes on') }],
+    });
+    const unsignedStranger = {
+      ...flagEvent(training, 'etl-job'),
+      integrity: { payloadDigest: flagEvent().integrity.payloadDigest },
+    };
+    expect(decodeRecord(recordOf(unsignedStranger), { ...policy, requireSignatures: false })).toMatchObject({
+      kind: 'rejected',
+      reason: 'forbidden-producer',
+      problems: [{ path: 'producer.service', problem: '"etl-job" is not a producer service of the platform' }],
+    });
+  });
+
   it('refuses an event on another topic than its type belongs to, or under another key', () => {
     const event = flagEvent();
     expect(decodeRecord(recordOf(event, { topic: Topics.inference }), policy)).toMatchObject({

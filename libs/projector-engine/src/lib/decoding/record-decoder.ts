@@ -1,5 +1,6 @@
 import {
   EVENT_CATALOG,
+  Topics,
   ProvenanceEvent,
   RejectionReason,
   SchemaValidator,
@@ -26,12 +27,23 @@ export interface DecodingPolicy {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * The topic each producer service of the platform publishes on: a service
+ * emits only its own events, so a key of the training service (leaked, or a
+ * service gone wrong) cannot record predictions.
+ */
+export const PRODUCER_TOPICS: Readonly<Record<string, string>> = {
+  'training-service': Topics.training,
+  'registry-service': Topics.registry,
+  'inference-service': Topics.inference,
+};
+
+/**
  * Turns a log record into the event it carries, at its current schema
  * version, or says exactly why it cannot be accepted: bytes that are not
  * UTF-8 JSON, an envelope or payload off its contract, an event on another
  * type's topic or under another key, a digest that does not match, a
- * signature that does not verify, or a key that does not vouch for the
- * claimed producer. Pure: the same record always decodes the same way.
+ * signature that does not verify, a key that does not vouch for the
+ * claimed producer, or a producer outside its own topic. Pure: the same record always decodes the same way.
  */
 export function decodeRecord(record: LogRecord, policy: DecodingPolicy): DecodedRecord {
   let raw: unknown;
@@ -93,6 +105,16 @@ export function decodeRecord(record: LogRecord, policy: DecodingPolicy): Decoded
         `the key ${signer.keyId} signs for ${signer.service}, not for ${envelope.producer.service}`,
       );
     }
+  }
+  const producer = envelope.producer.service;
+  if (PRODUCER_TOPICS[producer] !== topic) {
+    return rejected(
+      'forbidden-producer',
+      'producer.service',
+      PRODUCER_TOPICS[producer]
+        ? `${producer} publishes on ${PRODUCER_TOPICS[producer]}, not ${envelope.type} events on ${topic}`
+        : `${JSON.stringify(producer)} is not a producer service of the platform`,
+    );
   }
   return { kind: 'event', event: upcastEvent(envelope) };
 }

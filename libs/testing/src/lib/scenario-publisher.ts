@@ -1,5 +1,6 @@
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
-import { integrationEnv, type ProvenanceScenario } from '@prov/testing';
+import { integrationEnv } from './integration-env';
+import type { ProvenanceScenario } from './provenance-scenario';
 
 /**
  * Creates the platform's topics under `topicPrefix` with `partitions` each and

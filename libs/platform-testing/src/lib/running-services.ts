@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 export type ServiceName = 'training-service' | 'registry-service' | 'inference-service' | 'projector' | 'query-gateway';
 const PORT_VARIABLE: Record<ServiceName, string> = {
@@ -66,11 +66,11 @@ export class RunningServices {
           cwd: ROOT,
           env: {
             ...process.env,
+            PROV_LOG_LEVEL: 'warn',
             ...env,
             SWC_NODE_PROJECT: `apps/${name}/tsconfig.json`,
             PROV_DATA_DIR: this.dataDir,
             PROV_API_KEYS: JSON.stringify({ keys: records }),
-            PROV_LOG_LEVEL: 'warn',
             ...(gatewayPort === undefined ? {} : { PROV_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` }),
             PROV_GATEWAY_API_KEY: registryKey.token,
             [PORT_VARIABLE[name]]: String(port),
@@ -129,6 +129,11 @@ export class RunningServices {
       await new Promise((r) => setTimeout(r, 250));
     } while (Date.now() < deadline);
     return trace;
+  }
+
+  /** Everything the services wrote to stdout and stderr so far, each line prefixed with the service's name. */
+  logs(): string {
+    return this.output.join('');
   }
 
   /** The PEM public key a service signs with (it generated its key into the data directory). */

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { InvalidRequestError } from '../errors/api-error';
+import { MAX_JSON_DEPTH, nestsDeeperThan, pathBeyondDepth, pathOfPrototypeKey } from './json-depth';
+
+/**
+ * Replaces Fastify's JSON body parser with one that refuses bodies nested
+ * deeper than MAX_JSON_DEPTH (400 naming the path) before validation, whose
+ * recursive walks would otherwise overflow the stack (a 500), and that
+ * names the path of a refused `__proto__` or `constructor.prototype` key.
+ * Everything else stays Fastify's: the body limit, the parsing itself.
+ */
+export function useDepthLimitedJsonParser(fastify: FastifyInstance, bodyLimitBytes: number): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: bodyLimitBytes },
+    (request, text, done) => {
+      const body = text as string;
+      parseJson(request, body, (error, value) => {
+        if (error) {
+          // Text that plain JSON.parse takes (it keeps prototype keys as own keys) was refused for such a key: say where.
+          const path = validJson(body) ? pathOfPrototypeKey(JSON.parse(body)) : undefined;
+          const problem = path ? { path, problem: 'is a key no body may carry (prototype poisoning)' } : undefined;
+          return done(problem ? new InvalidRequestError([problem]) : error, undefined);
+        }
+        if (!nestsDeeperThan(body)) return done(null, value);
+        const path = pathBeyondDepth(value) ?? '(body)';
+        done(new InvalidRequestError([{ path, problem: `nests deeper than ${MAX_JSON_DEPTH} levels` }]), undefined);
+      });
+    },
+  );
+}
+
+function validJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

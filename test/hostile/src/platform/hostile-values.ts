@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import type { JsonSchema } from './documented-routes';
+
+/** Query operators and code, where ids and names are expected (NoSQL injection). */
+export const INJECTIONS: unknown[] = [
+  { $gt: '' },
+  { $ne: null },
+  { $where: 'sleep(1000) || true' },
+  { $regex: '.*' },
+  { $in: ['a', 'b'] },
+  { $expr: { $eq: [1, 1] } },
+];
+
+/** Ids that try to leave their place: path traversal, raw and encoded, NUL bytes, absolute paths. */
+export const TRAVERSALS: string[] = [
+  '../../../../etc/passwd',
+  '..%2f..%2f..%2fetc%2fpasswd',
+  '%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+  '%252e%252e%252fetc%252fpasswd',
+  '....//....//etc/passwd',
+  '..\\..\\windows\\win.ini',
+  '/etc/passwd',
+  'model:x@1%00.json',
+  'dataset:../../x',
+  'pred:../../../audit',
+];
+
+/** A JSON type other than the one a schema declares, so the value is certainly invalid there. */
+export function wrongValue(schema: JsonSchema): fc.Arbitrary<unknown> {
+  const type = typeOf(schema);
+  const candidates: unknown[] = [...INJECTIONS, 42, -1.5, true, null, 'x', ['x'], {}, [[]]];
+  return fc.constantFrom(...candidates.filter((value) => !fits(value, type)));
+}
+
+/** A value of roughly the declared type (often invalid in its details: patterns, lengths, ranges). */
+export function roughValue(
+  schema: JsonSchema,
+  resolve: (s: JsonSchema) => JsonSchema,
+  depth = 0,
+): fc.Arbitrary<unknown> {
+  const resolved = resolve(schema);
+  switch (typeOf(resolved)) {
+    case 'string':
+      return fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom(...TRAVERSALS, 'x'.repeat(5000), '\u0000', '$where'),
+      );
+    case 'integer':
+    case 'number':
+      return fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(-0));
+    case 'boolean':
+      return fc.boolean();
+    case 'array':
+      return depth > 3
+        ? fc.constant([])
+        : fc.array(roughValue(resolved.items ?? {}, resolve, depth + 1), { maxLength: 3 });
+    case 'object':
+      return depth > 3 || !resolved.properties
+        ? fc.dictionary(fc.constantFrom('a', 'a.b', '$gt', '', '%2E', 'x'), fc.jsonValue({ maxDepth: 2 }), {
+            maxKeys: 3,
+          })
+        : fc.record(
+            Object.fromEntries(
+              Object.entries(resolved.properties).map(([key, property]) => [
+                key,
+                roughValue(property, resolve, depth + 1),
+              ]),
+            ),
+            { requiredKeys: [] },
+          );
+    default:
+      return fc.jsonValue({ maxDepth: 2 });
+  }
+}
+
+export function typeOf(schema: JsonSchema): string | undefined {
+  if (Array.isArray(schema.type)) return schema.type.find((t) => t !== 'null');
+  if (schema.type) return schema.type;
+  if (schema.$ref || schema.properties) return 'object';
+  return undefined;
+}
+
+function fits(value: unknown, type: string | undefined): boolean {
+  if (type === undefined) return true;
+  if (type === 'integer') return Number.isInteger(value);
+  if (type === 'array') return Array.isArray(value);
+  if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === type;
+}
