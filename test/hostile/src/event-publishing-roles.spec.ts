@@ -13,6 +13,7 @@ const PUBLISHERS: Record<EventType, readonly Role[]> = {
   'dataset.slice.defined': ['data-steward'],
   'dataset.slice.flagged': ['data-steward'],
   'openlineage.run-event.received': ['data-steward'],
+  'privacy.subject.erased': ['data-steward'],
   'pipeline.registered': ['model-engineer'],
   'training.run.started': ['model-engineer'],
   'training.run.completed': ['model-engineer'],
