@@ -110,10 +110,12 @@ describe('privacy: sealed values and erasure on the production services', () => 
     // 3. Only a data steward erases; a malformed subject id is a 400 naming it.
     const refused = await services
       .client('viewer')
-      .predictions.eraseSubject('alice-4711')
+      .predictions.eraseSubject('alice-4711', { reason: 'request 2026-118' })
       .catch((e: ProvenanceApiError) => e);
     expect(refused).toMatchObject({ status: 403 });
-    const malformed = await steward.predictions.eraseSubject('../alice').catch((e: ProvenanceApiError) => e);
+    const malformed = await steward.predictions
+      .eraseSubject('../alice', { reason: 'request 2026-118' })
+      .catch((e: ProvenanceApiError) => e);
     expect(malformed).toMatchObject({ status: 400 });
     const erased = await steward.predictions.eraseSubject('alice-4711', { reason: 'request 2026-118' });
     expect(erased.dataSubject).toBe('alice-4711');

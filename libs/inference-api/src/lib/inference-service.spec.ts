@@ -229,9 +229,15 @@ describe('inference service', () => {
       await sealing.post('/v1/predictions:batch', about('alice', 1), serving.token);
       const { keyId } = await keys.activeKey('alice');
       expect((await sealing.post('/v1/subjects/alice/erasure', {}, serving.token)).statusCode).toBe(403);
-      const bad = await sealing.post('/v1/subjects/a%2F..%2Fb/erasure', {}, steward.token);
+      const bad = await sealing.post('/v1/subjects/a%2F..%2Fb/erasure', { reason: 'request 7' }, steward.token);
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error.details).toEqual([{ path: 'dataSubject', problem: expect.any(String) }]);
+      const unexplained = await sealing.post('/v1/subjects/alice/erasure', {}, steward.token);
+      expect(unexplained.statusCode).toBe(400);
+      expect(new Set(unexplained.json().error.details.map((d: { path: string }) => d.path))).toEqual(
+        new Set(['reason']),
+      );
+      expect((await keys.keys([keyId])).get(keyId)?.state).toBe('active');
       const erased = await sealing.post('/v1/subjects/alice/erasure', { reason: 'request 7' }, steward.token);
       expect(erased.statusCode).toBe(201);
       expect(erased.json()).toEqual({ dataSubject: 'alice', keysDestroyed: [keyId], eventId: expect.any(String) });

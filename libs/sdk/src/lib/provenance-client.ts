@@ -162,7 +162,7 @@ export class ProvenanceClient {
      * Erases a data subject (a data steward's call): destroys the subject's keys, so every
      * output and feature snapshot sealed for them shows as its digest only, from now on.
      */
-    eraseSubject: async (dataSubject: string, body: EraseSubject = {}): Promise<SubjectErased> =>
+    eraseSubject: async (dataSubject: string, body: EraseSubject): Promise<SubjectErased> =>
       (
         await this.transport.post<SubjectErased>(
           this.url('inference', `/v1/subjects/${segment(dataSubject)}/erasure`),

@@ -45,7 +45,8 @@ export interface Prediction {
 }
 
 export interface EraseSubject {
-  reason?: string;
+  /** The reference of the erasure request, recorded with it. */
+  reason: string;
 }
 
 export interface SubjectErased {

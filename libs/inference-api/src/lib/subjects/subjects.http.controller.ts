@@ -44,7 +44,7 @@ export class SubjectsHttpController {
     const keyIds = await this.sealing.erase(dataSubject);
     const { reason } = plain(body);
     const published = await this.publisher.publish(
-      { type: 'privacy.subject.erased', payload: { dataSubject, keyIds, ...(reason ? { reason } : {}) } },
+      { type: 'privacy.subject.erased', payload: { dataSubject, keyIds, reason } },
       principal,
     );
     void reply.status(201);
