@@ -1,4 +1,4 @@
-import { Admin, ConfigResourceTypes, Kafka, KafkaJSAggregateError } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import {
   EventLogClosedError,
@@ -20,7 +20,7 @@ import {
 } from '../event-log.port';
 import { partitionForKey } from '../partitioner';
 import { bytesOf, IdempotentProducer } from './idempotent-producer';
-import { kafkaErrorType, KafkaLogError, toLogError } from './kafka-event-log.errors';
+import { kafkaErrorType, KafkaLogError, toLogError, topicCreationFailures } from './kafka-event-log.errors';
 import { KafkaEventLogOptions, KafkaEventLogSettings, resolveKafkaOptions } from './kafka-event-log.options';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { TopicReader } from './topic-reader';
@@ -238,10 +238,9 @@ export class KafkaEventLog implements EventLog {
         waitForLeaders: true,
       });
     } catch (error) {
-      // Another process may have created some of them meanwhile (services start together): that is success.
-      const failures = (error instanceof KafkaJSAggregateError ? error.errors : [error]).filter(
-        (failure) => kafkaErrorType(failure) !== 'TOPIC_ALREADY_EXISTS',
-      );
+      // Another process may have created some of them meanwhile (services start together): that is success,
+      // and so is a topic whose leaders this broker does not know yet: waitForLeaders (next) waits for them.
+      const failures = topicCreationFailures(error);
       const invalid = failures.find((failure) => INVALID_TOPIC.has(kafkaErrorType(failure) ?? ''));
       if (invalid) {
         const topic = (invalid as { topic?: string }).topic ?? topics.map(({ name }) => name).join(', ');
