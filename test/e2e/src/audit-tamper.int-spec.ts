@@ -3,13 +3,12 @@ import { Topics, type EventOf } from '@prov/contracts';
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { auditLeafHash, payloadDigest, type SignedCheckpoint } from '@prov/integrity';
 import { ProvenanceClient } from '@prov/sdk';
-import { buildProvenanceScenario, integrationEnv, uniqueName } from '@prov/testing';
+import { buildProvenanceScenario, integrationEnv, RunningServices, uniqueName } from '@prov/testing';
 import { MongoClient } from 'mongodb';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliResult, prov } from './prov-command';
-import { RunningServices } from './running-services';
 import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
 
 /**

@@ -1,7 +1,6 @@
 import { Topics } from '@prov/contracts';
 import { KafkaEventLog } from '@prov/event-log';
-import { brokerControl, integrationEnv, readEvents, uniqueName } from '@prov/testing';
-import { RunningServices } from './running-services';
+import { brokerControl, integrationEnv, readEvents, RunningServices, uniqueName } from '@prov/testing';
 
 /**
  * A broker that dies under a batch: the inference service answers 503

@@ -1,7 +1,6 @@
 import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/integrity';
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { integrationEnv, uniqueName } from '@prov/testing';
-import { RunningServices } from './running-services';
+import { integrationEnv, RunningServices, uniqueName } from '@prov/testing';
 
 /**
  * The whole platform as separate processes on real Kafka and FerretDB: what

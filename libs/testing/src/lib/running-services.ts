@@ -1,13 +1,15 @@
 import { generateApiKey, Role } from '@prov/auth';
 import type { PredictionTrace } from '@prov/lineage-queries';
 import { ProvenanceClient } from '@prov/sdk';
-import { freePort, integrationEnv, uniqueName } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './free-port';
+import { integrationEnv } from './integration-env';
+import { uniqueName } from './unique-names';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 export type ServiceName = 'training-service' | 'registry-service' | 'inference-service' | 'projector' | 'query-gateway';
 const PORT_VARIABLE: Record<ServiceName, string> = {
@@ -45,9 +47,16 @@ export class RunningServices {
   private readonly spawners = new Map<ServiceName, () => ChildProcess>();
   private readonly output: string[] = [];
   private dataDir = '';
+  private ownDataDir = true;
 
-  async start(names: ServiceName[], env: Record<string, string>): Promise<void> {
-    this.dataDir = await mkdtemp(join(tmpdir(), 'e2e-services-'));
+  /**
+   * Starts the services and waits until each is ready. Their data directory
+   * (signing keys; the embedded log with PROV_EVENT_LOG=file) is `dataDir`, or
+   * a temporary one removed at stop.
+   */
+  async start(names: ServiceName[], env: Record<string, string>, dataDir?: string): Promise<void> {
+    this.ownDataDir = dataDir === undefined;
+    this.dataDir = dataDir ?? (await mkdtemp(join(tmpdir(), 'e2e-services-')));
     const roles: Role[] = ['data-steward', 'model-engineer', 'ml-service', 'auditor', 'viewer'];
     const keys = roles.map((role) => ({ role, ...generateApiKey(`e2e-${role}`, [role]) }));
     for (const key of keys) this.tokens[key.role] = key.token;
@@ -101,6 +110,13 @@ export class RunningServices {
     await this.waitReady(name);
   }
 
+  /** The operating-system process id of a running service (it changes when the service is restarted). */
+  pid(name: ServiceName): number {
+    const pid = this.processes.get(name)?.pid;
+    if (pid === undefined) throw new Error(`${name} was not started`);
+    return pid;
+  }
+
   /** A client of the producer services, as the given role, that does not retry (tests see every failure). */
   client(role: Role): ProvenanceClient {
     return new ProvenanceClient({
@@ -142,7 +158,7 @@ export class RunningServices {
     await Promise.all(
       children.map((child) => new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)))),
     );
-    await rm(this.dataDir, { recursive: true, force: true });
+    if (this.ownDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 
   private async waitReady(name: ServiceName): Promise<void> {
