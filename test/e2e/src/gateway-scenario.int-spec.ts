@@ -2,10 +2,11 @@ import type { EventOf, EventType } from '@prov/contracts';
 import { auditLeafHash, verifyCheckpoint, verifyInclusion } from '@prov/integrity';
 import { createPublicKey } from 'node:crypto';
 import type { LineageComparison, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { buildProvenanceScenario, productionEnv, RunningServices, uniqueName } from '@prov/testing';
+import { buildProvenanceScenario, uniqueName } from '@prov/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RunningServices, productionEnv } from './running-services';
 import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
 
 /**

@@ -3,7 +3,7 @@ import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/integrity';
 import type { AlertDocument, ModelLineageDocument } from '@prov/projections';
 import { ProvenanceApiError, ProvenanceClient } from '@prov/sdk';
-import { integrationEnv, productionEnv, readEvents, RunningServices, uniqueName } from '@prov/testing';
+import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prov } from './prov-command';
+import { RunningServices, productionEnv } from './running-services';
 
 /**
  * Governance end to end, on real Kafka and FerretDB with every service its

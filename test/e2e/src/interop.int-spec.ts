@@ -2,12 +2,13 @@ import { EventEnvelope, OpenLineageRunEventReceivedV1, Topics } from '@prov/cont
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { artifactManifestDigest, dataSliceId, datasetVersionId, signingKeyPairFromPem } from '@prov/integrity';
 import { ProvJsonSchemaValidator } from '@prov/interop';
-import { integrationEnv, productionEnv, readEvents, RunningServices, uniqueName } from '@prov/testing';
+import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { interopPython, runPython } from './interop-python';
+import { RunningServices, productionEnv } from './running-services';
 
 /**
  * Interoperability with other tools' own code, on real Kafka and FerretDB:
