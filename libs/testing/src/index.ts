@@ -7,4 +7,4 @@ export * from './lib/broker-control';
 export * from './lib/provenance-scenario';
 export * from './lib/lineage-events';
 export * from './lib/free-port';
-export * from './lib/running-services';
+export * from './lib/service-processes';

@@ -3,13 +3,14 @@ import { Topics, type EventOf } from '@prov/contracts';
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { auditLeafHash, payloadDigest, type SignedCheckpoint } from '@prov/integrity';
 import { ProvenanceClient } from '@prov/sdk';
-import { buildProvenanceScenario, integrationEnv, RunningServices, uniqueName } from '@prov/testing';
+import { buildProvenanceScenario, integrationEnv, uniqueName } from '@prov/testing';
 import { MongoClient } from 'mongodb';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliResult, prov } from './prov-command';
 import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
+import { RunningServices } from './running-services';
 
 /**
  * Tampering with the provenance record, each way the issue names, on real

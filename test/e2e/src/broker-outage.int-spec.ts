@@ -1,6 +1,7 @@
 import { Topics } from '@prov/contracts';
 import { KafkaEventLog } from '@prov/event-log';
-import { brokerControl, integrationEnv, readEvents, RunningServices, uniqueName } from '@prov/testing';
+import { brokerControl, integrationEnv, readEvents, uniqueName } from '@prov/testing';
+import { RunningServices } from './running-services';
 
 /**
  * A broker that dies under a batch: the inference service answers 503

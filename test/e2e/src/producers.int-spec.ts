@@ -9,8 +9,9 @@ import {
   verifyEnvelope,
 } from '@prov/integrity';
 import { ProvenanceApiError } from '@prov/sdk';
-import { integrationEnv, RunningServices, ServiceName, uniqueName } from '@prov/testing';
+import { integrationEnv, uniqueName } from '@prov/testing';
 import { connect } from 'node:net';
+import { RunningServices, ServiceName } from './running-services';
 
 /**
  * The status a service answers to a large POST, over a plain socket: the

@@ -1,5 +1,5 @@
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { freePort, integrationEnv, RunningServices, uniqueName } from '@prov/testing';
+import { freePort, integrationEnv, uniqueName } from '@prov/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { prov } from './prov-command';
+import { RunningServices } from './running-services';
 
 /**
  * The newcomer's path and the operator's: `npm start` runs the embedded

@@ -1,6 +1,7 @@
 import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/integrity';
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { integrationEnv, RunningServices, uniqueName } from '@prov/testing';
+import { integrationEnv, uniqueName } from '@prov/testing';
+import { RunningServices } from './running-services';
 
 /**
  * The whole platform as separate processes on real Kafka and FerretDB: what

@@ -1,6 +1,4 @@
 import { generateApiKey, Role } from '@prov/auth';
-import type { PredictionTrace } from '@prov/lineage-queries';
-import { ProvenanceClient } from '@prov/sdk';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,7 +36,7 @@ export function productionEnv(name: string, topicPrefix: string): Record<string,
 }
 
 /** The platform's services as separate processes, as in production: their own main.ts, real Kafka, API keys. */
-export class RunningServices {
+export class ServiceProcesses {
   readonly urls = {} as Record<ServiceName, string>;
   readonly tokens = {} as Record<Role, string>;
   /** A key with every role, as an operator's command line would hold. */
@@ -115,36 +113,6 @@ export class RunningServices {
     const pid = this.processes.get(name)?.pid;
     if (pid === undefined) throw new Error(`${name} was not started`);
     return pid;
-  }
-
-  /** A client of the producer services, as the given role, that does not retry (tests see every failure). */
-  client(role: Role): ProvenanceClient {
-    return new ProvenanceClient({
-      apiKey: this.tokens[role],
-      trainingUrl: this.urls['training-service'],
-      registryUrl: this.urls['registry-service'],
-      inferenceUrl: this.urls['inference-service'],
-      retry: { retries: 0 },
-    });
-  }
-
-  /**
-   * A prediction's standard trace once it finds every link (the projector
-   * folds each topic on its own, so links arrive one by one), or the last
-   * answer after 60 s, for the caller to assert on.
-   */
-  async traceOnceComplete(predictionId: string, role: Role): Promise<PredictionTrace | undefined> {
-    const deadline = Date.now() + 60_000;
-    let trace: PredictionTrace | undefined;
-    do {
-      const answer = await fetch(`${this.urls['query-gateway']}/v1/predictions/${predictionId}/trace`, {
-        headers: { authorization: `Bearer ${this.tokens[role]}` },
-      });
-      trace = answer.status === 200 ? ((await answer.json()) as PredictionTrace) : undefined;
-      if (trace?.completeness.complete) return trace;
-      await new Promise((r) => setTimeout(r, 250));
-    } while (Date.now() < deadline);
-    return trace;
   }
 
   /** The PEM public key a service signs with (it generated its key into the data directory). */

@@ -46,7 +46,7 @@ function profilingOptions(label: string): string[] {
 
 /**
  * One of the platform's apps as its own process, started as
- * libs/testing RunningServices does (its own main.ts through
+ * libs/testing ServiceProcesses does (its own main.ts through
  * @swc-node/register), on a free port; `label` tells apart two processes of
  * one app in the report.
  */
