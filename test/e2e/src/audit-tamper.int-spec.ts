@@ -9,8 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CliResult, prov } from './prov-command';
-import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
 import { RunningServices } from './running-services';
+import { publishScenario, scenarioTrustedKeys } from './scenario-publisher';
 
 /**
  * Tampering with the provenance record, each way the issue names, on real
