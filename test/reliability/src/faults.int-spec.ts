@@ -4,15 +4,8 @@ import type { ViewName } from '@prov/projections';
 import { integrationEnv, productionEnv, ServiceProcesses, serverControl, ServiceName, uniqueName } from '@prov/testing';
 import { readBack } from './evidence/delivery-evidence';
 import { DeliveryLedger, Reconciliation } from './ledger/delivery-ledger';
-import {
-  datasetRegistrations,
-  gatewayReads,
-  LoadLineage,
-  modelVersionRegistrations,
-  predictionBatches,
-  recordLoadLineage,
-  sliceImpactTotal,
-} from './load/provenance-load';
+import { MixedLoad } from './load/mixed-load';
+import { LoadLineage, predictionBatches, recordLoadLineage, sliceImpactTotal } from './load/provenance-load';
 import { SteadyLoad } from './load/steady-load';
 import { note, writeMeasurement } from './report/reliability-report';
 
@@ -145,13 +138,12 @@ describe('faults under load: every acknowledged write is recorded exactly once',
   }, 240_000);
 
   it('loses and duplicates nothing when each service is SIGKILLed under load and restarted', async () => {
-    const predictions = new SteadyLoad(predictionBatches(services, lineage, uniqueName('kill'), 50), 150).start();
-    const datasets = new SteadyLoad(datasetRegistrations(services, uniqueName('kill-ds')), 400).start();
-    const models = new SteadyLoad(modelVersionRegistrations(services, lineage, 'reliability-load'), 400).start();
-    const reads = new SteadyLoad(
-      gatewayReads(services, lineage, () => [...predictionsOnLog][0] ?? 'pred:none'),
-      200,
-    ).start();
+    const load = new MixedLoad(services, lineage, 'kill', {
+      predictions: 150,
+      reads: 200,
+      datasets: 400,
+      modelVersions: 400,
+    }).start();
     const killed: Array<{ service: ServiceName; restartMs: number }> = [];
     const order: ServiceName[] = ['training-service', 'registry-service', 'inference-service', 'projector', 'query-gateway'];
     for (const service of order) {
@@ -163,14 +155,12 @@ describe('faults under load: every acknowledged write is recorded exactly once',
       killed.push({ service, restartMs: Date.now() - at });
     }
     await sleep(3_000);
-    const [predictionLedger, datasetLedger, modelLedger, readLedger] = await Promise.all(
-      [predictions, datasets, models, reads].map((l) => l.stop()),
-    );
+    const ledgers = await load.stop();
 
     const results = {
-      predictions: await reconcile(predictionLedger, Topics.inference, 'predictions'),
-      datasets: await reconcile(datasetLedger, Topics.training, 'nodes'),
-      modelVersions: await reconcile(modelLedger, Topics.registry, 'nodes'),
+      predictions: await reconcile(ledgers.predictions, Topics.inference, 'predictions'),
+      datasets: await reconcile(ledgers.datasets, Topics.training, 'nodes'),
+      modelVersions: await reconcile(ledgers.modelVersions, Topics.registry, 'nodes'),
     };
     const impactTotal = await expectImpactCountsEachPredictionOnce();
     writeMeasurement('service-kills', {
@@ -183,7 +173,7 @@ describe('faults under load: every acknowledged write is recorded exactly once',
         reads: 'a trace, a lineage or an impact query every 200 ms (query-gateway)',
       },
       results,
-      reads: readLedger.reconcile({ logCounts: new Map() }).requests,
+      reads: ledgers.reads.reconcile({ logCounts: new Map() }).requests,
       impactTotal,
     });
     for (const result of Object.values(results)) expectExactlyOnce(result);

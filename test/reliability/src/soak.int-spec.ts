@@ -4,15 +4,9 @@ import { integrationEnv, productionEnv, ServiceProcesses, ServiceName, uniqueNam
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readBack } from './evidence/delivery-evidence';
-import {
-  datasetRegistrations,
-  gatewayReads,
-  modelVersionRegistrations,
-  predictionBatches,
-  recordLoadLineage,
-  sliceImpactTotal,
-} from './load/provenance-load';
-import { SteadyLoad } from './load/steady-load';
+import type { DeliveryLedger } from './ledger/delivery-ledger';
+import { MixedLoad } from './load/mixed-load';
+import { recordLoadLineage, sliceImpactTotal } from './load/provenance-load';
 import { judgeMemory, mib, RssSample } from './memory/memory-curve';
 import { RssSampler } from './memory/rss-sampler';
 import { note, writeMeasurement } from './report/reliability-report';
@@ -66,27 +60,25 @@ describe(`a ${SOAK_SECONDS} s soak under mixed load`, () => {
 
   it('keeps the memory of every process bounded and records every acknowledged prediction once', async () => {
     const lineage = await recordLoadLineage(services, 'soak-churn');
-    const predictions = new SteadyLoad(predictionBatches(services, lineage, uniqueName('soak'), 50), 500);
-    const firstAcknowledged = () => predictions.ledger.acknowledgedIds()[0] ?? 'pred:none';
-    const loads = [
-      predictions,
-      new SteadyLoad(gatewayReads(services, lineage, firstAcknowledged), 100),
-      new SteadyLoad(datasetRegistrations(services, uniqueName('soak-ds')), 5_000),
-      new SteadyLoad(modelVersionRegistrations(services, lineage, 'soak-load'), 5_000),
-    ];
+    const load = new MixedLoad(services, lineage, 'soak', {
+      predictions: 500,
+      reads: 100,
+      datasets: 5_000,
+      modelVersions: 5_000,
+    });
     const pids = { ...Object.fromEntries(SERVICES.map((name) => [name, services.pid(name)])), ...serverPids() };
     const sampler = new RssSampler(pids, SAMPLE_MS);
     note(`soaking for ${SOAK_SECONDS} s, sampling ${Object.keys(pids).join(', ')} every ${SAMPLE_MS} ms`);
     sampler.start();
-    for (const load of loads) load.start();
+    load.start();
     await new Promise((r) => setTimeout(r, SOAK_SECONDS * 1000));
-    const [predictionLedger, readLedger, datasetLedger, modelLedger] = await Promise.all(loads.map((l) => l.stop()));
+    const ledgers = await load.stop();
     sampler.stop();
 
     const memory = Object.fromEntries(
       [...sampler.curves].map(([name, samples]) => [name, { verdict: judgeMemory(samples), curveMiB: curveInMiB(samples) }]),
     );
-    const count = (ledger: typeof readLedger) => ledger.reconcile({ logCounts: new Map() }).requests;
+    const count = (ledger: DeliveryLedger) => ledger.reconcile({ logCounts: new Map() }).requests;
     const measurement = {
       durationS: SOAK_SECONDS,
       sampleEveryMs: SAMPLE_MS,
@@ -97,10 +89,10 @@ describe(`a ${SOAK_SECONDS} s soak under mixed load`, () => {
         modelVersions: 'one registration every 5 s',
       },
       requests: {
-        predictions: count(predictionLedger),
-        reads: count(readLedger),
-        datasets: count(datasetLedger),
-        modelVersions: count(modelLedger),
+        predictions: count(ledgers.predictions),
+        reads: count(ledgers.reads),
+        datasets: count(ledgers.datasets),
+        modelVersions: count(ledgers.modelVersions),
       },
       memory,
     };
@@ -108,7 +100,7 @@ describe(`a ${SOAK_SECONDS} s soak under mixed load`, () => {
     writeMeasurement(`soak-${SOAK_SECONDS}s`, measurement);
     const { result } = await readBack(
       { kafkaBrokers, topicPrefix, store },
-      predictionLedger,
+      ledgers.predictions,
       Topics.inference,
       'predictions',
       async (onLog) => (await sliceImpactTotal(services, lineage)) >= onLog.size,
