@@ -8,3 +8,5 @@ export * from './lib/provenance-scenario';
 export * from './lib/lineage-events';
 export * from './lib/free-port';
 export * from './lib/scenario-publisher';
+export * from './lib/service-processes';
+export * from './lib/process-memory';

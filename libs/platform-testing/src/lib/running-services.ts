@@ -1,106 +1,12 @@
-import { generateApiKey, Role } from '@prov/auth';
+import type { Role } from '@prov/auth';
 import type { PredictionTrace } from '@prov/lineage-queries';
 import { ProvenanceClient } from '@prov/sdk';
-import { freePort, integrationEnv, uniqueName } from '@prov/testing';
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { ServiceProcesses } from '@prov/testing';
 
-const ROOT = resolve(__dirname, '..', '..', '..', '..');
+export { productionEnv, type ServiceName } from '@prov/testing';
 
-export type ServiceName = 'training-service' | 'registry-service' | 'inference-service' | 'projector' | 'query-gateway';
-const PORT_VARIABLE: Record<ServiceName, string> = {
-  'training-service': 'PROV_TRAINING_PORT',
-  'registry-service': 'PROV_REGISTRY_PORT',
-  'inference-service': 'PROV_INFERENCE_PORT',
-  projector: 'PROV_PROJECTOR_PORT',
-  'query-gateway': 'PROV_GATEWAY_PORT',
-};
-
-/**
- * The settings of services on real Kafka (under a topic prefix of their own)
- * and the MongoDB-wire store (in a database of their own, named after `name`).
- */
-export function productionEnv(name: string, topicPrefix: string): Record<string, string> {
-  const { kafkaBrokers, mongodbUri } = integrationEnv();
-  return {
-    PROV_EVENT_LOG: 'kafka',
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    PROV_TOPIC_PREFIX: topicPrefix,
-    PROV_STORE: 'mongodb',
-    MONGODB_URI: mongodbUri,
-    MONGODB_DATABASE: uniqueName(name).replace(/[^a-zA-Z0-9_-]/g, '_'),
-    PROV_PROJECTOR_POLL_MS: '200',
-  };
-}
-
-/** The platform's services as separate processes, as in production: their own main.ts, real Kafka, API keys. */
-export class RunningServices {
-  readonly urls = {} as Record<ServiceName, string>;
-  readonly tokens = {} as Record<Role, string>;
-  /** A key with every role, as an operator's command line would hold. */
-  allRolesToken = '';
-  private readonly processes = new Map<ServiceName, ChildProcess>();
-  private readonly spawners = new Map<ServiceName, () => ChildProcess>();
-  private readonly output: string[] = [];
-  private dataDir = '';
-
-  async start(names: ServiceName[], env: Record<string, string>): Promise<void> {
-    this.dataDir = await mkdtemp(join(tmpdir(), 'e2e-services-'));
-    const roles: Role[] = ['data-steward', 'model-engineer', 'ml-service', 'auditor', 'viewer'];
-    const keys = roles.map((role) => ({ role, ...generateApiKey(`e2e-${role}`, [role]) }));
-    for (const key of keys) this.tokens[key.role] = key.token;
-    const operator = generateApiKey('e2e-operator', roles);
-    this.allRolesToken = operator.token;
-    // The registry's own key at the gateway, where it checks promotions against the policies.
-    const registryKey = generateApiKey('e2e-registry-service', ['viewer']);
-    const records = [...keys.map((k) => k.record), operator.record, registryKey.record];
-    const ports = new Map<ServiceName, number>();
-    for (const name of names) ports.set(name, await freePort());
-    const gatewayPort = ports.get('query-gateway');
-    for (const name of names) {
-      const port = ports.get(name) as number;
-      const spawnService = () => {
-        const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            PROV_LOG_LEVEL: 'warn',
-            ...env,
-            SWC_NODE_PROJECT: `apps/${name}/tsconfig.json`,
-            PROV_DATA_DIR: this.dataDir,
-            PROV_API_KEYS: JSON.stringify({ keys: records }),
-            ...(gatewayPort === undefined ? {} : { PROV_GATEWAY_URL: `http://127.0.0.1:${gatewayPort}` }),
-            PROV_GATEWAY_API_KEY: registryKey.token,
-            [PORT_VARIABLE[name]]: String(port),
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        child.stdout?.on('data', (d) => this.output.push(`[${name}] ${d}`));
-        child.stderr?.on('data', (d) => this.output.push(`[${name}] ${d}`));
-        this.processes.set(name, child);
-        return child;
-      };
-      this.spawners.set(name, spawnService);
-      spawnService();
-      this.urls[name] = `http://127.0.0.1:${port}`;
-    }
-    await Promise.all(names.map((name) => this.waitReady(name)));
-  }
-
-  /** SIGKILLs a service (no clean shutdown at all) and starts it again on the same port. */
-  async killAndRestart(name: ServiceName): Promise<void> {
-    const child = this.processes.get(name);
-    if (!child) throw new Error(`${name} was not started`);
-    await new Promise((done) => {
-      child.once('exit', done);
-      child.kill('SIGKILL');
-    });
-    this.spawners.get(name)?.();
-    await this.waitReady(name);
-  }
-
+/** The platform's services as separate processes (libs/testing), with the SDK client and trace helpers of the e2e suites. */
+export class RunningServices extends ServiceProcesses {
   /** A client of the producer services, as the given role, that does not retry (tests see every failure). */
   client(role: Role): ProvenanceClient {
     return new ProvenanceClient({
@@ -129,41 +35,5 @@ export class RunningServices {
       await new Promise((r) => setTimeout(r, 250));
     } while (Date.now() < deadline);
     return trace;
-  }
-
-  /** Everything the services wrote to stdout and stderr so far, each line prefixed with the service's name. */
-  logs(): string {
-    return this.output.join('');
-  }
-
-  /** The PEM public key a service signs with (it generated its key into the data directory). */
-  async signingKeyPem(name: ServiceName): Promise<string> {
-    return readFile(join(this.dataDir, 'keys', `${name}.pem`), 'utf8');
-  }
-
-  async stop(): Promise<void> {
-    const children = [...this.processes.values()];
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(
-      children.map((child) => new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)))),
-    );
-    await rm(this.dataDir, { recursive: true, force: true });
-  }
-
-  private async waitReady(name: ServiceName): Promise<void> {
-    const child = this.processes.get(name);
-    if (!child) throw new Error(`${name} was not started`);
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null)
-        throw new Error(`${name} exited with code ${child.exitCode}:\n${this.output.join('')}`);
-      const ready = await fetch(`${this.urls[name]}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`${name} did not become ready within 90 s:\n${this.output.join('')}`);
   }
 }

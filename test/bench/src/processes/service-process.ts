@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { freePort } from '@prov/testing';
+import { freePort, residentMemoryOf } from '@prov/testing';
 
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
@@ -22,12 +21,7 @@ export interface PeakMemory {
 
 /** Peak resident set (VmHWM) of a running process, or undefined once it is gone. */
 export function peakRssOf(pid: number): number | undefined {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  return residentMemoryOf(pid, 'peak');
 }
 
 /**
@@ -46,7 +40,7 @@ function profilingOptions(label: string): string[] {
 
 /**
  * One of the platform's apps as its own process, started as
- * test/e2e/src/running-services.ts does (its own main.ts through
+ * libs/testing ServiceProcesses does (its own main.ts through
  * @swc-node/register), on a free port; `label` tells apart two processes of
  * one app in the report.
  */

@@ -1,4 +1,5 @@
 import {
+  KafkaJSAggregateError,
   KafkaJSConnectionError,
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
@@ -6,7 +7,7 @@ import {
   KafkaJSTimeout,
 } from 'kafkajs';
 import { EventLogClosedError, UnknownTopicError } from '../event-log.errors';
-import { kafkaErrorType, KafkaLogError, toLogError } from './kafka-event-log.errors';
+import { kafkaErrorType, KafkaLogError, toLogError, topicCreationFailures } from './kafka-event-log.errors';
 
 /** A protocol error as kafkajs builds it from a response's error code. */
 const protocolError = (type: string, retriable: boolean) =>
@@ -60,5 +61,24 @@ describe('mapping kafkajs errors onto the event log errors', () => {
   it("finds Kafka's error code name behind kafkajs's wrappers", () => {
     expect(kafkaErrorType(retriesExceeded(protocolError('NOT_ENOUGH_REPLICAS', true)))).toBe('NOT_ENOUGH_REPLICAS');
     expect(kafkaErrorType(new Error('plain'))).toBeUndefined();
+  });
+
+  it('leaves to the wait for leaders a topic that another process created and this broker does not host yet', () => {
+    const raced = new KafkaJSAggregateError('Topic creation errors', [
+      protocolError('TOPIC_ALREADY_EXISTS', false),
+      protocolError('UNKNOWN_TOPIC_OR_PARTITION', true),
+      protocolError('LEADER_NOT_AVAILABLE', true),
+    ]);
+    expect(topicCreationFailures(raced)).toEqual([]);
+    expect(topicCreationFailures(retriesExceeded(protocolError('UNKNOWN_TOPIC_OR_PARTITION', true)))).toEqual([]);
+  });
+
+  it('keeps the topic creation failures that waiting would not settle', () => {
+    const denied = protocolError('TOPIC_AUTHORIZATION_FAILED', false);
+    const invalid = protocolError('INVALID_TOPIC_EXCEPTION', false);
+    expect(topicCreationFailures(new KafkaJSAggregateError('Topic creation errors', [denied, invalid]))).toEqual([
+      denied,
+      invalid,
+    ]);
   });
 });

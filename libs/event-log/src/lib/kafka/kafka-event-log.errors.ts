@@ -1,4 +1,4 @@
-import { KafkaJSError } from 'kafkajs';
+import { KafkaJSAggregateError, KafkaJSError } from 'kafkajs';
 import { EventLogError, UnknownTopicError } from '../event-log.errors';
 
 /**
@@ -51,4 +51,27 @@ export function toLogError(error: unknown, what: string, topic?: string): EventL
   const retriable = original instanceof KafkaJSError && (original.retriable || PASSING_TIMEOUTS.has(original.name));
   const message = error instanceof Error ? error.message : String(error);
   return new KafkaLogError(`${what}: ${message}`, retriable, { cause: error });
+}
+
+/**
+ * What Kafka answers while a topic that exists has no leader known to the
+ * broker asked yet: another process created it a moment ago, or a new topic's
+ * leaders are being elected. Passing: waiting for the leaders settles it.
+ */
+const TOPIC_NOT_SETTLED = new Set([
+  'TOPIC_ALREADY_EXISTS',
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+]);
+
+/**
+ * The failures of a topic creation that waiting for the topics' leaders would
+ * not settle (each of a kafkajs aggregate, or the one error).
+ */
+export function topicCreationFailures(error: unknown): unknown[] {
+  return (error instanceof KafkaJSAggregateError ? error.errors : [error]).filter(
+    (failure) => !TOPIC_NOT_SETTLED.has(kafkaErrorType(failure) ?? ''),
+  );
 }

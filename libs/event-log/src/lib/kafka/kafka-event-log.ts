@@ -1,4 +1,4 @@
-import { Admin, ConfigResourceTypes, Kafka, KafkaJSAggregateError } from 'kafkajs';
+import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import {
   EventLogClosedError,
@@ -20,7 +20,7 @@ import {
 } from '../event-log.port';
 import { partitionForKey } from '../partitioner';
 import { bytesOf, IdempotentProducer } from './idempotent-producer';
-import { kafkaErrorType, KafkaLogError, toLogError } from './kafka-event-log.errors';
+import { kafkaErrorType, KafkaLogError, toLogError, topicCreationFailures } from './kafka-event-log.errors';
 import { KafkaEventLogOptions, KafkaEventLogSettings, resolveKafkaOptions } from './kafka-event-log.options';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 import { TopicReader } from './topic-reader';
@@ -51,7 +51,6 @@ const LEADERSHIP_IN_FLUX = new Set(['NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_F
  * process created them first (services start together), or their metadata
  * has not reached the broker kafkajs asked yet. waitForLeaders follows.
  */
-const TOPIC_CREATED_OR_PENDING = new Set(['TOPIC_ALREADY_EXISTS', 'UNKNOWN_TOPIC_OR_PARTITION', ...LEADERSHIP_IN_FLUX]);
 /** Kafka offsets are signed 64-bit. */
 const MAX_OFFSET = 2n ** 63n - 1n;
 
@@ -244,9 +243,9 @@ export class KafkaEventLog implements EventLog {
         waitForLeaders: true,
       });
     } catch (error) {
-      const failures = (error instanceof KafkaJSAggregateError ? error.errors : [error]).filter(
-        (failure) => !TOPIC_CREATED_OR_PENDING.has(kafkaErrorType(failure) ?? ''),
-      );
+      // Another process may have created some of them meanwhile (services start together): that is success,
+      // and so is a topic whose leaders this broker does not know yet: waitForLeaders (next) waits for them.
+      const failures = topicCreationFailures(error);
       const invalid = failures.find((failure) => INVALID_TOPIC.has(kafkaErrorType(failure) ?? ''));
       if (invalid) {
         const topic = (invalid as { topic?: string }).topic ?? topics.map(({ name }) => name).join(', ');

@@ -58,6 +58,12 @@ export function translateDriverError(operation: string, error: unknown): unknown
 function isUnavailable(error: unknown): boolean {
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
   if (!(error instanceof MongoError)) return false;
+  // A bulk write cut off on the way (the connection closed, the server gone) carries no write errors,
+  // and the network failure as its response: the store is away, the writes are not wrong.
+  if (error instanceof MongoBulkWriteError && [error.writeErrors].flat().length === 0) {
+    const response: unknown = error.errorResponse;
+    if (response !== error && isUnavailable(response)) return true;
+  }
   return (
     error.hasErrorLabel('RetryableWriteError') ||
     (typeof error.code === 'number' && TRANSIENT_CODES.has(error.code) && !(error instanceof MongoBulkWriteError))
