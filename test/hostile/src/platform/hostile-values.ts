@@ -56,7 +56,7 @@ export function roughValue(
         : fc.array(roughValue(resolved.items ?? {}, resolve, depth + 1), { maxLength: 3 });
     case 'object':
       return depth > 3 || !resolved.properties
-        ? fc.dictionary(fc.constantFrom('a', 'a.b', '$gt', '', '%2E', 'x'), fc.jsonValue({ maxDepth: 2 }), {
+        ? fc.dictionary(fc.constantFrom('a', 'a.b', '$gt', '', '%2E', 'x'), plainJson(), {
             maxKeys: 3,
           })
         : fc.record(
@@ -69,8 +69,17 @@ export function roughValue(
             { requiredKeys: [] },
           );
     default:
-      return fc.jsonValue({ maxDepth: 2 });
+      return plainJson();
   }
+}
+
+/**
+ * Any JSON but a `__proto__` key (fast-check makes them on purpose): the
+ * services refuse those first, naming that key, which is checked on its own,
+ * while these bodies must be refused for the one field each breaks.
+ */
+function plainJson(): fc.Arbitrary<unknown> {
+  return fc.jsonValue({ maxDepth: 2 }).filter((value) => !JSON.stringify(value).includes('"__proto__"'));
 }
 
 export function typeOf(schema: JsonSchema): string | undefined {
