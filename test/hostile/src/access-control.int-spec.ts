@@ -2,7 +2,7 @@ import { ROLES, Role } from '@prov/auth';
 import { KafkaEventLog } from '@prov/event-log';
 import { integrationEnv, readEvents, uniqueName } from '@prov/testing';
 import { productionEnv, RunningServices, ServiceName } from '@prov/platform-testing';
-import { concretePath, DocumentedRoute, documentedRoutes } from './platform/documented-routes';
+import { concretePath, DocumentedRoute, documentedRoutes, ALL_SERVICES } from './platform/documented-routes';
 import { untilGatewayServes } from './platform/gateway-ready';
 import { StatusTally, writeResults } from './platform/results-file';
 import { storedDocumentsText } from './platform/stored-state';
@@ -15,13 +15,7 @@ import { storedDocumentsText } from './platform/stored-state';
  * escapes it. Then no secret given to the services (API keys, the Kafka and
  * MongoDB passwords) may appear in their logs, their views or their events.
  */
-const SERVICES: ServiceName[] = [
-  'training-service',
-  'registry-service',
-  'inference-service',
-  'projector',
-  'query-gateway',
-];
+const SERVICES = [...ALL_SERVICES];
 const EVERY_ROLE = [...ROLES];
 
 const ACCESS: Record<ServiceName, Record<string, readonly Role[]>> = {

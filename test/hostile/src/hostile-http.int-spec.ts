@@ -1,10 +1,10 @@
 import { KafkaEventLog } from '@prov/event-log';
 import { artifactManifestDigest, dataSliceId, datasetVersionId } from '@prov/integrity';
 import { integrationEnv, uniqueName } from '@prov/testing';
-import { productionEnv, RunningServices, ServiceName } from '@prov/platform-testing';
+import { productionEnv, RunningServices } from '@prov/platform-testing';
 import fc from 'fast-check';
 import { connect, Socket } from 'node:net';
-import { concretePath, DocumentedRoute, documentedRoutes } from './platform/documented-routes';
+import { concretePath, DocumentedRoute, documentedRoutes, ALL_SERVICES } from './platform/documented-routes';
 import { untilGatewayServes } from './platform/gateway-ready';
 import { INJECTIONS, roughValue, TRAVERSALS, typeOf, wrongValue } from './platform/hostile-values';
 import { rawRequest } from './platform/raw-http';
@@ -22,13 +22,7 @@ import { StoredState, storedState } from './platform/stored-state';
  * or log, changes. Last, user maps with keys stores refuse (`$where`, dotted,
  * `%2E`...) are accepted and read back exactly.
  */
-const SERVICES: ServiceName[] = [
-  'training-service',
-  'registry-service',
-  'inference-service',
-  'projector',
-  'query-gateway',
-];
+const SERVICES = [...ALL_SERVICES];
 const BODY_LIMIT = 1024 * 1024;
 const TOPICS = ['training', 'registry', 'inference', 'deadletter', 'audit'].map((t) => `provenance.${t}.v1`);
 const SLOW_CONNECTIONS = 200;
