@@ -260,10 +260,10 @@ start_postgresql() {
     fi
     log "starting PostgreSQL at 127.0.0.1:$POSTGRESQL_PORT"
     echo "127.0.0.1:$POSTGRESQL_PORT" >"$POSTGRESQL_RUN/endpoint"
-    # force_custom_plan: FerretDB sends each filtered field as a parameter; only a custom plan matches it to an index.
+    # The planner settings FerretDB's queries need are set on the database by postgresql/ferretdb-indexes.sql.
     (cd "$POSTGRESQL_RUN" && spawn "$POSTGRESQL_RUN" "$POSTGRESQL_RUN/postgresql.log" \
       "${AS_POSTGRES[@]}" "$bindir/postgres" -D "$POSTGRESQL_RUN/data" -p "$POSTGRESQL_PORT" -k "$POSTGRESQL_RUN" \
-      -c listen_addresses=127.0.0.1 -c plan_cache_mode=force_custom_plan -c shared_buffers=256MB)
+      -c listen_addresses=127.0.0.1 -c shared_buffers=256MB)
   fi
   local deadline=$((SECONDS + TIMEOUT_S))
   until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$POSTGRESQL_PORT"; do
