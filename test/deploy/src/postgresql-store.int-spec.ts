@@ -50,14 +50,23 @@ function psqlBinary(): string {
 async function psql(command: string): Promise<string> {
   const { stdout } = await run(
     psqlBinary(),
-    ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', String(servers.postgresqlPort)].concat([
+    [
+      '-X',
+      '-q',
+      '-tA',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(servers.postgresqlPort),
       '-U',
       'ferretdb',
       '-d',
       'ferretdb',
       '-c',
       command,
-    ]),
+    ],
     { timeout: 60_000 },
   );
   return stdout;

@@ -31,11 +31,6 @@ interface OpenApiDocument {
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
-/**
- * Every operation every service documents at `/docs/openapi.json`: the
- * suites enumerate routes from there, so that a route added later is under
- * test without anyone listing it.
- */
 /** Every service of the platform: the suites go through all of their routes. */
 export const ALL_SERVICES: readonly ServiceName[] = [
   'training-service',
@@ -45,6 +40,11 @@ export const ALL_SERVICES: readonly ServiceName[] = [
   'query-gateway',
 ];
 
+/**
+ * Every operation every service documents at `/docs/openapi.json`: the
+ * suites enumerate routes from there, so that a route added later is under
+ * test without anyone listing it.
+ */
 export async function documentedRoutes(
   services: RunningServices,
   names: readonly ServiceName[],
