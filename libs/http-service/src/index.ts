@@ -1,4 +1,5 @@
 export * from './lib/errors/api-error';
+export * from './lib/errors/api-error.schema';
 export { ApiErrorFilter } from './lib/errors/api-error.filter';
 export * from './lib/auth/auth.decorators';
 export * from './lib/health/readiness';
