@@ -171,7 +171,7 @@ describe('producer services on real Kafka', () => {
         inputDigest: `sha256:${hex('3')}`,
       })),
     });
-    expect(accepted).toEqual({ accepted: 1000, batchId: expect.stringMatching(/^batch:/) });
+    expect(accepted).toEqual({ accepted: 1000, batchId: expect.stringMatching(/^batch:/), duplicates: [] });
 
     const training = await eventsAbout(Topics.training, new Set([dataset.id, dsv, slice, pipeline.id, run.id]));
     expect(training.map((e) => `${e.type} ${e.subject}`)).toEqual([

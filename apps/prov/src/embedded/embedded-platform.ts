@@ -53,10 +53,11 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
   const logger = new Logger('platform');
   const config = loadConfig(ProjectorConfig, env);
   const gatewayConfig = loadConfig(QueryGatewayConfig, env);
+  const inferenceConfig = loadConfig(InferenceServiceConfig, env);
   const ports: Record<ServiceName, number> = {
     'training-service': loadConfig(TrainingServiceConfig, env).PROV_TRAINING_PORT,
     'registry-service': loadConfig(RegistryServiceConfig, env).PROV_REGISTRY_PORT,
-    'inference-service': loadConfig(InferenceServiceConfig, env).PROV_INFERENCE_PORT,
+    'inference-service': inferenceConfig.PROV_INFERENCE_PORT,
     projector: config.PROV_PROJECTOR_PORT,
     'query-gateway': gatewayConfig.PROV_GATEWAY_PORT,
   };
@@ -102,7 +103,15 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     const producers: Array<[ServiceName, (deps: ProducerServiceDependencies) => Promise<NestFastifyApplication>]> = [
       ['training-service', createTrainingService],
       ['registry-service', (deps) => createRegistryService(deps, promotions)],
-      ['inference-service', (deps) => createInferenceService(deps, policies.all(), subjectKeys)],
+      [
+        'inference-service',
+        (deps) =>
+          createInferenceService(deps, {
+            policies: policies.all(),
+            subjectKeys,
+            recentPredictions: inferenceConfig.PROV_RECENT_PREDICTIONS,
+          }),
+      ],
     ];
     const signers = producers.map(([name]) => loadSigningKey(name, config, logger));
     const keys = loadSigningKey('projector', config, logger);

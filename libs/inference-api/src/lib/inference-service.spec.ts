@@ -24,12 +24,12 @@ const serving = generateApiKey('svc-churn', ['ml-service']);
 const engineer = generateApiKey('bob', ['model-engineer']);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
-const batch = (n: number, extra: Record<string, unknown> = {}) => ({
+const batch = (n: number, extra: Record<string, unknown> = {}, prefix = 'req') => ({
   deployment: 'churn-api',
   modelVersionId: 'model:churn@3.1.0',
   artifactDigest: digest('9'),
   predictions: Array.from({ length: n }, (_, i) => ({
-    id: `req-${i}`,
+    id: `${prefix}-${i}`,
     at: '2026-11-04T12:00:00.123Z',
     inputDigest: digest('3'),
     outputDigest: digest('4'),
@@ -40,7 +40,7 @@ const batch = (n: number, extra: Record<string, unknown> = {}) => ({
 describe('inference service', () => {
   let service: ProducerServiceUnderTest;
   beforeEach(async () => {
-    const create = (deps: ProducerServiceDependencies) => createInferenceService(deps, policies);
+    const create = (deps: ProducerServiceDependencies) => createInferenceService(deps, { policies });
     service = await startProducerServiceUnderTest(create, [serving.record, engineer.record], {
       bodyLimitBytes: 8 * 1024 * 1024,
     });
@@ -54,7 +54,11 @@ describe('inference service', () => {
   it('publishes a batch of 10,000 predictions as one signed event, after the log acknowledged', async () => {
     const res = await post(batch(10_000));
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toEqual({ accepted: 10_000, batchId: expect.stringMatching(/^batch:[0-9a-f-]{36}$/) });
+    expect(res.json()).toEqual({
+      accepted: 10_000,
+      batchId: expect.stringMatching(/^batch:[0-9a-f-]{36}$/),
+      duplicates: [],
+    });
     const [event, ...more] = await batches();
     expect(more).toEqual([]);
     expect(event).toMatchObject({
@@ -78,10 +82,40 @@ describe('inference service', () => {
     });
   });
 
-  it('keeps the batch id of a retried batch with the same Idempotency-Key', async () => {
+  it('answers a retried batch with the same Idempotency-Key as recorded in its batch, publishing it once', async () => {
     const first = await post(batch(3), serving.token, { 'idempotency-key': 'b-1' });
     const retry = await post(batch(3), serving.token, { 'idempotency-key': 'b-1' });
-    expect(retry.json().batchId).toBe(first.json().batchId);
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual({
+      accepted: 0,
+      duplicate: true,
+      duplicates: ['pred:req-0', 'pred:req-1', 'pred:req-2'],
+      batchId: first.json().batchId,
+    });
+    expect(await batches()).toHaveLength(1);
+  });
+
+  it('documents each answer of POST /v1/predictions:batch with its schema', async () => {
+    const document = (await service.app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    const { responses } = document.paths['/v1/predictions:batch'].post;
+    expect(Object.keys(responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '422', '503']);
+    const schemaOf = (status: string) => {
+      const { $ref } = responses[status].content['application/json'].schema;
+      return document.components.schemas[$ref.replace('#/components/schemas/', '')];
+    };
+    expect(schemaOf('201').required).toEqual(['accepted', 'batchId', 'duplicates']);
+    expect(schemaOf('200').required).toEqual(['accepted', 'duplicate', 'duplicates', 'batchId']);
+    for (const status of ['400', '401', '403', '413', '422', '503'])
+      expect(schemaOf(status).required).toEqual(['error']);
+    const conflict = schemaOf('409').properties.error.$ref.replace('#/components/schemas/', '');
+    const detail = document.components.schemas[conflict].properties.details.items.$ref.replace(
+      '#/components/schemas/',
+      '',
+    );
+    expect(document.components.schemas[detail].required).toEqual(
+      expect.arrayContaining(['path', 'problem', 'predictionId', 'fields', 'earlierBatchId']),
+    );
   });
 
   it.each([
@@ -153,7 +187,7 @@ describe('inference service', () => {
 
   it('refuses raw outputs of a deployment whose policy allows only their digests, naming each one', async () => {
     const withOutputs = (deployment: string) => {
-      const body = batch(3, { deployment });
+      const body = batch(3, { deployment }, deployment);
       const [first, second, third] = body.predictions as Array<Record<string, unknown>>;
       second['output'] = { score: 0.7 };
       third['output'] = 0.1;
@@ -169,7 +203,7 @@ describe('inference service', () => {
       { path: 'predictions[2].output', problem: expect.stringContaining('send outputDigest instead') },
     ]);
     expect(await batches()).toEqual([]);
-    expect((await post(batch(3, { deployment: 'deployment:credit-api' }))).statusCode).toBe(201);
+    expect((await post(batch(3, { deployment: 'deployment:credit-api' }, 'digests'))).statusCode).toBe(201);
     expect((await post(withOutputs('churn-api'))).statusCode).toBe(201);
     expect((await batches()).map((e) => (e.payload as { deploymentId: string }).deploymentId)).toEqual([
       'deployment:credit-api',
@@ -184,17 +218,17 @@ describe('inference service', () => {
     beforeEach(async () => {
       keys = new InMemorySubjectKeyStore();
       sealing = await startProducerServiceUnderTest(
-        (deps) => createInferenceService(deps, policies, keys),
+        (deps) => createInferenceService(deps, { policies, subjectKeys: keys }),
         [serving.record, steward.record, engineer.record],
       );
     });
     afterEach(() => sealing.close());
 
-    const about = (dataSubject: string, output: unknown, featureSnapshot?: string) => ({
+    const about = (dataSubject: string, output: unknown, featureSnapshot?: string, id = `req-${dataSubject}`) => ({
       ...batch(1),
       predictions: [
         {
-          id: `req-${dataSubject}`,
+          id,
           at: '2026-11-04T12:00:00Z',
           inputDigest: digest('3'),
           dataSubject,
@@ -248,7 +282,7 @@ describe('inference service', () => {
         ['privacy.subject.erased', { dataSubject: 'alice', keyIds: [keyId], reason: 'request 7' }],
       ]);
       // A later prediction about the same person is sealed with a new key.
-      await sealing.post('/v1/predictions:batch', about('alice', 2), serving.token);
+      await sealing.post('/v1/predictions:batch', about('alice', 2, undefined, 'req-alice-later'), serving.token);
       const later = (await readEvents(sealing.log, Topics.inference))[2].payload as {
         predictions: Array<{ sealedOutput: SealedValue }>;
       };

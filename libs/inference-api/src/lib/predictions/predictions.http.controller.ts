@@ -1,24 +1,41 @@
 import { Body, Controller, Headers, Inject, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { predictionBatchId, predictionId, type PredictionRecordV2 } from '@prov/contracts';
 import { digestOnlyPolicies, rawOutputProblems, type ProvenancePolicy } from '@prov/governance';
 import {
+  ApiErrorBodySchema,
   CurrentPrincipal,
   InvalidRequestError,
   RequireRoles,
   SchemaValidationPipe,
   UnprocessableError,
 } from '@prov/http-service';
-import { ProvenancePublisher, uuidFromIdempotencyKey } from '@prov/publishing';
+import { uuidFromIdempotencyKey } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { RecordPredictionsBody, RecordPredictionsRequest } from './record-predictions.request';
-import type { SubjectSealing } from './subject-sealing';
+import {
+  PredictionConflictBodySchema,
+  PredictionsAlreadyRecordedSchema,
+  PredictionsRecordedSchema,
+} from './record-predictions.response';
+import { RecordPredictionsService } from './record-predictions.service';
+import { SUBJECT_SEALING, type SubjectSealing } from './subject-sealing';
 
 export const SERVING_POLICIES = Symbol('ServingPolicies');
-/** The data subjects' keys, or null when this service was given none (then no prediction may name a subject). */
-export const SUBJECT_SEALING = Symbol('SubjectSealing');
 
 @ApiTags('predictions')
 @Controller('v1')
@@ -28,24 +45,53 @@ export class PredictionsHttpController {
   private readonly digestOnly = new Map<string, string[]>();
 
   constructor(
-    private readonly publisher: ProvenancePublisher,
+    private readonly recorder: RecordPredictionsService,
     @Inject(SERVING_POLICIES) private readonly policies: readonly ProvenancePolicy[],
     @Inject(SUBJECT_SEALING) private readonly sealing: SubjectSealing | null,
   ) {}
 
   /**
-   * One batch becomes one event: accepted whole, once the log acknowledged,
-   * or not at all. With an Idempotency-Key a retried batch keeps its batch
-   * id; either way the projector counts each prediction id once.
+   * One batch becomes one event, accepted whole once the log acknowledged, or
+   * not at all. A prediction recorded before with the same content (a re-send)
+   * is skipped, one recorded with other content refuses the request. With an
+   * Idempotency-Key a retried batch keeps its batch id.
    */
   @Post('predictions::batch') // '::' is a literal ':' in a Fastify route
   @ApiBody({ type: RecordPredictionsRequest })
+  @ApiCreatedResponse({
+    description: 'The predictions not recorded before were published as one batch',
+    type: PredictionsRecordedSchema,
+  })
+  @ApiOkResponse({
+    description: 'Every prediction was recorded before with the same content; nothing was published',
+    type: PredictionsAlreadyRecordedSchema,
+  })
+  @ApiBadRequestResponse({
+    description: 'The body is not a valid batch (each problem with its path)',
+    type: ApiErrorBodySchema,
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid API key', type: ApiErrorBodySchema })
+  @ApiForbiddenResponse({ description: 'The API key is not an ml-service key', type: ApiErrorBodySchema })
+  @ApiConflictResponse({
+    description: 'Predictions recorded before with other content, each named; nothing was published',
+    type: PredictionConflictBodySchema,
+  })
+  @ApiPayloadTooLargeResponse({ description: 'The body is over the size limit', type: ApiErrorBodySchema })
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Raw outputs a policy refuses, predictions about a data subject without a key store, or an Idempotency-Key used for another batch',
+    type: ApiErrorBodySchema,
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'The event log (or the record of earlier predictions) did not answer; nothing was accepted, retry',
+    type: ApiErrorBodySchema,
+  })
   async record(
     @Body(new SchemaValidationPipe(RecordPredictionsRequest)) body: RecordPredictionsBody,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<PredictionsRecordedSchema | PredictionsAlreadyRecordedSchema> {
     const seen = new Map<string, number>();
     const predictions = body.predictions.map((p, i) => {
       const id = predictionId(p.id);
@@ -78,23 +124,22 @@ export class PredictionsHttpController {
         },
       ]);
     }
-    const recorded =
-      aboutSubjects >= 0 && this.sealing ? await this.sealing.seal(predictions as PredictionRecordV2[]) : predictions;
-    await this.publisher.publish(
+    const outcome = await this.recorder.record(
       {
-        type: 'prediction.batch.recorded',
-        payload: {
-          batchId,
-          deploymentId,
-          modelVersionId: body.modelVersionId,
-          artifactDigest: body.artifactDigest,
-          predictions: recorded,
-        } as never,
+        batchId,
+        deploymentId,
+        modelVersionId: body.modelVersionId,
+        artifactDigest: body.artifactDigest,
+        predictions: predictions as PredictionRecordV2[],
       },
       principal,
     );
+    if (!outcome.published) {
+      void reply.status(200);
+      return { accepted: 0, duplicate: true, duplicates: outcome.duplicates, batchId: outcome.batchId };
+    }
     void reply.status(201);
-    return { accepted: predictions.length, batchId };
+    return { accepted: outcome.accepted, batchId: outcome.batchId, duplicates: outcome.duplicates };
   }
 
   private digestOnlyPoliciesOf(deploymentId: string): string[] {

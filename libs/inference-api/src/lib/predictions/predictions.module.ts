@@ -2,18 +2,35 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { ProvenancePolicy } from '@prov/governance';
 import type { SubjectKeyStore } from '@prov/lineage-store';
 import { SubjectsHttpController } from '../subjects/subjects.http.controller';
-import { PredictionsHttpController, SERVING_POLICIES, SUBJECT_SEALING } from './predictions.http.controller';
-import { SubjectSealing } from './subject-sealing';
+import { KNOWN_PREDICTIONS, type KnownPredictions } from './known-predictions.port';
+import { PredictionsHttpController, SERVING_POLICIES } from './predictions.http.controller';
+import { RecentPredictions } from './recent-predictions';
+import { RecordPredictionsService } from './record-predictions.service';
+import { SUBJECT_SEALING, SubjectSealing } from './subject-sealing';
+
+export interface PredictionsModuleOptions {
+  policies: readonly ProvenancePolicy[];
+  subjectKeys?: SubjectKeyStore;
+  /** How many recently published prediction ids the service remembers (0: none). */
+  recentPredictions: number;
+  knownPredictions?: KnownPredictions;
+}
 
 @Module({})
 export class PredictionsModule {
-  static with(policies: readonly ProvenancePolicy[], subjectKeys?: SubjectKeyStore): DynamicModule {
+  static with(options: PredictionsModuleOptions): DynamicModule {
     return {
       module: PredictionsModule,
       controllers: [PredictionsHttpController, SubjectsHttpController],
       providers: [
-        { provide: SERVING_POLICIES, useValue: policies },
-        { provide: SUBJECT_SEALING, useValue: subjectKeys ? new SubjectSealing(subjectKeys) : null },
+        RecordPredictionsService,
+        { provide: SERVING_POLICIES, useValue: options.policies },
+        {
+          provide: SUBJECT_SEALING,
+          useValue: options.subjectKeys ? new SubjectSealing(options.subjectKeys) : null,
+        },
+        { provide: RecentPredictions, useValue: new RecentPredictions(options.recentPredictions) },
+        { provide: KNOWN_PREDICTIONS, useValue: options.knownPredictions ?? null },
       ],
     };
   }

@@ -4,6 +4,9 @@ import { sealingContext } from '@prov/lineage-queries';
 import type { SubjectKey, SubjectKeyStore } from '@prov/lineage-store';
 import { LRUCache } from 'lru-cache';
 
+/** The data subjects' keys, or null when this service was given none (then no prediction may name a subject). */
+export const SUBJECT_SEALING = Symbol('SubjectSealing');
+
 /** How long a replica seals with a key it read before reading it again (an erasure elsewhere is seen by then). */
 export const SUBJECT_KEY_CACHE_MS = 30_000;
 

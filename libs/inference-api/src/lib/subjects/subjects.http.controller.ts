@@ -5,8 +5,7 @@ import { DATA_SUBJECT_PATTERN } from '@prov/contracts';
 import { CurrentPrincipal, InvalidRequestError, plain, RequireRoles, UnprocessableError } from '@prov/http-service';
 import { ProvenancePublisher } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
-import { SUBJECT_SEALING } from '../predictions/predictions.http.controller';
-import type { SubjectSealing } from '../predictions/subject-sealing';
+import { SUBJECT_SEALING, type SubjectSealing } from '../predictions/subject-sealing';
 import { EraseSubjectRequest } from './erase-subject.request';
 
 @ApiTags('subjects')
