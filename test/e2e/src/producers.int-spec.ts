@@ -193,7 +193,7 @@ describe('producer services on real Kafka', () => {
     expect(registry.map((e) => e.type)).toEqual(['model.version.registered', 'deployment.created']);
     await checkIntegrity(registry, 'registry-service');
 
-    const [batch, ...more] = await eventsAbout(Topics.inference, new Set([accepted.batchId]));
+    const [batch, ...more] = await eventsAbout(Topics.inference, new Set([accepted.batchId as string]));
     expect(more).toEqual([]);
     expect((batch.payload as { predictions: unknown[] }).predictions).toHaveLength(1000);
     await checkIntegrity([batch], 'inference-service');

@@ -4,6 +4,14 @@ export interface ApiProblem {
   problem: string;
 }
 
+/** A detail of a 409 to recording predictions: a prediction recorded before with other content. */
+export interface PredictionConflict extends ApiProblem {
+  predictionId: string;
+  fields: Array<'deploymentId' | 'modelVersionId' | 'artifactDigest' | 'inputDigest' | 'outputDigest' | 'output'>;
+  /** The batch of the record that stands. */
+  earlierBatchId: string;
+}
+
 /** An error answer of the platform's API, or a failure to reach it. */
 export class ProvenanceApiError extends Error {
   constructor(

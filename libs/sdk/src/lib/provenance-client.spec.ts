@@ -265,6 +265,45 @@ describe('queries and generations', () => {
   });
 });
 
+describe('recording predictions', () => {
+  const body = {
+    deployment: 'churn-api',
+    modelVersionId: 'model:churn@1',
+    artifactDigest: `sha256:${'9'.repeat(64)}`,
+    predictions: [{ id: 'req-1', at: '2026-11-04T12:00:00Z', inputDigest: `sha256:${'3'.repeat(64)}` }],
+  };
+
+  it('answers a batch recorded before as a duplicate of its batch', async () => {
+    const answer = { accepted: 0, duplicate: true, duplicates: ['pred:req-1'], batchId: 'batch:x' };
+    const server = await scriptedServer([{ status: 200, body: answer }]);
+    const client = new ProvenanceClient({ apiKey: 'k', inferenceUrl: server.url });
+    await expect(client.predictions.recordBatch(body)).resolves.toEqual(answer);
+    await server.close();
+  });
+
+  it('throws a conflict naming each prediction recorded before with other content, without retrying', async () => {
+    const conflict = {
+      path: 'predictions[0]',
+      problem: 'pred:req-1 was recorded in batch:x with another modelVersionId',
+      predictionId: 'pred:req-1',
+      fields: ['modelVersionId'],
+      earlierBatchId: 'batch:x',
+    };
+    const server = await scriptedServer([
+      {
+        status: 409,
+        body: { error: { code: 'conflict', message: '1 prediction(s) contradict', details: [conflict] } },
+      },
+    ]);
+    const client = new ProvenanceClient({ apiKey: 'k', inferenceUrl: server.url, sleep: noWait });
+    const error = await client.predictions.recordBatch(body).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProvenanceApiError);
+    expect(error).toMatchObject({ status: 409, code: 'conflict', retriable: false, details: [conflict] });
+    expect(server.received).toHaveLength(1);
+    await server.close();
+  });
+});
+
 describe('prediction recorder', () => {
   const prediction = (i: number) => ({
     id: `req-${i}`,
@@ -273,7 +312,7 @@ describe('prediction recorder', () => {
   });
 
   it('sends full batches by size, then the rest on flush, in order', async () => {
-    const server = await scriptedServer([{ status: 201, body: { accepted: 1, batchId: 'batch:x' } }]);
+    const server = await scriptedServer([{ status: 201, body: { accepted: 1, batchId: 'batch:x', duplicates: [] } }]);
     const client = new ProvenanceClient({ apiKey: 'k', inferenceUrl: server.url });
     const recorder = client.predictions.recorder({
       deployment: 'churn-api',
@@ -296,7 +335,7 @@ describe('prediction recorder', () => {
   });
 
   it('sends what is waiting after the flush interval', async () => {
-    const server = await scriptedServer([{ status: 201, body: { accepted: 2, batchId: 'batch:x' } }]);
+    const server = await scriptedServer([{ status: 201, body: { accepted: 2, batchId: 'batch:x', duplicates: [] } }]);
     const client = new ProvenanceClient({ apiKey: 'k', inferenceUrl: server.url });
     const recorder = client.predictions.recorder({
       deployment: 'd',

@@ -149,7 +149,11 @@ export class ProvenanceClient {
   };
 
   readonly predictions = {
-    /** One batch of up to 10,000 predictions, as it is. */
+    /**
+     * One batch of up to 10,000 predictions, as it is. Predictions recorded before with the same
+     * content are skipped (`duplicates`); one recorded with other content throws a ProvenanceApiError
+     * of status 409 whose details (PredictionConflict) name it, and nothing of the batch is recorded.
+     */
     recordBatch: async (body: RecordPredictions, o?: CallOptions): Promise<PredictionsAccepted> =>
       (
         await this.transport.post<PredictionsAccepted>(

@@ -76,7 +76,28 @@ export interface StageChanged {
   eventIds: string[];
 }
 
-export interface PredictionsAccepted {
+/**
+ * What recording a batch of predictions answers: 201 when some were new
+ * (published as batch `batchId`), 200 when every one was recorded before
+ * with the same content (`duplicate`; nothing published). A prediction
+ * recorded before with other content refuses the whole batch: a
+ * ProvenanceApiError of status 409 whose details are PredictionConflicts.
+ */
+export type PredictionsAccepted = PredictionsRecorded | PredictionsAlreadyRecorded;
+
+export interface PredictionsRecorded {
+  /** How many predictions this call published. */
   accepted: number;
   batchId: string;
+  /** Ids recorded before with the same content: skipped, the earlier record stands. */
+  duplicates: string[];
+  duplicate?: never;
+}
+
+export interface PredictionsAlreadyRecorded {
+  accepted: 0;
+  duplicate: true;
+  duplicates: string[];
+  /** The batch that recorded them all, or null when several did. */
+  batchId: string | null;
 }
