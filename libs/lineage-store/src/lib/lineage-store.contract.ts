@@ -248,6 +248,42 @@ export function describeLineageStoreContract(
         expect(top.map((doc) => doc['n'])).toEqual([4994, 4980, 4966]);
       });
 
+      it('insertNew stores the new documents, leaves stored ones as they are and names them', async () => {
+        const generation = await store.generation('live-1');
+        const doc = (id: string, n: number): ViewDocument => ({
+          _id: id,
+          eventId: `e${n}`,
+          at: '2026-11-05T10:00:00Z',
+        });
+        expect(await generation.insertNew('predictions', [doc('p:1', 1), doc('p:2', 1)])).toEqual(new Set());
+        const before = await generation.revisions(['predictions']);
+        const present = await generation.insertNew('predictions', [doc('p:2', 2), doc('p:3', 2), doc('p:1', 2)]);
+        expect(present).toEqual(new Set(['p:1', 'p:2']));
+        expect(await generation.find('predictions', {})).toEqual([doc('p:1', 1), doc('p:2', 1), doc('p:3', 2)]);
+        expect((await generation.revisions(['predictions'])).get('predictions')).toBeGreaterThan(
+          before.get('predictions') ?? 0,
+        );
+        expect(await generation.insertNew('predictions', [])).toEqual(new Set());
+      });
+
+      it('insertNew lets exactly one of several racing writers insert each id', async () => {
+        const [a, b, c] = await Promise.all([1, 2, 3].map(() => store.generation('live-1')));
+        const docs = (writer: string) =>
+          Array.from({ length: 2_500 }, (_, i): ViewDocument => ({ _id: `p:${i}`, writer }));
+        const outcomes = await Promise.all(
+          [a, b, c].map(async (generation, i) => ({
+            writer: `w${i}`,
+            present: await generation.insertNew('predictions', docs(`w${i}`)),
+          })),
+        );
+        const stored = await a.find('predictions', {});
+        expect(stored).toHaveLength(2_500);
+        for (const { _id, writer } of stored) {
+          // The writer whose document is stored is the one told it was new; every other was told it was there.
+          for (const outcome of outcomes) expect(outcome.present.has(_id)).toBe(outcome.writer !== writer);
+        }
+      });
+
       it('refuses field paths that are not the views own, before applying any write of the batch', async () => {
         const { generation } = await twins();
         const good: ViewWrite = { op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1' } };

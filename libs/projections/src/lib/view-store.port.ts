@@ -12,6 +12,9 @@ export const VIEW_NAMES = [
   'edges',
   'predictions',
   'prediction_batches',
+  'prediction_batch_ids',
+  'prediction_claims',
+  'prediction_losses',
   'model_lineage',
   'slice_impact',
   'alerts',
@@ -78,4 +81,13 @@ export interface ViewReader {
 export interface ViewWriter {
   /** Applies the writes (unordered bulk) and resolves once the store acknowledged all of them. */
   apply(writes: readonly ViewWrite[]): Promise<void>;
+  /**
+   * Inserts each document whose `_id` the view does not hold yet and leaves
+   * the stored ones as they are; resolves with the ids that were already
+   * there. The store's unique `_id` decides between writers racing on one
+   * id (exactly one insert wins), which no read-then-write can do on a store
+   * without transactions. The documents may be kept as given: callers hand
+   * them over and do not change them afterwards.
+   */
+  insertNew(view: ViewName, docs: readonly ViewDocument[]): Promise<Set<string>>;
 }

@@ -135,6 +135,12 @@ class InMemoryViewGeneration implements ViewGeneration {
     }
   }
 
+  async insertNew(view: ViewName, docs: readonly ViewDocument[]): Promise<Set<string>> {
+    const present = await this.generation.views.insertNew(view, docs);
+    this.generation.revisions.set(view, (this.generation.revisions.get(view) ?? 0) + 1);
+    return present;
+  }
+
   async revisions(views: readonly ViewName[]): Promise<Map<ViewName, number>> {
     return new Map(views.map((view) => [view, this.generation.revisions.get(view) ?? 0]));
   }

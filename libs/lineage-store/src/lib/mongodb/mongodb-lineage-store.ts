@@ -79,8 +79,14 @@ export class MongoLineageStore implements LineageStore {
   generation(name: string, info: { kind?: GenerationKind; asOf?: string } = {}): Promise<ViewGeneration> {
     return guarded(`open generation ${name}`, async () => {
       checkGenerationName(name);
+      const existing = new Set(
+        (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name),
+      );
       for (const view of VIEW_NAMES) {
-        const collection = this.db.collection(viewCollectionName(name, view));
+        const collectionName = viewCollectionName(name, view);
+        // Views read by `_id` alone have no index to create, and would otherwise not exist until written.
+        if (!existing.has(collectionName)) await createCollectionOnce(this.db, collectionName);
+        const collection = this.db.collection(collectionName);
         // One index per command: FerretDB v1.24 drops the connection when one createIndexes names several existing indexes.
         for (const key of VIEW_INDEXES[view]) await collection.createIndex(key);
       }
@@ -164,6 +170,18 @@ export class MongoLineageStore implements LineageStore {
     return this.db.collection<GenerationDocument>(GENERATIONS_COLLECTION);
   }
 }
+
+/** Creates a collection; one that another process created meanwhile is as good. */
+async function createCollectionOnce(db: Db, name: string): Promise<void> {
+  try {
+    await db.createCollection(name);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== NAMESPACE_EXISTS) throw error;
+  }
+}
+
+/** The server's code for "collection already exists". */
+const NAMESPACE_EXISTS = 48;
 
 function toGenerationInfo(doc: GenerationDocument): GenerationInfo {
   return {

@@ -4,7 +4,7 @@ import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
 import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
 import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
-import { decodeDocument, decodeValue } from './document-codec';
+import { decodeDocument, decodeValue, encodeDocument } from './document-codec';
 import { DUPLICATE_KEY, guarded } from './driver-errors';
 import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
@@ -119,17 +119,27 @@ export class MongoViewGeneration implements ViewGeneration {
           await this.updateAll(view, [...onDuplicates, ...updates]);
         }),
       );
-      if (bulks.size === 0) return;
-      await this.updates.bulkWrite(
-        this.revisionsCollection(),
-        [...bulks.keys()].map((view) => ({
-          updateOne: {
-            filter: { _id: revisionId(this.name, view) },
-            update: { $inc: { revision: 1 }, $set: { generation: this.name, view } },
-            upsert: true,
-          },
-        })),
-      );
+      await this.raiseRevisions([...bulks.keys()]);
+    });
+  }
+
+  insertNew(view: ViewName, docs: readonly ViewDocument[]): Promise<Set<string>> {
+    return guarded(`insert into ${view} of generation ${this.name}`, async () => {
+      const present = new Set<string>();
+      if (docs.length === 0) return present;
+      const chunks: ViewDocument[][] = [];
+      for (let start = 0; start < docs.length; start += BULK_CHUNK) chunks.push(docs.slice(start, start + BULK_CHUNK));
+      // Two commands in flight keep the server busy while the next one is encoded and sent.
+      let next = 0;
+      const insertChunks = async () => {
+        while (next < chunks.length) {
+          const chunk = chunks[next++];
+          for (const index of await this.insertChunk(view, chunk)) present.add(chunk[index]._id);
+        }
+      };
+      await Promise.all([insertChunks(), insertChunks()]);
+      await this.raiseRevisions([view]);
+      return present;
     });
   }
 
@@ -175,6 +185,35 @@ export class MongoViewGeneration implements ViewGeneration {
         .toArray();
       return docs.map(({ topic, partition, offset }) => ({ topic, partition, offset }));
     });
+  }
+
+  /** Inserts the documents (unordered); the positions of those whose `_id` was already there. */
+  private async insertChunk(view: ViewName, chunk: readonly ViewDocument[]): Promise<number[]> {
+    try {
+      await this.collection(view).insertMany(
+        chunk.map((doc) => encodeDocument(doc, doc._id)),
+        { ordered: false },
+      );
+      return [];
+    } catch (error) {
+      const duplicates = duplicateKeyIndexes(error);
+      if (!duplicates) throw error;
+      return duplicates;
+    }
+  }
+
+  private async raiseRevisions(views: readonly ViewName[]): Promise<void> {
+    if (views.length === 0) return;
+    await this.updates.bulkWrite(
+      this.revisionsCollection(),
+      views.map((view) => ({
+        updateOne: {
+          filter: { _id: revisionId(this.name, view) },
+          update: { $inc: { revision: 1 }, $set: { generation: this.name, view } },
+          upsert: true,
+        },
+      })),
+    );
   }
 
   /** Inserts the documents; gives back the updates of those whose `_id` was already there. */
