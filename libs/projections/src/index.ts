@@ -10,11 +10,37 @@ export type { TrainingRunNode, RunCompletion } from './lib/training-run.projecti
 export type { EvaluationNode } from './lib/evaluation.projection';
 export type { ModelVersionNode, ModelDecision, ModelRevocation } from './lib/model-version.projection';
 export type { DeploymentNode, DeploymentRevision } from './lib/deployment.projection';
-export type { PredictionDocument, PredictionBatchDocument } from './lib/prediction.projection';
+export type {
+  PredictionDocument,
+  PredictionBatchDocument,
+  PredictionBatchIdsDocument,
+  PredictionClaimDocument,
+  PredictionLossDocument,
+  ContestedPredictionDocument,
+  BatchFacts,
+} from './lib/prediction.projection';
+export { isContested, predictionRecords } from './lib/prediction.projection';
+export { readRecordedPredictions, readClaims } from './lib/recorded-predictions.reader';
+export type { RecordedPrediction } from './lib/recorded-predictions.reader';
+export { servedTotals, firstServedBatch, lostFrom } from './lib/served-predictions';
+export type { ServedTotal, ServedWhere, ServedField } from './lib/served-predictions';
+export {
+  CONFLICTING_PREDICTION,
+  PREDICTION_CONTENT_FIELDS,
+  differingFields,
+  outputIdentity,
+  predictionConflict,
+} from './lib/prediction-conflicts';
+export type {
+  PredictionContent,
+  PredictionContentField,
+  ConflictingPredictionDetails,
+} from './lib/prediction-conflicts';
+export { recordPredictions } from './lib/record-predictions';
 export type { HourCount } from './lib/prediction-hours';
 export type * from './lib/model-lineage.document';
 export type { SliceImpactDocument, ServingWindow } from './lib/slice-impact.assembly';
-export { PREDICTION_ALERT_TYPES, LINEAGE_ALERT_TYPES } from './lib/lineage-alerts';
+export { PREDICTION_ALERT_TYPES, LINEAGE_ALERT_TYPES, RECORD_ALERT_TYPES } from './lib/lineage-alerts';
 export type { AlertDocument, AlertType } from './lib/lineage-alerts';
 export { servingWindows } from './lib/slice-impact.assembly';
 export { assessCompleteness } from './lib/lineage-completeness';
@@ -23,4 +49,4 @@ export { batchFactWrites } from './lib/batch-fact-writes';
 export { affectedDerived } from './lib/affected-derived';
 export type { AffectedDerived } from './lib/affected-derived';
 export { derivedWrites } from './lib/derived-writes';
-export { projectEvents } from './lib/project-events';
+export { projectEvents, foldFacts } from './lib/project-events';

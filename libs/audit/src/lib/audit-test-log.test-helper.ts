@@ -8,7 +8,7 @@ import {
   type SigningKeyPair,
 } from '@prov/integrity';
 import { traceOfPrediction } from '@prov/lineage-queries';
-import { InMemoryViews, projectEvents } from '@prov/projections';
+import { InMemoryViews, projectEvents, readRecordedPredictions } from '@prov/projections';
 import { BUNDLE_FORMAT, type AuditBundle, type LoggedEvent, type PublicKeyRecord } from './audit-evidence';
 import { leafOf } from './audit-log.verification';
 import { eventIdsIn } from './bundle-event-ids';
@@ -75,7 +75,7 @@ export function auditTestLog(
     const trace = await traceOfPrediction(views, predictionId, { level: 'full', revealSensitive: !redacted });
     if (!trace) throw new Error(`no prediction ${predictionId} in the scenario`);
     const docs = [
-      ...(await views.get('predictions', [predictionId])).values(),
+      ...(await readRecordedPredictions(views, [predictionId])).values(),
       ...(await views.get('nodes', [trace.prediction.deploymentId])).values(),
       ...(await views.get('model_lineage', [trace.prediction.modelVersionId])).values(),
     ];

@@ -5,6 +5,16 @@ import { impactedViews, MODEL, NEXT } from './impacted-views.test-helper';
 const day = (date: string) => `${date}T00:00:00.000Z`;
 
 describe('timelineOfSlice', () => {
+  it('counts a prediction sent again once, in the hour and model version of its first record', async () => {
+    const once = await impactedViews();
+    const resent = await impactedViews(true);
+    for (const bucket of ['hour', 'day', 'week'] as const) {
+      expect(await timelineOfSlice(resent.views, resent.world.ids.trainSlice, bucket)).toEqual(
+        await timelineOfSlice(once.views, once.world.ids.trainSlice, bucket),
+      );
+    }
+  });
+
   it('counts each prediction in the day of its own time, not its batch’s window', async () => {
     const { views, world } = await impactedViews();
 
@@ -69,8 +79,8 @@ describe('timelineOfSlice', () => {
       deployments: [],
     };
     const batch = (n: number): PredictionBatchDocument => ({
-      _id: `batch:${String(n).padStart(5, '0')}`,
-      eventId: `event-${n}`,
+      _id: `event-${String(n).padStart(5, '0')}`,
+      batchId: `batch:${n}`,
       payloadDigest: 'sha256:00',
       recordedAt: '2026-11-05T12:00:00.000Z',
       deploymentId: 'deployment:busy',

@@ -1,4 +1,9 @@
-import type { PredictionBatchDocument, SliceImpactDocument, ViewReader } from '@prov/projections';
+import type {
+  PredictionBatchDocument,
+  PredictionLossDocument,
+  SliceImpactDocument,
+  ViewReader,
+} from '@prov/projections';
 import { PredictionTimeline, TimelineBucket, TimelineTally } from './prediction-timeline';
 
 export interface SliceTimeline extends PredictionTimeline {
@@ -46,7 +51,9 @@ const modelVersionIdsOf = (impacts: readonly SliceImpactDocument[]): string[] =>
 /**
  * Sums the hourly counts every batch of these model versions keeps, reading
  * `prediction_batches` a page at a time in id order (one document per batch
- * of up to thousands of predictions), never `predictions`.
+ * of up to thousands of predictions), never `predictions`; then takes away
+ * the ids each batch lost to an event that recorded them first, so that
+ * each prediction id counts once.
  */
 async function timelineOf(
   views: ViewReader,
@@ -63,6 +70,17 @@ async function timelineOf(
     })) as PredictionBatchDocument[];
     // A generation folded before batches counted their hours has none: it shows nothing until rebuilt.
     for (const batch of page) tally.add(batch.modelVersionId, batch.hours ?? []);
+    if (page.length < BATCH_PAGE) break;
+    after = page[page.length - 1]._id;
+  }
+  after = undefined;
+  while (modelVersionIds.length > 0) {
+    const page = (await views.find('prediction_losses', {
+      where: { modelVersionId: { in: modelVersionIds }, ...(after === undefined ? {} : { _id: { gt: after } }) },
+      sort: [['_id', 1]],
+      limit: BATCH_PAGE,
+    })) as PredictionLossDocument[];
+    for (const loss of page) tally.add(loss.modelVersionId, [{ hour: loss.hour, count: -1 }]);
     if (page.length < BATCH_PAGE) break;
     after = page[page.length - 1]._id;
   }

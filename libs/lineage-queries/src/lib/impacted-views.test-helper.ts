@@ -6,7 +6,7 @@ export const NEXT = 'model:churn-classifier@3.2.0';
 export const DEPLOYMENT = 'deployment:churn-api';
 
 /** Two models of one run, served one after the other, with three batches of predictions. */
-export async function impactedViews() {
+export async function impactedViews(resend = false) {
   const events = new LineageEvents();
   const world = churnUpstream(events);
   const other = churnUpstream(events, '2026-12-01');
@@ -27,6 +27,26 @@ export async function impactedViews() {
     ]),
     events.predictionBatch('deployment:fraud', 'model:fraud@1.0.0', [['pred:f1', '2026-11-11T00:00:00.000Z']]),
   ];
-  const views = await projected(...world.all, ...other.all, first, second, unrelated, created, revised, ...batches);
+  // A client's retry of the first batch, and a contradicting record of pred:b1 by the older model version.
+  const resent = resend
+    ? [
+        {
+          ...events.predictionBatch(DEPLOYMENT, MODEL, []),
+          payload: { ...batches[0].payload, batchId: `batch:${events.uuid()}` },
+        },
+        events.predictionBatch(DEPLOYMENT, MODEL, [['pred:b1', '2026-11-11T00:00:00.000Z']]),
+      ]
+    : [];
+  const views = await projected(
+    ...world.all,
+    ...other.all,
+    first,
+    second,
+    unrelated,
+    created,
+    revised,
+    ...batches,
+    ...resent,
+  );
   return { views, world };
 }

@@ -9,7 +9,8 @@ import {
   type ModelLineageDocument,
   type ModelVersionPart,
   type PipelinePart,
-  type PredictionDocument,
+  readRecordedPredictions,
+  type RecordedPrediction,
   type RunPart,
   type ServingWindow,
   type SlicePart,
@@ -111,7 +112,7 @@ export interface IntegrityLink {
 export const proofPathOf = (eventId: string) => `/v1/audit/events/${eventId}/proof`;
 
 /**
- * Assembles a prediction's trace from three point reads: the prediction,
+ * Assembles a prediction's trace from a few point reads: the prediction (and its batch),
  * its deployment's node and its model version's lineage (which already holds
  * the whole upstream closure). Undefined when the prediction is unknown.
  */
@@ -120,8 +121,7 @@ export async function traceOfPrediction(
   predictionId: string,
   options: TraceOptions,
 ): Promise<PredictionTrace | undefined> {
-  const prediction = (await views.get('predictions', [predictionId])).get(predictionId) as
-    PredictionDocument | undefined;
+  const prediction = (await readRecordedPredictions(views, [predictionId])).get(predictionId);
   if (!prediction) return undefined;
   const [deployments, lineages] = await Promise.all([
     views.get('nodes', [prediction.deploymentId]),
@@ -133,7 +133,7 @@ export async function traceOfPrediction(
 }
 
 function assembleTrace(
-  prediction: PredictionDocument,
+  prediction: RecordedPrediction,
   deploymentNode: DeploymentNode | undefined,
   lineage: ModelLineageDocument | undefined,
   { level, revealSensitive }: TraceOptions,
@@ -157,7 +157,7 @@ function assembleTrace(
   return revealSensitive ? trace : redactTrace(trace);
 }
 
-function tracePrediction(prediction: PredictionDocument, full: boolean): TracedPrediction {
+function tracePrediction(prediction: RecordedPrediction, full: boolean): TracedPrediction {
   const { _id, batchId, deploymentId, modelVersionId, artifactDigest, at, recordedAt, inputDigest } = prediction;
   const output = prediction.sealedOutput ?? prediction.output;
   const featureSnapshot = prediction.sealedFeatureSnapshot ?? prediction.featureSnapshot;
@@ -177,7 +177,7 @@ function tracePrediction(prediction: PredictionDocument, full: boolean): TracedP
   };
 }
 
-function traceDeployment(node: DeploymentNode, prediction: PredictionDocument): TracedDeployment {
+function traceDeployment(node: DeploymentNode, prediction: RecordedPrediction): TracedDeployment {
   const revision = windowAt(servingWindows(node), prediction.at);
   return {
     id: node._id,
@@ -213,7 +213,7 @@ function traceSlice(slice: SlicePart, full: boolean): TracedSlice {
 }
 
 function traceCompleteness(
-  prediction: PredictionDocument,
+  prediction: RecordedPrediction,
   deploymentNode: DeploymentNode | undefined,
   lineage: ModelLineageDocument | undefined,
   level: TraceLevel,
@@ -227,7 +227,7 @@ function traceCompleteness(
 }
 
 function integrityLinks(
-  prediction: PredictionDocument,
+  prediction: RecordedPrediction,
   deploymentNode: DeploymentNode | undefined,
   deployment: TracedDeployment | null,
   lineage: ModelLineageDocument | undefined,

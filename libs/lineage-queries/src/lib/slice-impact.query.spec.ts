@@ -36,6 +36,18 @@ describe('impactOfSlice', () => {
     });
   });
 
+  it('counts predictions sent again once, each for the model version of its first record', async () => {
+    const { views, world } = await impactedViews(true);
+    const impact = await impactOfSlice(views, world.ids.trainSlice);
+    expect(impact?.predictions).toEqual({
+      total: 5,
+      byModelVersion: [
+        { id: MODEL, count: 3, firstAt: '2026-11-01T12:00:00.000Z', lastAt: '2026-11-03T00:00:00.000Z' },
+        { id: NEXT, count: 2, firstAt: '2026-11-11T00:00:00.000Z', lastAt: '2026-11-12T00:00:00.000Z' },
+      ],
+    });
+  });
+
   it('is undefined for a slice no view knows', async () => {
     const { views } = await impactedViews();
     expect(await impactOfSlice(views, 'slice:sha256:unknown')).toBeUndefined();
@@ -60,7 +72,7 @@ describe('impactOfDatasetVersion', () => {
 });
 
 describe('impactPredictionPage', () => {
-  it('pages through the ids of the predictions of the slice models, in id order', async () => {
+  it('pages through the ids of the predictions of the slice models, batch by batch', async () => {
     const { views, world } = await impactedViews();
 
     const first = await impactPredictionPage(views, world.ids.trainSlice, undefined, 2);
@@ -71,6 +83,12 @@ describe('impactPredictionPage', () => {
     expect(second?.predictionIds).toEqual(['pred:a3', 'pred:b1']);
     expect(third).toEqual({ predictionIds: ['pred:b2'], nextCursor: null });
     expect(first?.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('lists a prediction id sent again once, in the batch that recorded it first', async () => {
+    const { views, world } = await impactedViews(true);
+    const all = await impactPredictionPage(views, world.ids.trainSlice, undefined, 1000);
+    expect(all).toEqual({ predictionIds: ['pred:a1', 'pred:a2', 'pred:a3', 'pred:b1', 'pred:b2'], nextCursor: null });
   });
 
   it('refuses a cursor it did not hand out and a page size out of range', async () => {

@@ -1,5 +1,14 @@
 import { SLICE_ROLES, type SliceRole } from '@prov/contracts';
-import type { PredictionBatchDocument, SliceImpactDocument, SliceFlag, ViewReader } from '@prov/projections';
+import {
+  firstServedBatch,
+  servedTotals,
+  type PredictionBatchDocument,
+  type PredictionBatchIdsDocument,
+  type PredictionLossDocument,
+  type SliceImpactDocument,
+  type SliceFlag,
+  type ViewReader,
+} from '@prov/projections';
 import { InvalidCursorError, InvalidPageSizeError } from './lineage-query.errors';
 import { codeUnitOrder } from './ordering';
 
@@ -97,42 +106,40 @@ export async function impactOfDatasetVersion(
 }
 
 /**
- * Totals over `prediction_batches` (one `$group` plus two sorted point
- * queries per model version), never a scan of `predictions`.
+ * Totals over `prediction_batches` less `prediction_losses` (grouped sums
+ * plus two sorted point queries per model version), never a scan of
+ * `predictions`: each prediction id counts once, for the event that
+ * recorded it first. First and last are the times of the first and last
+ * batch that still counts one of its predictions.
  */
 async function predictionTotals(views: ViewReader, modelVersionIds: string[]): Promise<PredictionTotals> {
   if (modelVersionIds.length === 0) return { total: 0, byModelVersion: [] };
-  const sums = await views.sum(
-    'prediction_batches',
-    { modelVersionId: { in: modelVersionIds } },
-    'count',
-    'modelVersionId',
-  );
+  const sums = await servedTotals(views, { modelVersionId: { in: modelVersionIds } }, 'modelVersionId');
   const byModelVersion = await Promise.all(
     sums
-      .filter((sum) => typeof sum.key === 'string' && sum.total > 0)
-      .map(async ({ key, total }) => {
+      .filter((sum) => typeof sum.key === 'string')
+      .map(async ({ key, predictions }) => {
         const id = key as string;
         const [first, last] = await Promise.all([
-          views.find('prediction_batches', { where: { modelVersionId: id }, sort: [['firstAt', 1]], limit: 1 }),
-          views.find('prediction_batches', { where: { modelVersionId: id }, sort: [['lastAt', -1]], limit: 1 }),
+          firstServedBatch(views, { modelVersionId: id }, 'firstAt', 1),
+          firstServedBatch(views, { modelVersionId: id }, 'lastAt', -1),
         ]);
-        return {
-          id,
-          count: total,
-          firstAt: (first[0] as PredictionBatchDocument).firstAt,
-          lastAt: (last[0] as PredictionBatchDocument).lastAt,
-        };
+        return { id, count: predictions, firstAt: first?.firstAt ?? '', lastAt: last?.lastAt ?? '' };
       }),
   );
   byModelVersion.sort((a, b) => codeUnitOrder(a.id, b.id));
   return { total: byModelVersion.reduce((sum, model) => sum + model.count, 0), byModelVersion };
 }
 
+/** Batches read per query while paging: each holds the ids of up to thousands of predictions. */
+const BATCH_PAGE = 50;
+
 /**
  * One page of the ids of predictions made by the model versions a slice
- * trained, in id order. The cursor is opaque to clients; it carries the last
- * id returned, so pages stay stable while predictions keep arriving.
+ * trained: batch by batch (in batch order), each batch's ids in the order
+ * it listed them, each id once (in the batch that recorded it first). The
+ * cursor is opaque to clients; it names the batch and position to go on
+ * from, so pages stay stable while predictions keep arriving.
  */
 export async function impactPredictionPage(
   views: ViewReader,
@@ -142,33 +149,73 @@ export async function impactPredictionPage(
 ): Promise<PredictionPage | undefined> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
     throw new InvalidPageSizeError(limit, MAX_PAGE_SIZE);
-  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  const from = cursor === undefined ? undefined : decodeCursor(cursor);
   const impact = (await views.get('slice_impact', [sliceId])).get(sliceId) as SliceImpactDocument | undefined;
   if (!impact) return undefined;
   const modelVersionIds = impact.modelVersions.map((model) => model.id);
-  if (modelVersionIds.length === 0) return { predictionIds: [], nextCursor: null };
-  // One more than asked tells whether another page follows.
-  const found = await views.find('predictions', {
-    where: { modelVersionId: { in: modelVersionIds }, ...(after === undefined ? {} : { _id: { gt: after } }) },
-    sort: [['_id', 1]],
-    limit: limit + 1,
-  });
-  const predictionIds = found.slice(0, limit).map((doc) => doc._id);
-  return {
-    predictionIds,
-    nextCursor: found.length > limit ? encodeCursor(predictionIds[predictionIds.length - 1]) : null,
-  };
+  const predictionIds: string[] = [];
+  if (modelVersionIds.length === 0) return { predictionIds, nextCursor: null };
+  let after: { id: string; inclusive: boolean } | undefined = from && { id: from.batch, inclusive: true };
+  for (;;) {
+    const page = (await views.find('prediction_batches', {
+      where: {
+        modelVersionId: { in: modelVersionIds },
+        ...(after === undefined ? {} : { _id: after.inclusive ? { gte: after.id } : { gt: after.id } }),
+      },
+      sort: [['_id', 1]],
+      limit: BATCH_PAGE,
+    })) as PredictionBatchDocument[];
+    const [lost, members] = await Promise.all([
+      lostIds(views, page),
+      views.get(
+        'prediction_batch_ids',
+        page.map((batch) => batch._id),
+      ),
+    ]);
+    for (const batch of page) {
+      const ids = (members.get(batch._id) as PredictionBatchIdsDocument | undefined)?.predictionIds ?? [];
+      const lostHere = lost.get(batch._id);
+      for (let index = batch._id === from?.batch ? from.index : 0; index < ids.length; index += 1) {
+        if (lostHere?.has(ids[index])) continue;
+        if (predictionIds.length === limit) return { predictionIds, nextCursor: encodeCursor(batch._id, index) };
+        predictionIds.push(ids[index]);
+      }
+    }
+    if (page.length < BATCH_PAGE) return { predictionIds, nextCursor: null };
+    after = { id: page[page.length - 1]._id, inclusive: false };
+  }
 }
 
-function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ after: lastId }), 'utf8').toString('base64url');
+/** The ids each of these batches lost to an event that recorded them first (batches that lost none are left out). */
+async function lostIds(views: ViewReader, batches: PredictionBatchDocument[]): Promise<Map<string, Set<string>>> {
+  const lost = new Map<string, Set<string>>();
+  if (batches.length === 0) return lost;
+  const counts = await views.sum(
+    'prediction_losses',
+    { eventId: { in: batches.map((batch) => batch._id) } },
+    'count',
+    'eventId',
+  );
+  for (const { key } of counts) {
+    if (typeof key !== 'string') continue;
+    const losses = (await views.find('prediction_losses', { where: { eventId: key } })) as PredictionLossDocument[];
+    lost.set(key, new Set(losses.map((loss) => loss.predictionId)));
+  }
+  return lost;
 }
 
-function decodeCursor(cursor: string): string {
+function encodeCursor(batch: string, index: number): string {
+  return Buffer.from(JSON.stringify({ batch, index }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { batch: string; index: number } {
   try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const after = (decoded as { after?: unknown } | null)?.after;
-    if (typeof after === 'string' && after.length > 0) return after;
+    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown> | null;
+    const batch = decoded?.['batch'];
+    const index = decoded?.['index'];
+    if (typeof batch === 'string' && batch.length > 0 && Number.isSafeInteger(index) && (index as number) >= 0) {
+      return { batch, index: index as number };
+    }
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
   }

@@ -1,6 +1,7 @@
 import { parseEvent, type ProvenanceEvent } from '@prov/contracts';
 import { batchFactWrites } from './batch-fact-writes';
 import { factWrites } from './fact-writes';
+import { recordPredictions } from './record-predictions';
 import { InMemoryViews } from './in-memory-views';
 import { churnUpstream, digest, LineageEvents } from '@prov/testing';
 import { UnsafeEventIdError } from './projection.errors';
@@ -8,7 +9,10 @@ import { snapshotOf } from './projection-scenario.test-helper';
 
 async function applied(...events: ProvenanceEvent[]): Promise<InMemoryViews> {
   const views = new InMemoryViews();
-  for (const event of events) await views.apply(factWrites(event));
+  for (const event of events) {
+    await views.apply(factWrites(event));
+    await recordPredictions([event], views);
+  }
   return views;
 }
 
@@ -204,8 +208,8 @@ describe('fact writes', () => {
     const [first, second] = batch.payload.predictions;
     expect(views.snapshot('prediction_batches')).toEqual([
       {
-        _id: batch.payload.batchId,
-        eventId: batch.eventId,
+        _id: batch.eventId,
+        batchId: batch.payload.batchId,
         payloadDigest: batch.integrity.payloadDigest,
         recordedAt: batch.recordedAt,
         deploymentId: 'deployment:churn-api',
@@ -217,15 +221,11 @@ describe('fact writes', () => {
         hours: [{ hour: first.at.slice(0, 13), count: 3 }],
       },
     ]);
-    const common = {
-      batchId: batch.payload.batchId,
-      eventId: batch.eventId,
-      payloadDigest: batch.integrity.payloadDigest,
-      recordedAt: batch.recordedAt,
-      deploymentId: 'deployment:churn-api',
-      modelVersionId: ids.model,
-      artifactDigest: digest('9'),
-    };
+    expect(views.snapshot('prediction_batch_ids')).toEqual([
+      { _id: batch.eventId, predictionIds: ['pred:req-1', 'pred:req-2', 'pred:req-3'] },
+    ]);
+    // What the batch shares is kept once, on the batch: a prediction holds its own facts only.
+    const common = { eventId: batch.eventId };
     expect(views.snapshot('predictions').slice(0, 2)).toEqual([
       { _id: 'pred:req-1', ...common, at: first.at, inputDigest: first.inputDigest, outputDigest: first.outputDigest },
       {
@@ -275,21 +275,23 @@ describe('batch fact writes', () => {
     expect(views.snapshot('nodes')[0]).toMatchObject({ definition: { description: 'second' } });
   });
 
-  it('keeps the earliest event’s record of a prediction sent twice in one batch of events', () => {
+  it('writes one batch document per prediction batch event, its ids once each in the order listed', () => {
     const events = new LineageEvents();
-    const early = events.predictionBatch('deployment:a', 'model:m@1', ['pred:dup'], digest('1'));
-    const late = events.predictionBatch('deployment:a', 'model:m@1', ['pred:dup'], digest('2'));
-    const predictions = batchFactWrites([late, early]).filter((write) => write.view === 'predictions');
-    expect(predictions).toEqual([
-      expect.objectContaining({ op: 'keep-least', doc: expect.objectContaining({ eventId: early.eventId }) }),
+    const batch = events.predictionBatch('deployment:a', 'model:m@1', ['pred:dup', 'pred:b', 'pred:dup']);
+    const writes = factWrites(batch);
+    expect(writes).toEqual([
+      expect.objectContaining({
+        op: 'replace',
+        view: 'prediction_batches',
+        id: batch.eventId,
+        doc: expect.objectContaining({ count: 2 }),
+      }),
+      {
+        op: 'replace',
+        view: 'prediction_batch_ids',
+        id: batch.eventId,
+        doc: { _id: batch.eventId, predictionIds: ['pred:dup', 'pred:b'] },
+      },
     ]);
-  });
-
-  it('keeps the first record of a prediction id repeated within one batch', () => {
-    const events = new LineageEvents();
-    const batch = events.predictionBatch('deployment:a', 'model:m@1', ['pred:dup', 'pred:dup']);
-    const predictions = factWrites(batch).filter((write) => write.view === 'predictions');
-    expect(predictions).toHaveLength(1);
-    expect(predictions[0]).toMatchObject({ doc: { at: batch.payload.predictions[0].at } });
   });
 });

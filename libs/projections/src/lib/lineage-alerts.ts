@@ -5,8 +5,9 @@ import { readNodes } from './lineage-graph.reader';
 import type { ModelLineageDocument } from './model-lineage.document';
 import type { ModelVersionNode } from './model-version.projection';
 import { compareText } from './ordering';
-import type { PredictionBatchDocument } from './prediction.projection';
-import type { ViewDocument, ViewQuery, ViewReader, ViewWrite } from './view-store.port';
+import { CONFLICTING_PREDICTION } from './prediction-conflicts';
+import { ServedWhere, firstServedBatch, servedTotals } from './served-predictions';
+import type { ViewDocument, ViewReader, ViewWrite } from './view-store.port';
 
 /** Alerts raised by what was served (they read prediction batches). */
 export const PREDICTION_ALERT_TYPES = [
@@ -18,7 +19,11 @@ export const PREDICTION_ALERT_TYPES = [
 /** Alerts raised by a model's upstream closure (they read its lineage). */
 export const LINEAGE_ALERT_TYPES = ['model.no-data-lineage', 'model.trained-on-flagged-slice'] as const;
 
-export type AlertType = (typeof PREDICTION_ALERT_TYPES)[number] | (typeof LINEAGE_ALERT_TYPES)[number];
+/** Raised per prediction id whose records contradict each other (never cleared: records are never withdrawn). */
+export const RECORD_ALERT_TYPES = [CONFLICTING_PREDICTION] as const;
+
+export type AlertType =
+  (typeof PREDICTION_ALERT_TYPES)[number] | (typeof LINEAGE_ALERT_TYPES)[number] | (typeof RECORD_ALERT_TYPES)[number];
 
 /**
  * `alerts`: conditions that hold now, recomputed from the facts, with an id
@@ -64,7 +69,8 @@ export function lineageAlerts(lineage: ModelLineageDocument): AlertDocument[] {
 
 /**
  * The alerts the prediction batches served as `modelVersionIds` raise, from
- * grouped sums over `prediction_batches` (never a scan of predictions). Time
+ * grouped sums over `prediction_batches` less `prediction_losses` (never a
+ * scan of predictions), so each prediction id counts once. Time
  * conditions compare trusted `recordedAt` values, all in `toISOString()` form.
  * `lineages` are the model lineages just assembled in this pass (null: none);
  * the others are read from `model_lineage`.
@@ -105,7 +111,7 @@ async function alertsOfServedModel(
   const alerts: AlertDocument[] = [];
   const registration = model?.definition;
   const registeredAt = registration?.event.recordedAt ?? null;
-  const early = await servedTotals(views, {
+  const early = await servedSummary(views, {
     modelVersionId,
     ...(registeredAt === null ? {} : { recordedAt: { lt: registeredAt } }),
   });
@@ -124,7 +130,7 @@ async function alertsOfServedModel(
   // Served by a registered model whose lineage cannot be followed to its data: such predictions have no full trace.
   const standard = lineage?.completeness.standard;
   if (registration && standard && !standard.complete) {
-    const served = await servedTotals(views, { modelVersionId });
+    const served = await servedSummary(views, { modelVersionId });
     if (served) {
       alerts.push(
         alert(
@@ -141,7 +147,7 @@ async function alertsOfServedModel(
   const revocations = keyedFacts(model?.revocations);
   if (revocations.length > 0) {
     const revokedAt = revocations[0].event.recordedAt;
-    const afterRevocation = await servedTotals(views, { modelVersionId, recordedAt: { gte: revokedAt } });
+    const afterRevocation = await servedSummary(views, { modelVersionId, recordedAt: { gte: revokedAt } });
     if (afterRevocation) {
       alerts.push(
         alert(
@@ -157,8 +163,8 @@ async function alertsOfServedModel(
   }
   if (registration) {
     const registeredDigest = registration.artifact.digest;
-    const byDigest = await views.sum('prediction_batches', { modelVersionId }, 'count', 'artifactDigest');
-    for (const { key, total, count } of byDigest) {
+    const byDigest = await servedTotals(views, { modelVersionId }, 'artifactDigest');
+    for (const { key, predictions: total, batches: count } of byDigest) {
       if (typeof key !== 'string' || key === registeredDigest) continue;
       const where = { modelVersionId, artifactDigest: key };
       alerts.push(
@@ -176,23 +182,21 @@ async function alertsOfServedModel(
   return alerts;
 }
 
-async function servedTotals(
+async function servedSummary(
   views: ViewReader,
-  where: NonNullable<ViewQuery['where']>,
+  where: ServedWhere,
 ): Promise<{ predictions: number; batches: number; firstRecordedAt: string } | null> {
-  const groups = await views.sum('prediction_batches', where, 'count', 'artifactDigest');
-  const batches = groups.reduce((sum, group) => sum + group.count, 0);
-  if (batches === 0) return null;
-  const predictions = groups.reduce((sum, group) => sum + group.total, 0);
+  const groups = await servedTotals(views, where, 'modelVersionId');
+  const predictions = groups.reduce((sum, group) => sum + group.predictions, 0);
+  if (predictions === 0) return null;
+  const batches = groups.reduce((sum, group) => sum + group.batches, 0);
   return { predictions, batches, firstRecordedAt: await firstRecordedAt(views, where) };
 }
 
-async function firstRecordedAt(views: ViewReader, where: NonNullable<ViewQuery['where']>): Promise<string> {
-  const [first] = (await views.find('prediction_batches', {
-    where,
-    sort: [['recordedAt', 1]],
-    limit: 1,
-  })) as PredictionBatchDocument[];
+async function firstRecordedAt(views: ViewReader, where: ServedWhere): Promise<string> {
+  const first = await firstServedBatch(views, where, 'recordedAt', 1);
+  // Only asked where a total counted a prediction, so some batch still counts one.
+  if (!first) throw new Error(`no batch counts the predictions of ${JSON.stringify(where)}`);
   return first.recordedAt;
 }
 

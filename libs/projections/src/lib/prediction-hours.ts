@@ -15,9 +15,14 @@ export interface HourCount {
 export function predictionHours(times: readonly string[]): HourCount[] {
   const counts = new Map<string, number>();
   for (const at of times) {
-    const hour = new Date(Date.parse(at)).toISOString().slice(0, 13);
+    const hour = hourOf(at);
     counts.set(hour, (counts.get(hour) ?? 0) + 1);
   }
   // ISO hours of one width sort as text in time order.
   return [...counts].sort(([a], [b]) => compareText(a, b)).map(([hour, count]) => ({ hour, count }));
+}
+
+/** The UTC hour of an instant, named like `2026-11-05T10`. */
+export function hourOf(at: string): string {
+  return new Date(Date.parse(at)).toISOString().slice(0, 13);
 }

@@ -1,6 +1,7 @@
 import type { ProvenanceEvent, SliceRole } from '@prov/contracts';
 import fc from 'fast-check';
 import { batchFactWrites } from './batch-fact-writes';
+import { recordPredictions } from './record-predictions';
 import { InMemoryViews } from './in-memory-views';
 import { digest, LineageEvents } from '@prov/testing';
 import { projectEvents } from './project-events';
@@ -244,9 +245,17 @@ async function deliverWithCrashes(
     const crashAt = crash < crashes ? choose(delivery.length + 1) : delivery.length;
     const done = delivery.slice(0, crashAt).flat();
     for (const batch of delivery.slice(0, crashAt)) await projectEvents(batch, views);
-    if (crashAt < delivery.length) {
+    if (crashAt < delivery.length && choose(2) === 0) {
+      // Cut short while storing the facts: part of the bulk acknowledged.
       const inFlight = batchFactWrites(delivery[crashAt]);
       await views.apply(inFlight.filter(() => choose(2) === 0));
+    } else if (crashAt < delivery.length) {
+      // Cut short while recording predictions: the facts stored, the ids of some batches recorded.
+      await views.apply(batchFactWrites(delivery[crashAt]));
+      await recordPredictions(
+        delivery[crashAt].filter(() => choose(2) === 0),
+        views,
+      );
     }
     // Per subject, offsets were committed up to some point of what was fully projected.
     const projected = bySubject(done);

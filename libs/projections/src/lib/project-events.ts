@@ -2,14 +2,31 @@ import type { ProvenanceEvent } from '@prov/contracts';
 import { affectedDerived } from './affected-derived';
 import { batchFactWrites } from './batch-fact-writes';
 import { derivedWrites } from './derived-writes';
-import type { ViewReader, ViewWriter } from './view-store.port';
+import { recordPredictions } from './record-predictions';
+import type { ViewReader, ViewWrite, ViewWriter } from './view-store.port';
 
 /**
- * The three phases for one batch, as the projector runs them before it
- * commits the batch's offsets: the facts, then the derived documents that
- * read them. Safe to run again on the same events after a crash at any point.
+ * The phases for one batch, as the projector runs them before it commits
+ * the batch's offsets: the facts (the events' own, then each prediction id
+ * recorded once), then the derived documents that read them. Safe to run
+ * again on the same events after a crash at any point.
  */
 export async function projectEvents(events: readonly ProvenanceEvent[], views: ViewReader & ViewWriter): Promise<void> {
+  await views.apply(await foldFacts(events, views));
+}
+
+/**
+ * Stores the facts of the events and gives back the derived writes they
+ * call for (not yet applied, so that the caller can tell which alerts they
+ * newly raise).
+ */
+export async function foldFacts(
+  events: readonly ProvenanceEvent[],
+  views: ViewReader & ViewWriter,
+): Promise<ViewWrite[]> {
   await views.apply(batchFactWrites(events));
-  await views.apply(await derivedWrites(await affectedDerived(events, views), views));
+  const recorded = await recordPredictions(events, views);
+  const affected = await affectedDerived(events, views);
+  for (const id of recorded.modelVersionIds) affected.predictionAlertModelVersionIds.add(id);
+  return [...recorded.alertWrites, ...(await derivedWrites(affected, views))];
 }

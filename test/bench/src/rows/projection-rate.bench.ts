@@ -1,7 +1,7 @@
 import { EventOf, Topics } from '@prov/contracts';
 import { verifyEnvelope } from '@prov/integrity';
 import { encodeValue, VIEW_INDEXES } from '@prov/lineage-store';
-import { batchFactWrites, PredictionDocument } from '@prov/projections';
+import { predictionRecords, PredictionDocument } from '@prov/projections';
 import { ProvenanceClient } from '@prov/sdk';
 import type { KeyObject } from 'node:crypto';
 import { PREDICTIONS_PER_BATCH } from '../bench-options';
@@ -237,10 +237,8 @@ export class ProjectionBench {
    * the driver into a fresh collection with the same indexes.
    */
   private async rawBulkInsert(sample: Array<EventOf<'prediction.batch.recorded'>>, scale: number): Promise<number> {
-    const documents = batchFactWrites(sample).flatMap((write) =>
-      write.view === 'predictions' && write.op === 'keep-least'
-        ? [{ ...(encodeValue(write.doc) as PredictionDocument), _id: write.id }]
-        : [],
+    const documents = sample.flatMap((event) =>
+      predictionRecords(event).map((record) => ({ ...(encodeValue(record) as PredictionDocument), _id: record._id })),
     );
     const collection = this.session.mongo
       .db(this.session.database)

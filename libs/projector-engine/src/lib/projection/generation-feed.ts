@@ -1,7 +1,7 @@
 import type { ProvenanceEvent } from '@prov/contracts';
 import type { ConsumerHandle, EventLog, PartitionPosition, RecordBatch } from '@prov/event-log';
 import type { ViewGeneration } from '@prov/lineage-store';
-import { affectedDerived, batchFactWrites, derivedWrites, type AlertDocument } from '@prov/projections';
+import { foldFacts, type AlertDocument } from '@prov/projections';
 import { raisedAlerts } from '../alerts/raised-alerts';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
 import type { DeadLetterPublisher, Rejection } from '../dead-letters/dead-letter-publisher';
@@ -142,9 +142,7 @@ export class GenerationFeed {
 
     let raised: AlertDocument[] = [];
     if (events.length > 0) {
-      await generation.apply(batchFactWrites(events));
-      const affected = await affectedDerived(events, generation);
-      const derived = await derivedWrites(affected, generation);
+      const derived = await foldFacts(events, generation);
       raised = await raisedAlerts(derived, generation);
       await generation.apply(derived);
     }

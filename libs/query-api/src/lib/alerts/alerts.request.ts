@@ -1,7 +1,7 @@
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { LINEAGE_ALERT_TYPES, PREDICTION_ALERT_TYPES } from '@prov/projections';
+import { LINEAGE_ALERT_TYPES, PREDICTION_ALERT_TYPES, RECORD_ALERT_TYPES } from '@prov/projections';
 
-export const ALERT_TYPES = [...PREDICTION_ALERT_TYPES, ...LINEAGE_ALERT_TYPES];
+export const ALERT_TYPES = [...PREDICTION_ALERT_TYPES, ...LINEAGE_ALERT_TYPES, ...RECORD_ALERT_TYPES];
 
 export class AlertsRequest {
   @IsOptional() @IsIn(ALERT_TYPES) type?: string;

@@ -2,7 +2,7 @@ import { BUNDLE_FORMAT, eventIdsIn, type AuditBundle, type BundledEvent } from '
 import type { SignedCheckpoint } from '@prov/integrity';
 import { traceOfPrediction, type TraceLevel } from '@prov/lineage-queries';
 import { AuditLogStore, ProofFailure, inclusionProofOf } from '@prov/lineage-store';
-import type { ViewReader } from '@prov/projections';
+import { readRecordedPredictions, type ViewReader } from '@prov/projections';
 import type { SealedValues } from '../views/sealed-values';
 
 export type BundleFailure = { kind: 'unknown-prediction' } | ({ eventId: string } & ProofFailure);
@@ -27,7 +27,7 @@ export async function assembleBundle(
   if (!folded) return { kind: 'unknown-prediction' };
   const trace = options.redacted ? folded : await sealed.open(folded);
   const [predictions, nodes, lineages] = await Promise.all([
-    views.get('predictions', [predictionId]),
+    readRecordedPredictions(views, [predictionId]),
     views.get('nodes', [trace.prediction.deploymentId]),
     views.get('model_lineage', [trace.prediction.modelVersionId]),
   ]);

@@ -38,6 +38,22 @@ describe('RevisionCheckedCache', () => {
     expect(reads.get('predictions')).toBe(3);
   });
 
+  it('keeps a batch document whatever the revisions, but never a batch not found yet', async () => {
+    const cache = new RevisionCheckedCache();
+    const { generation, reads } = counting(live);
+    expect((await cache.reader(generation).get('prediction_batches', ['e:1'])).size).toBe(0);
+    await live.apply([{ op: 'replace', view: 'prediction_batches', id: 'e:1', doc: { _id: 'e:1', count: 2 } }]);
+    for (let request = 0; request < 3; request++) {
+      expect((await cache.reader(generation).get('prediction_batches', ['e:1'])).get('e:1')).toEqual({
+        _id: 'e:1',
+        count: 2,
+      });
+      // Other batches arrive all the time: they change the view's revision, not what a stored batch holds.
+      await live.apply([{ op: 'replace', view: 'prediction_batches', id: `e:${request + 2}`, doc: { _id: 'x' } }]);
+    }
+    expect(reads.get('prediction_batches')).toBe(2);
+  });
+
   it('reads a document again once its view changed, and sees the change', async () => {
     const cache = new RevisionCheckedCache();
     const { generation, reads } = counting(live);

@@ -20,6 +20,13 @@ import { LRUCache } from 'lru-cache';
  */
 export class RevisionCheckedCache {
   private readonly entries: LRUCache<string, { revision: number; doc: ViewDocument | undefined }>;
+  /**
+   * Batch documents never change once written (a redelivery writes the same
+   * one), so they are kept whatever the revisions say, until the generation
+   * changes; a batch not found is not kept, as it may yet arrive.
+   */
+  private readonly immutable: LRUCache<string, ViewDocument>;
+  readonly immutableViews: readonly ViewName[] = ['prediction_batches'];
   private generationName?: string;
 
   private shared?: SharedReading;
@@ -32,6 +39,7 @@ export class RevisionCheckedCache {
     private readonly now: () => number = Date.now,
   ) {
     this.entries = new LRUCache({ max: capacity });
+    this.immutable = new LRUCache({ max: capacity });
   }
 
   /**
@@ -74,6 +82,7 @@ export class RevisionCheckedCache {
   reader(generation: ViewGeneration): ViewReader & { readonly name: string } {
     if (generation.name !== this.generationName) {
       this.entries.clear();
+      this.immutable.clear();
       this.generationName = generation.name;
     }
     return new RequestReader(generation, this);
@@ -88,6 +97,14 @@ export class RevisionCheckedCache {
       return undefined;
     }
     return { doc: entry.doc };
+  }
+
+  lookupImmutable(view: ViewName, id: string): ViewDocument | undefined {
+    return this.immutable.get(`${view}|${id}`);
+  }
+
+  keepImmutable(generationName: string, view: ViewName, id: string, doc: ViewDocument): void {
+    if (generationName === this.generationName) this.immutable.set(`${view}|${id}`, deepFreeze(doc));
   }
 
   keep(generationName: string, view: ViewName, id: string, revision: number, doc: ViewDocument | undefined): void {
@@ -121,6 +138,7 @@ class RequestReader implements ViewReader {
   async get(view: ViewName, ids: readonly string[]): Promise<Map<string, ViewDocument>> {
     // Started with the request's first read, so that it costs no round trip of its own.
     this.revisions ??= this.cache.revisions(this.generation);
+    if (this.cache.immutableViews.includes(view)) return this.getImmutable(view, ids);
     if (!this.cache.views.includes(view)) return this.generation.get(view, ids);
     const revision = (await this.revisions).get(view) ?? 0;
     const found = new Map<string, ViewDocument>();
@@ -136,6 +154,23 @@ class RequestReader implements ViewReader {
         const doc = read.get(id);
         this.cache.keep(this.generation.name, view, id, revision, doc);
         if (doc) found.set(id, doc);
+      }
+    }
+    return found;
+  }
+
+  private async getImmutable(view: ViewName, ids: readonly string[]): Promise<Map<string, ViewDocument>> {
+    const found = new Map<string, ViewDocument>();
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const doc = this.cache.lookupImmutable(view, id);
+      if (doc) found.set(id, doc);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      for (const [id, doc] of await this.generation.get(view, missing)) {
+        this.cache.keepImmutable(this.generation.name, view, id, doc);
+        found.set(id, doc);
       }
     }
     return found;

@@ -1,0 +1,78 @@
+import { compareText } from './ordering';
+import {
+  BatchFacts,
+  PredictionBatchDocument,
+  PredictionClaimDocument,
+  PredictionDocument,
+  isContested,
+} from './prediction.projection';
+import type { ViewReader } from './view-store.port';
+
+/** A prediction as recorded, with what its batch shares: what traces, bundles and producers are shown. */
+export type RecordedPrediction = PredictionDocument & BatchFacts;
+
+/** Equality reads run in parallel at most this many at a time (each one an index read in every store). */
+const PARALLEL_READS = 32;
+
+/** Every claim of each contested prediction id, least event id first (ids without claims are left out). */
+export async function readClaims(
+  views: ViewReader,
+  predictionIds: readonly string[],
+): Promise<Map<string, PredictionClaimDocument[]>> {
+  const found = new Map<string, PredictionClaimDocument[]>();
+  for (let start = 0; start < predictionIds.length; start += PARALLEL_READS) {
+    const chunk = predictionIds.slice(start, start + PARALLEL_READS);
+    // One equality query per id: every store serves it from its index, which an `in` over many ids may not.
+    const results = await Promise.all(
+      chunk.map((predictionId) => views.find('prediction_claims', { where: { predictionId } })),
+    );
+    chunk.forEach((predictionId, index) => {
+      const claims = results[index] as PredictionClaimDocument[];
+      if (claims.length > 0)
+        found.set(
+          predictionId,
+          claims.sort((a, b) => compareText(a.eventId, b.eventId)),
+        );
+    });
+  }
+  return found;
+}
+
+/**
+ * The recorded predictions of these ids (unknown ids are left out): the
+ * record of the least event id among those that recorded each, with its
+ * batch's facts.
+ */
+export async function readRecordedPredictions(
+  views: ViewReader,
+  predictionIds: readonly string[],
+): Promise<Map<string, RecordedPrediction>> {
+  const docs = await views.get('predictions', predictionIds);
+  const recorded = new Map<string, RecordedPrediction>();
+  const contested: string[] = [];
+  const plain: PredictionDocument[] = [];
+  for (const doc of docs.values()) {
+    if (isContested(doc)) contested.push(doc._id);
+    // A generation folded before batches were kept apart holds the batch's facts on each prediction.
+    else if (typeof doc['modelVersionId'] === 'string') recorded.set(doc._id, doc as RecordedPrediction);
+    else plain.push(doc as PredictionDocument);
+  }
+  const [batches, claims] = await Promise.all([
+    views.get('prediction_batches', [...new Set(plain.map((doc) => doc.eventId))]),
+    contested.length > 0 ? readClaims(views, contested) : new Map<string, PredictionClaimDocument[]>(),
+  ]);
+  for (const doc of plain) {
+    const batch = batches.get(doc.eventId) as PredictionBatchDocument | undefined;
+    if (batch) recorded.set(doc._id, { ...doc, ...batchFacts(batch) });
+  }
+  for (const [predictionId, [standing]] of claims) {
+    const { _id, predictionId: _predictionId, ...record } = standing;
+    recorded.set(predictionId, { ...record, _id: predictionId });
+  }
+  return recorded;
+}
+
+function batchFacts(batch: PredictionBatchDocument): BatchFacts {
+  const { batchId, payloadDigest, recordedAt, deploymentId, modelVersionId, artifactDigest } = batch;
+  return { batchId, payloadDigest, recordedAt, deploymentId, modelVersionId, artifactDigest };
+}

@@ -1,0 +1,80 @@
+import type { PredictionBatchDocument } from './prediction.projection';
+import type { FieldPath, Scalar, ViewQuery, ViewReader } from './view-store.port';
+
+/** Fields that batch documents and loss documents share, by which counts can be selected and grouped. */
+export type ServedField = 'modelVersionId' | 'deploymentId' | 'artifactDigest' | 'recordedAt';
+export type ServedWhere = Partial<Record<ServedField, NonNullable<ViewQuery['where']>[FieldPath]>>;
+
+export interface ServedTotal {
+  key: Scalar;
+  /** Prediction ids, each counted once: in the batch of the event that recorded it first. */
+  predictions: number;
+  /** Batches that still count at least one prediction. */
+  batches: number;
+}
+
+/**
+ * Per value of `groupBy`, the predictions of the batches matching `where`,
+ * each id once: the batches' counts less their losses (the ids an event of
+ * a lesser id recorded too). Two grouped sums; a batch's losses are read
+ * only where there are any. Groups left with no prediction are left out.
+ */
+export async function servedTotals(
+  views: ViewReader,
+  where: ServedWhere,
+  groupBy: Exclude<ServedField, 'recordedAt'>,
+): Promise<ServedTotal[]> {
+  const [batchSums, losses] = await Promise.all([
+    views.sum('prediction_batches', where, 'count', groupBy),
+    lostFrom(views, where),
+  ]);
+  const totals = new Map<string, ServedTotal>(
+    batchSums.map(({ key, total, count }) => [JSON.stringify(key), { key, predictions: total, batches: count }]),
+  );
+  for (const batch of losses.batches.values()) {
+    const total = totals.get(JSON.stringify(batch[groupBy]));
+    if (!total) continue;
+    const lost = losses.byBatch.get(batch._id) ?? 0;
+    total.predictions -= lost;
+    if (lost >= batch.count) total.batches -= 1;
+  }
+  return [...totals.values()].filter((total) => total.predictions > 0);
+}
+
+/**
+ * The first batch matching `where` in the order of `sortBy` that still
+ * counts a prediction (its own first or last time, or trusted time), or
+ * undefined when none does.
+ */
+export async function firstServedBatch(
+  views: ViewReader,
+  where: ServedWhere,
+  sortBy: 'recordedAt' | 'firstAt' | 'lastAt',
+  direction: 1 | -1,
+): Promise<PredictionBatchDocument | undefined> {
+  const losses = await lostFrom(views, where);
+  const emptied = new Set(
+    [...losses.batches.values()].filter((b) => (losses.byBatch.get(b._id) ?? 0) >= b.count).map((b) => b._id),
+  );
+  // At most every emptied batch comes first: one more is enough to find one that counts.
+  const candidates = (await views.find('prediction_batches', {
+    where,
+    sort: [[sortBy, direction]],
+    limit: emptied.size + 1,
+  })) as PredictionBatchDocument[];
+  return candidates.find((batch) => !emptied.has(batch._id));
+}
+
+/** How many ids each batch matching `where` lost, and those batches (none read when nothing was lost). */
+export async function lostFrom(
+  views: ViewReader,
+  where: ServedWhere,
+): Promise<{ byBatch: Map<string, number>; batches: Map<string, PredictionBatchDocument> }> {
+  const byBatch = new Map<string, number>();
+  if ((await views.count('prediction_losses', where)) === 0) return { byBatch, batches: new Map() };
+  for (const { key, count } of await views.sum('prediction_losses', where, 'count', 'eventId')) {
+    if (typeof key === 'string') byBatch.set(key, count);
+  }
+  const batches = (await views.get('prediction_batches', [...byBatch.keys()])) as Map<string, PredictionBatchDocument>;
+  return { byBatch, batches };
+}
