@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyRecord, ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
 import { openEventLog } from '@prov/event-log';
 import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningKey } from '@prov/http-service';
-import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
+import { InferenceServiceConfig, ViewKnownPredictions, createInferenceService } from '@prov/inference-api';
 import { FileSubjectKeyStore, InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import {
   ProjectorConfig,
@@ -110,6 +110,8 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
             policies: policies.all(),
             subjectKeys,
             recentPredictions: inferenceConfig.PROV_RECENT_PREDICTIONS,
+            // In process, the views answer for ids the service did not publish since it started.
+            ...(store instanceof MongoLineageStore ? {} : { knownPredictions: new ViewKnownPredictions(store) }),
           }),
       ],
     ];
