@@ -16,7 +16,7 @@ import {
 import { MongoSubjectKeyStore } from './mongodb-subject-key-store';
 import { MongoAuditLog } from './mongodb-audit-log';
 import { UpdateGate } from './update-gate';
-import { guarded } from './driver-errors';
+import { DUPLICATE_KEY, guarded } from './driver-errors';
 import type { MongoLineageStoreOptions } from './mongodb-lineage-store.options';
 import { MongoViewGeneration } from './mongodb-view-generation';
 
@@ -91,17 +91,21 @@ export class MongoLineageStore implements LineageStore {
         for (const key of VIEW_INDEXES[view]) await collection.createIndex(key);
       }
       // Recorded after the indexes, so a listed generation is complete; kept as first recorded when reopened.
-      await this.generationsCollection().updateOne(
-        { _id: generationInfoId(name) },
-        {
-          $setOnInsert: {
-            name,
-            kind: info.kind ?? 'live',
-            createdAt: new Date().toISOString(),
-            ...(info.asOf === undefined ? {} : { asOf: info.asOf }),
+      // Two processes opening it at once may both try the insert: the loser's upsert fails on the duplicate
+      // key, and the document the winner inserted is the same one, so a second try finds it and changes nothing.
+      await retriedOnDuplicateKey(() =>
+        this.generationsCollection().updateOne(
+          { _id: generationInfoId(name) },
+          {
+            $setOnInsert: {
+              name,
+              kind: info.kind ?? 'live',
+              createdAt: new Date().toISOString(),
+              ...(info.asOf === undefined ? {} : { asOf: info.asOf }),
+            },
           },
-        },
-        { upsert: true },
+          { upsert: true },
+        ),
       );
       return new MongoViewGeneration(name, this.db, this.updates);
     });
@@ -177,6 +181,15 @@ async function createCollectionOnce(db: Db, name: string): Promise<void> {
     await db.createCollection(name);
   } catch (error) {
     if ((error as { code?: unknown }).code !== NAMESPACE_EXISTS) throw error;
+  }
+}
+
+async function retriedOnDuplicateKey<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== DUPLICATE_KEY) throw error;
+    return write();
   }
 }
 
