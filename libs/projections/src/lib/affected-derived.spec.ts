@@ -22,7 +22,7 @@ describe('affected derived documents', () => {
     const affected = await affectedDerived([event], then.store);
     return {
       models: [...affected.modelVersionIds].sort(),
-      alertsOnly: [...affected.predictionAlertModelVersionIds].sort(),
+      alertsOnly: [...affected.predictionAlertModelVersionIds, ...affected.servedBatches.keys()].sort(),
       slices: [...affected.sliceIds].sort(),
     };
   }

@@ -3,12 +3,23 @@ import type { EdgeRelation } from './lineage-graph';
 import { edgesInto, edgesOutOf } from './lineage-graph.reader';
 import type { ViewReader } from './view-store.port';
 
+export interface ServedBatch {
+  recordedAt: string;
+  artifactDigest: string;
+}
+
 /** The derived documents a batch of events may have changed. */
 export interface AffectedDerived {
   /** Model versions whose upstream closure may differ: `model_lineage` and the lineage alerts. */
   modelVersionIds: Set<string>;
-  /** Model versions whose served predictions may raise or clear prediction alerts. */
+  /** Model versions whose served predictions may raise or clear prediction alerts, whatever was served. */
   predictionAlertModelVersionIds: Set<string>;
+  /**
+   * Per model version, the batches of predictions this round served: their
+   * prediction alerts change only where one of these meets an alert's
+   * condition (see `servedBatchesMayRaise`).
+   */
+  servedBatches: Map<string, ServedBatch[]>;
   /** Slices whose `slice_impact` may differ. */
   sliceIds: Set<string>;
 }
@@ -34,6 +45,7 @@ export async function affectedDerived(events: readonly ProvenanceEvent[], views:
     deployments: new Set<string>(),
   };
   const predictionAlertModelVersionIds = new Set<string>();
+  const servedBatches = new Map<string, ServedBatch[]>();
   for (const event of events) {
     switch (event.type) {
       case 'dataset.registered':
@@ -73,9 +85,12 @@ export async function affectedDerived(events: readonly ProvenanceEvent[], views:
       case 'deployment.revised':
         changed.deployments.add(event.subject);
         break;
-      case 'prediction.batch.recorded':
-        predictionAlertModelVersionIds.add(event.payload.modelVersionId);
+      case 'prediction.batch.recorded': {
+        const served = servedBatches.get(event.payload.modelVersionId) ?? [];
+        served.push({ recordedAt: event.recordedAt, artifactDigest: event.payload.artifactDigest });
+        servedBatches.set(event.payload.modelVersionId, served);
         break;
+      }
       case 'deadletter.message.rejected':
       case 'audit.checkpoint.signed':
       case 'openlineage.run-event.received':
@@ -111,7 +126,7 @@ export async function affectedDerived(events: readonly ProvenanceEvent[], views:
   );
   const sliceIds = union(changed.slices, await edges.outOf(impactRuns, 'used'));
 
-  return { modelVersionIds, predictionAlertModelVersionIds, sliceIds };
+  return { modelVersionIds, predictionAlertModelVersionIds, servedBatches, sliceIds };
 }
 
 function union(...sets: ReadonlySet<string>[]): Set<string> {

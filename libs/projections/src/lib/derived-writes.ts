@@ -3,6 +3,7 @@ import {
   LINEAGE_ALERT_TYPES,
   PREDICTION_ALERT_TYPES,
   alertWrites,
+  servedBatchesMayRaise,
   type AlertDocument,
   lineageAlerts,
   predictionAlerts,
@@ -25,7 +26,11 @@ export async function derivedWrites(affected: AffectedDerived, views: ViewReader
     sliceImpactWrites(affected.sliceIds, views),
   ]);
   // Prediction alerts read the lineage (is it complete?): those whose lineage changed are recomputed with the new one.
-  const served = new Set([...affected.predictionAlertModelVersionIds, ...affected.modelVersionIds]);
+  const served = new Set([
+    ...affected.predictionAlertModelVersionIds,
+    ...affected.modelVersionIds,
+    ...(await servedBatchesMayRaise(affected.servedBatches, views, lineage.lineages)),
+  ]);
   const alerts = await predictionAlerts(served, views, lineage.lineages);
   return [...lineage.writes, ...(await alertWrites(alerts, served, PREDICTION_ALERT_TYPES, views)), ...impact];
 }

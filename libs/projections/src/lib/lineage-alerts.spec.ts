@@ -1,4 +1,5 @@
 import { churnUpstream, digest } from '@prov/testing';
+import { servedBatchesMayRaise } from './lineage-alerts';
 import { given } from './projection-scenario.test-helper';
 
 describe('lineage alerts', () => {
@@ -149,5 +150,29 @@ describe('lineage alerts', () => {
       severity: 'medium',
       firstRecordedAt: model.recordedAt,
     });
+  });
+
+  it('recomputes a model’s prediction alerts only for batches that meet one of their conditions', async () => {
+    const world = churnUpstream();
+    const { events, ids } = world;
+    const model = world.registerModel(digest('9'));
+    const healthy = await given(...world.all, model, world.events.evaluation(ids.model, ids.validationSlice)).when();
+    const registeredAt = model.recordedAt;
+    const batch = (recordedAt: string, artifactDigest = digest('9')) => [{ recordedAt, artifactDigest }];
+    const after = new Date(Date.parse(registeredAt) + 1000).toISOString();
+    const mayRaise = async (views: typeof healthy, served: ReturnType<typeof batch>, id = ids.model) =>
+      [...(await servedBatchesMayRaise(new Map([[id, served]]), views.store))].length > 0;
+
+    expect(await mayRaise(healthy, batch(after))).toBe(false);
+    expect(await mayRaise(healthy, batch(after, digest('6')))).toBe(true);
+    expect(await mayRaise(healthy, batch('2000-01-01T00:00:00.000Z'))).toBe(true);
+    expect(await mayRaise(healthy, batch(after), 'model:unregistered@1')).toBe(true);
+    const revoked = await given(...world.all, model).when(events.revoked(ids.model));
+    expect(await mayRaise(revoked, batch('2999-01-01T00:00:00.000Z'))).toBe(true);
+    // Registered, but its run is not known: the lineage is incomplete.
+    const orphan = await given(...world.all).when(
+      events.modelRegistered('orphan', '1', 'run:00000000-0000-7000-8000-000000000000'),
+    );
+    expect(await mayRaise(orphan, batch('2999-01-01T00:00:00.000Z'), 'model:orphan@1')).toBe(true);
   });
 });

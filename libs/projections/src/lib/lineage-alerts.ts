@@ -5,6 +5,7 @@ import { readNodes } from './lineage-graph.reader';
 import type { ModelLineageDocument } from './model-lineage.document';
 import type { ModelVersionNode } from './model-version.projection';
 import { compareText } from './ordering';
+import type { ServedBatch } from './affected-derived';
 import { CONFLICTING_PREDICTION } from './prediction-conflicts';
 import { ServedWhere, firstServedBatch, servedTotals } from './served-predictions';
 import type { ViewDocument, ViewReader, ViewWrite } from './view-store.port';
@@ -100,6 +101,57 @@ export async function predictionAlerts(
     ),
   );
   return perModel.flat();
+}
+
+/**
+ * The model versions among `servedBatches` whose prediction alerts the
+ * batches may change: those where a batch meets the condition of one of
+ * them (recorded before the registration, or of a model not registered;
+ * served while the lineage is incomplete; recorded at or after a
+ * revocation; of another artifact than the registered one). The others'
+ * alerts read only batches that meet a condition, so they stay as they are
+ * and need no recomputing: the common case of a healthy model costs two
+ * point reads per round, not a grouped sum per alert.
+ */
+export async function servedBatchesMayRaise(
+  servedBatches: ReadonlyMap<string, readonly ServedBatch[]>,
+  views: ViewReader,
+  lineages: ReadonlyMap<string, ModelLineageDocument | null> = new Map(),
+): Promise<Set<string>> {
+  const ids = [...servedBatches.keys()];
+  if (ids.length === 0) return new Set();
+  const [models, stored] = await Promise.all([
+    readNodes<ModelVersionNode>(views, ids),
+    views.get(
+      'model_lineage',
+      ids.filter((id) => !lineages.has(id)),
+    ),
+  ]);
+  return new Set(
+    ids.filter((id) => {
+      const lineage = lineages.has(id) ? lineages.get(id) : (stored.get(id) as ModelLineageDocument | undefined);
+      return mayRaise(servedBatches.get(id) ?? [], models.get(id), lineage);
+    }),
+  );
+}
+
+function mayRaise(
+  batches: readonly ServedBatch[],
+  model: ModelVersionNode | undefined,
+  lineage: ModelLineageDocument | null | undefined,
+): boolean {
+  const registration = model?.definition;
+  if (!registration) return true;
+  const registeredAt = registration.event.recordedAt;
+  if (batches.some((batch) => compareText(batch.recordedAt, registeredAt) < 0)) return true;
+  const standard = lineage?.completeness.standard;
+  if (standard && !standard.complete) return true;
+  const revocations = keyedFacts(model?.revocations);
+  if (revocations.length > 0) {
+    const revokedAt = revocations[0].event.recordedAt;
+    if (batches.some((batch) => compareText(batch.recordedAt, revokedAt) >= 0)) return true;
+  }
+  return batches.some((batch) => batch.artifactDigest !== registration.artifact.digest);
 }
 
 async function alertsOfServedModel(
