@@ -361,6 +361,52 @@ export function describeEventLogContract(adapterName: string, open: () => Promis
     );
 
     it(
+      "a group's members share a topic's partitions, while one member reads every partition of an exclusive topic",
+      async () => {
+        const exclusive = await createTopic('exclusive', 3);
+        const shared = await createTopic('shared', 4);
+        const groupId = uniqueName('contract-exclusive');
+        const readBy = new Map<string, Set<string>>();
+        let delivered = 0;
+        const member = (name: string) =>
+          consume({
+            groupId,
+            topics: [exclusive, shared],
+            exclusiveTopics: [exclusive],
+            onBatch: async (batch, handle) => {
+              const key = `${batch.topic}|${batch.partition}`;
+              readBy.set(key, (readBy.get(key) ?? new Set()).add(name));
+              delivered += batch.records.length;
+              await handle.commit([{ topic: batch.topic, partition: batch.partition, offset: nextOffset(batch) }]);
+            },
+          });
+        await member('a');
+        await member('b');
+        for (const [topic, partitions] of [
+          [exclusive, 3],
+          [shared, 4],
+        ] as const) {
+          for (let partition = 0; partition < partitions; partition++) {
+            await log.publish(
+              topic,
+              keysOnPartition(partition, partitions, 2).map((key) => message(key, key)),
+            );
+          }
+        }
+        await waitUntil('every record is delivered', () => delivered >= 14);
+
+        const readers = (topic: string, partitions: number) =>
+          Array.from({ length: partitions }, (_, partition) => [...(readBy.get(`${topic}|${partition}`) ?? [])]);
+        const exclusiveReaders = readers(exclusive, 3);
+        expect(exclusiveReaders.every((names) => names.length === 1 && names[0] === exclusiveReaders[0][0])).toBe(true);
+        const sharedReaders = readers(shared, 4);
+        expect(sharedReaders.every((names) => names.length === 1)).toBe(true);
+        expect(new Set(sharedReaders.flat())).toEqual(new Set(['a', 'b']));
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
       'two groups each receive every record',
       async () => {
         const topic = await createTopic('two-groups', 2);

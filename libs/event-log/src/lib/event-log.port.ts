@@ -66,6 +66,13 @@ export interface ConsumerOptions {
   onBatch: (batch: RecordBatch, consumer: ConsumerHandle) => Promise<void>;
   /** Largest number of records handed over at once (the adapter may give fewer). */
   maxBatchSize?: number;
+  /**
+   * Topics of `topics` whose partitions one member of the group reads at a
+   * time, all of them: what is derived from them has a single writer,
+   * however many members share the other topics' partitions (in ranges, as
+   * Kafka's range assignor does). Every member should name the same ones.
+   */
+  exclusiveTopics?: readonly string[];
 }
 
 export interface ConsumerHandle {

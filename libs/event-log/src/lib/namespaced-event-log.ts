@@ -40,6 +40,7 @@ export class NamespacedEventLog implements EventLog {
     const handle = await this.inner.consume({
       ...options,
       topics: options.topics.map((t) => this.outer(t)),
+      ...(options.exclusiveTopics ? { exclusiveTopics: options.exclusiveTopics.map((t) => this.outer(t)) } : {}),
       onBatch: (batch, innerHandle) =>
         options.onBatch(
           { ...batch, topic: this.local(batch.topic), records: batch.records.map((r) => this.localRecord(r)) },

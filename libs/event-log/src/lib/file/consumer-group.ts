@@ -5,7 +5,7 @@ import { UnknownTopicError } from '../event-log.errors';
 import { writeFileAtomically } from './durable-files';
 import { LogCorruptedError } from './file-event-log.errors';
 import { parseOffset } from './offset-text';
-import { assignRanges, TopicPartition } from './range-assignment';
+import { assignRanges, TopicPartition } from '../range-assignment';
 import { SerialQueue } from './serial-queue';
 
 /** What a group needs to know of the log's topics. */
@@ -21,6 +21,7 @@ export interface GroupTopics {
 export interface GroupMemberHandle {
   readonly id: string;
   readonly topics: readonly string[];
+  readonly exclusiveTopics?: readonly string[];
   /** Gives up every partition not in `keep`; resolves once no batch of those is in progress. */
   revokeAllBut(keep: TopicPartition[]): Promise<void>;
   /** Takes these partitions; a newly taken one starts at `startAt`. */

@@ -1,7 +1,7 @@
 import { ConsumerHandle, ConsumerOptions, LogRecord, PartitionPosition } from '../event-log.port';
 import { ConsumerGroup, GroupMemberHandle } from './consumer-group';
 import { ConsumerErrorContext } from './file-event-log.options';
-import { TopicPartition } from './range-assignment';
+import { TopicPartition } from '../range-assignment';
 
 /** What a consumer needs of the log's partitions. */
 export interface PartitionSource {
@@ -27,6 +27,7 @@ const LAST_RETRY_MS = 5_000;
  */
 export class GroupConsumer implements ConsumerHandle, GroupMemberHandle {
   readonly topics: readonly string[];
+  readonly exclusiveTopics: readonly string[];
   private readonly owned = new Map<string, OwnedPartition>();
   private turn = 0;
   private inFlight?: { key: string; done: Promise<void> };
@@ -47,6 +48,7 @@ export class GroupConsumer implements ConsumerHandle, GroupMemberHandle {
     private readonly onError: (error: unknown, context: ConsumerErrorContext) => void,
   ) {
     this.topics = [...new Set(options.topics)];
+    this.exclusiveTopics = (options.exclusiveTopics ?? []).filter((topic) => this.topics.includes(topic));
   }
 
   start(): void {

@@ -3,6 +3,7 @@ import type { ConsumerHandle, ConsumerOptions, PartitionPosition } from '../even
 import type { ConsumerErrorContext } from '../file/file-event-log.options';
 import { KafkaLogError, toLogError } from './kafka-event-log.errors';
 import { toLogRecord } from './log-record';
+import { rangeAssigner } from './range-assigner';
 
 /** kafkajs's default, a tenth of the 30 s session timeout. */
 const HEARTBEAT_INTERVAL_MS = 3_000;
@@ -59,6 +60,8 @@ export class KafkaGroupConsumer implements ConsumerHandle {
   ): Promise<KafkaGroupConsumer> {
     const consumer = kafka.consumer({
       groupId: options.groupId,
+      // Every member names the same exclusive topics, so the leader's assignor holds for the whole group.
+      partitionAssigners: [rangeAssigner(options.exclusiveTopics ?? [])],
       allowAutoTopicCreation: false,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       maxWaitTimeInMs: MAX_WAIT_MS,

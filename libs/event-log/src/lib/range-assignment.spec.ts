@@ -35,4 +35,25 @@ describe('assignRanges', () => {
     expect(assignment.get('c')).toEqual([{ topic: 't', partition: 1 }]);
     expect(assignment.get('d')).toEqual([]);
   });
+
+  it('gives every partition of an exclusive topic to one member, the first subscriber, and shares the others', () => {
+    const member = (id: string) => ({
+      id,
+      topics: ['lineage', 'other', 'predictions'],
+      exclusiveTopics: ['lineage', 'other'],
+    });
+    const assignment = assignRanges(
+      [member('a'), member('b'), member('c')],
+      partitions({ lineage: 6, other: 1, predictions: 6 }),
+    );
+
+    expect(assignment.get('a')).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((partition) => ({ topic: 'lineage', partition })),
+      { topic: 'other', partition: 0 },
+      { topic: 'predictions', partition: 0 },
+      { topic: 'predictions', partition: 1 },
+    ]);
+    expect(assignment.get('b')).toEqual([2, 3].map((partition) => ({ topic: 'predictions', partition })));
+    expect(assignment.get('c')).toEqual([4, 5].map((partition) => ({ topic: 'predictions', partition })));
+  });
 });
