@@ -37,6 +37,8 @@ export type {
   ConflictingPredictionDetails,
 } from './lib/prediction-conflicts';
 export { recordPredictions } from './lib/record-predictions';
+export { settle, isSettled } from './lib/settlement';
+export type { Settlement } from './lib/settlement';
 export type { HourCount } from './lib/prediction-hours';
 export type * from './lib/model-lineage.document';
 export type { SliceImpactDocument, ServingWindow } from './lib/slice-impact.assembly';

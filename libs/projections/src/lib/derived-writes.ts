@@ -12,6 +12,7 @@ import { readModelClosures } from './model-closure.reader';
 import { assembleModelLineage } from './model-lineage.assembly';
 import type { ModelLineageDocument } from './model-lineage.document';
 import { compareText } from './ordering';
+import { predictionAlertVersions } from './settlement';
 import { sliceImpactWrites } from './slice-impact.assembly';
 import type { ViewReader, ViewWrite } from './view-store.port';
 
@@ -20,7 +21,10 @@ import type { ViewReader, ViewWrite } from './view-store.port';
  * alone and returns one `replace` or `delete` per document. Nothing here
  * depends on the order events arrived in, only on what has arrived.
  */
-export async function derivedWrites(affected: AffectedDerived, views: ViewReader): Promise<ViewWrite[]> {
+export async function derivedWrites(
+  affected: AffectedDerived,
+  views: ViewReader,
+): Promise<{ writes: ViewWrite[]; alertsOf: Map<string, string> }> {
   const [lineage, impact] = await Promise.all([
     modelLineageWrites(affected.modelVersionIds, views),
     sliceImpactWrites(affected.sliceIds, views),
@@ -31,8 +35,13 @@ export async function derivedWrites(affected: AffectedDerived, views: ViewReader
     ...affected.modelVersionIds,
     ...(await servedBatchesMayRaise(affected.servedBatches, views, lineage.lineages)),
   ]);
+  // Read before the alerts are computed: what they are computed from is at least what this version counts.
+  const alertsOf = await predictionAlertVersions(views, [...served], lineage.lineages);
   const alerts = await predictionAlerts(served, views, lineage.lineages);
-  return [...lineage.writes, ...(await alertWrites(alerts, served, PREDICTION_ALERT_TYPES, views)), ...impact];
+  return {
+    writes: [...lineage.writes, ...(await alertWrites(alerts, served, PREDICTION_ALERT_TYPES, views)), ...impact],
+    alertsOf,
+  };
 }
 
 /** `model_lineage` of each model version (null where none), and the writes of it and the alerts it raises. */

@@ -3,6 +3,7 @@ import { affectedDerived } from './affected-derived';
 import { batchFactWrites } from './batch-fact-writes';
 import { derivedWrites } from './derived-writes';
 import { recordPredictions } from './record-predictions';
+import { isSettled, settle, type Settlement } from './settlement';
 import type { ViewReader, ViewWrite, ViewWriter } from './view-store.port';
 
 /**
@@ -12,21 +13,31 @@ import type { ViewReader, ViewWrite, ViewWriter } from './view-store.port';
  * again on the same events after a crash at any point.
  */
 export async function projectEvents(events: readonly ProvenanceEvent[], views: ViewReader & ViewWriter): Promise<void> {
-  await views.apply(await foldFacts(events, views));
+  let { writes, settlement } = await foldFacts(events, views);
+  for (;;) {
+    await views.apply(writes);
+    if (isSettled(settlement)) return;
+    ({ writes, settlement } = await settle(settlement, views));
+  }
 }
 
 /**
  * Stores the facts of the events and gives back the derived writes they
  * call for (not yet applied, so that the caller can tell which alerts they
- * newly raise).
+ * newly raise), with the settlement of those that other replicas may write
+ * too: once the writes are applied, `settle` until settled.
  */
 export async function foldFacts(
   events: readonly ProvenanceEvent[],
   views: ViewReader & ViewWriter,
-): Promise<ViewWrite[]> {
+): Promise<{ writes: ViewWrite[]; settlement: Settlement }> {
   await views.apply(batchFactWrites(events));
   const recorded = await recordPredictions(events, views);
   const affected = await affectedDerived(events, views);
   for (const id of recorded.modelVersionIds) affected.predictionAlertModelVersionIds.add(id);
-  return [...recorded.alertWrites, ...(await derivedWrites(affected, views))];
+  const derived = await derivedWrites(affected, views);
+  return {
+    writes: [...recorded.alertWrites, ...derived.writes],
+    settlement: { alertsOf: derived.alertsOf, conflictsOf: recorded.conflictsOf },
+  };
 }

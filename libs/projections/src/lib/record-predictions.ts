@@ -1,6 +1,6 @@
 import type { EventOf, ProvenanceEvent } from '@prov/contracts';
-import { CONFLICTING_PREDICTION, CONFLICT_SEVERITY, predictionConflict } from './prediction-conflicts';
 import { readClaims } from './recorded-predictions.reader';
+import { conflictAlertWrites } from './settlement';
 import {
   BatchFacts,
   ContestedPredictionDocument,
@@ -13,7 +13,6 @@ import {
   lossOf,
   predictionRecords,
 } from './prediction.projection';
-import type { AlertDocument } from './lineage-alerts';
 import { compareText } from './ordering';
 import type { ViewDocument, ViewReader, ViewWrite, ViewWriter } from './view-store.port';
 
@@ -22,7 +21,15 @@ export interface RecordedPredictions {
   modelVersionIds: Set<string>;
   /** The `conflicting-prediction` alerts that hold for the ids contested in this round. */
   alertWrites: ViewWrite[];
+  /** Per contested id, how many claims its alert was computed from (see Settlement). */
+  conflictsOf: Map<string, string>;
 }
+
+const NOTHING_CONTESTED = (): RecordedPredictions => ({
+  modelVersionIds: new Set(),
+  alertWrites: [],
+  conflictsOf: new Map(),
+});
 
 /**
  * Records the predictions of a round of `prediction.batch.recorded` events,
@@ -62,7 +69,7 @@ export async function recordPredictions(
       else recordsById.set(record._id, [record]);
     }
   }
-  if (recordsById.size === 0) return { modelVersionIds: new Set(), alertWrites: [] };
+  if (recordsById.size === 0) return NOTHING_CONTESTED();
 
   const claims = new Map<string, PredictionClaimDocument>();
   const addClaim = (record: PredictionDocument, facts: BatchFacts | undefined) => {
@@ -121,34 +128,23 @@ export async function recordPredictions(
       );
     }
   }
-  if (contested.size === 0) return { modelVersionIds: new Set(), alertWrites: [] };
+  if (contested.size === 0) return NOTHING_CONTESTED();
 
   const modelVersionIds = new Set<string>();
   const losses: ViewWrite[] = [];
-  const alertWrites: ViewWrite[] = [];
-  for (const [predictionId, all] of await readClaims(views, [...contested].sort(compareText))) {
+  const claimsById = await readClaims(views, [...contested].sort(compareText));
+  const conflictsOf = new Map<string, string>();
+  for (const [predictionId, all] of claimsById) {
     const [, ...losing] = all;
     for (const claim of losing) {
       const loss = lossOf(claim);
       losses.push({ op: 'replace', view: 'prediction_losses', id: loss._id, doc: loss });
       modelVersionIds.add(claim.modelVersionId);
     }
-    const conflict = predictionConflict(all);
-    if (conflict) {
-      const alert: AlertDocument = {
-        _id: `${CONFLICTING_PREDICTION}|${predictionId}`,
-        type: CONFLICTING_PREDICTION,
-        subject: predictionId,
-        modelVersionId: conflict.modelVersionId,
-        severity: CONFLICT_SEVERITY,
-        details: { ...conflict.details },
-        firstRecordedAt: conflict.firstRecordedAt,
-      };
-      alertWrites.push({ op: 'replace', view: 'alerts', id: alert._id, doc: alert });
-    }
+    conflictsOf.set(predictionId, String(all.length));
   }
   if (losses.length > 0) await views.apply(losses);
-  return { modelVersionIds, alertWrites };
+  return { modelVersionIds, alertWrites: conflictAlertWrites(claimsById), conflictsOf };
 }
 
 function contestedDocument(id: string): ContestedPredictionDocument {

@@ -11,30 +11,32 @@ import type { ViewReader } from './view-store.port';
 /** A prediction as recorded, with what its batch shares: what traces, bundles and producers are shown. */
 export type RecordedPrediction = PredictionDocument & BatchFacts;
 
-/** Equality reads run in parallel at most this many at a time (each one an index read in every store). */
-const PARALLEL_READS = 32;
+/** Claims are read for this many prediction ids per query. */
+const CLAIM_READS = 500;
 
-/** Every claim of each contested prediction id, least event id first (ids without claims are left out). */
+/**
+ * Every claim of each contested prediction id, least event id first (ids
+ * without claims are left out). One query per few hundred ids: claims are
+ * few, so even a store that scans them for an `in` (FerretDB does) reads
+ * them quickly, where one query per id would scan them once per id.
+ */
 export async function readClaims(
   views: ViewReader,
   predictionIds: readonly string[],
 ): Promise<Map<string, PredictionClaimDocument[]>> {
   const found = new Map<string, PredictionClaimDocument[]>();
-  for (let start = 0; start < predictionIds.length; start += PARALLEL_READS) {
-    const chunk = predictionIds.slice(start, start + PARALLEL_READS);
-    // One equality query per id: every store serves it from its index, which an `in` over many ids may not.
-    const results = await Promise.all(
-      chunk.map((predictionId) => views.find('prediction_claims', { where: { predictionId } })),
-    );
-    chunk.forEach((predictionId, index) => {
-      const claims = results[index] as PredictionClaimDocument[];
-      if (claims.length > 0)
-        found.set(
-          predictionId,
-          claims.sort((a, b) => compareText(a.eventId, b.eventId)),
-        );
-    });
+  for (let start = 0; start < predictionIds.length; start += CLAIM_READS) {
+    const chunk = predictionIds.slice(start, start + CLAIM_READS);
+    const claims = (await views.find('prediction_claims', {
+      where: { predictionId: { in: chunk } },
+    })) as PredictionClaimDocument[];
+    for (const claim of claims) {
+      const list = found.get(claim.predictionId);
+      if (list) list.push(claim);
+      else found.set(claim.predictionId, [claim]);
+    }
   }
+  for (const claims of found.values()) claims.sort((a, b) => compareText(a.eventId, b.eventId));
   return found;
 }
 

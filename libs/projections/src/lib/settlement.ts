@@ -1,0 +1,125 @@
+import { CONFLICTING_PREDICTION, CONFLICT_SEVERITY, predictionConflict } from './prediction-conflicts';
+import { PREDICTION_ALERT_TYPES, alertWrites, predictionAlerts, type AlertDocument } from './lineage-alerts';
+import type { ModelLineageDocument } from './model-lineage.document';
+import { readClaims } from './recorded-predictions.reader';
+import type { PredictionClaimDocument } from './prediction.projection';
+import type { ViewReader, ViewWrite } from './view-store.port';
+
+/**
+ * The derived documents that more than one projector replica may write at
+ * once (prediction alerts of a model version, the conflict alert of a
+ * prediction id), each with the version of the facts it was computed from.
+ *
+ * Their facts only grow (batches, losses and claims are inserted, never
+ * changed), so a count of them is a version that moves whenever one arrives.
+ * A writer reads the version, computes, writes, and reads the version again:
+ * when it moved, a fact arrived meanwhile and the document may have been
+ * written from fewer facts, by this writer or a slower one, so it is
+ * computed and written again. The last write is then always computed from
+ * every fact, whatever order replicas write in (see `settle`).
+ */
+export interface Settlement {
+  /** Model version id to the version its prediction alerts were computed from. */
+  alertsOf: Map<string, string>;
+  /** Prediction id to the number of claims its conflict alert was computed from. */
+  conflictsOf: Map<string, string>;
+}
+
+export const settled = (): Settlement => ({ alertsOf: new Map(), conflictsOf: new Map() });
+
+export const isSettled = (settlement: Settlement): boolean =>
+  settlement.alertsOf.size === 0 && settlement.conflictsOf.size === 0;
+
+/**
+ * The version of the facts the prediction alerts of each model version
+ * read: its batches and losses (counted), its node and its lineage's
+ * completeness. `lineages` are lineages about to be written (null: none),
+ * which the version is taken from instead of the stored ones.
+ */
+export async function predictionAlertVersions(
+  views: ViewReader,
+  modelVersionIds: readonly string[],
+  lineages: ReadonlyMap<string, ModelLineageDocument | null> = new Map(),
+): Promise<Map<string, string>> {
+  if (modelVersionIds.length === 0) return new Map();
+  const [nodes, stored, counts] = await Promise.all([
+    views.get('nodes', modelVersionIds),
+    views.get(
+      'model_lineage',
+      modelVersionIds.filter((id) => !lineages.has(id)),
+    ),
+    Promise.all(
+      modelVersionIds.map((modelVersionId) =>
+        Promise.all([
+          views.count('prediction_batches', { modelVersionId }),
+          views.count('prediction_losses', { modelVersionId }),
+        ]),
+      ),
+    ),
+  ]);
+  return new Map(
+    modelVersionIds.map((id, index) => {
+      const lineage = lineages.has(id) ? lineages.get(id) : (stored.get(id) as ModelLineageDocument | undefined);
+      return [id, JSON.stringify([counts[index], nodes.get(id) ?? null, lineage?.completeness ?? null])];
+    }),
+  );
+}
+
+/** The conflict alert of each contested prediction id (none where its records agree), from all its claims. */
+export function conflictAlertWrites(claimsById: ReadonlyMap<string, readonly PredictionClaimDocument[]>): ViewWrite[] {
+  const writes: ViewWrite[] = [];
+  for (const [predictionId, claims] of claimsById) {
+    const conflict = predictionConflict(claims);
+    if (!conflict) continue;
+    const alert: AlertDocument = {
+      _id: `${CONFLICTING_PREDICTION}|${predictionId}`,
+      type: CONFLICTING_PREDICTION,
+      subject: predictionId,
+      modelVersionId: conflict.modelVersionId,
+      severity: CONFLICT_SEVERITY,
+      details: { ...conflict.details },
+      firstRecordedAt: conflict.firstRecordedAt,
+    };
+    writes.push({ op: 'replace', view: 'alerts', id: alert._id, doc: alert });
+  }
+  return writes;
+}
+
+/**
+ * Reads the versions of a settlement's documents again, after its writes
+ * were applied: those whose facts moved are computed again (the writes to
+ * apply next, and their new settlement); settled when none moved.
+ */
+export async function settle(
+  settlement: Settlement,
+  views: ViewReader,
+): Promise<{ writes: ViewWrite[]; settlement: Settlement }> {
+  const next = settled();
+  if (isSettled(settlement)) return { writes: [], settlement: next };
+  const [alertVersions, claimCounts] = await Promise.all([
+    predictionAlertVersions(views, [...settlement.alertsOf.keys()]),
+    Promise.all(
+      [...settlement.conflictsOf.keys()].map(
+        async (predictionId) => [predictionId, String(await views.count('prediction_claims', { predictionId }))] as const,
+      ),
+    ),
+  ]);
+  const models = [...alertVersions].filter(([id, version]) => settlement.alertsOf.get(id) !== version);
+  const predictions = claimCounts.filter(([id, version]) => settlement.conflictsOf.get(id) !== version);
+  const writes: ViewWrite[] = [];
+  if (models.length > 0) {
+    const ids = new Set(models.map(([id]) => id));
+    writes.push(...(await alertWrites(await predictionAlerts(ids, views), ids, PREDICTION_ALERT_TYPES, views)));
+    for (const [id, version] of models) next.alertsOf.set(id, version);
+  }
+  if (predictions.length > 0) {
+    const claims = await readClaims(
+      views,
+      predictions.map(([id]) => id),
+    );
+    writes.push(...conflictAlertWrites(claims));
+    // The version is what was read, not what was counted before: a claim between the two is caught next time.
+    for (const [id] of predictions) next.conflictsOf.set(id, String(claims.get(id)?.length ?? 0));
+  }
+  return { writes, settlement: next };
+}
