@@ -6,7 +6,13 @@ import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher'
 import type { AlertNotifier } from '../alerts/alert-notifier.port';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
 import { FeedProgress, GenerationFeed } from '../projection/generation-feed';
-import { auditGenerationName, generationGroupId, newLiveGenerationName } from './generation-names';
+import {
+  FIRST_LIVE_GENERATION,
+  auditGenerationName,
+  auditGroupId,
+  generationGroupId,
+  newLiveGenerationName,
+} from './generation-names';
 
 export interface ProjectorOptions {
   policy: DecodingPolicy;
@@ -47,6 +53,8 @@ export interface AuditRebuildResult {
 export class Projector {
   private live?: GenerationFeed;
   private readonly building = new Map<string, GenerationFeed>();
+  /** Rebuilds under way in this replica, by generation: a second request for one joins it. */
+  private readonly builds = new Map<string, Promise<string>>();
   private stopped = false;
   private readonly wakers = new Set<() => void>();
   private readonly catchingUp = new Map<string, FeedProgress>();
@@ -87,14 +95,35 @@ export class Projector {
   private async followActive(): Promise<void> {
     const active = await this.store.activeGeneration();
     if (active === undefined) {
-      // A first build cut short (a crash, a kill) is resumed from its committed offsets, not begun again.
+      // A first build cut short (a crash, a kill) is resumed from its committed offsets, not begun again;
+      // replicas starting together on an empty store all build the same first generation.
       const unfinished = (await this.store.generations())
         .filter((g) => g.kind === 'live' && g.caughtUpAt === undefined)
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
         .pop();
-      await this.rebuild(unfinished?.name);
+      await this.rebuild(unfinished?.name ?? FIRST_LIVE_GENERATION);
     } else if (this.live?.name !== active) {
       await this.switchLiveTo(active);
+    }
+    if (!this.stopped) await this.joinBuilds(active);
+  }
+
+  /**
+   * Takes part in the generations other replicas are building (a rebuild, an
+   * audit): each replica joins the generation's consumer group, so the group
+   * shares its partitions among all of them, as for the live generation.
+   */
+  private async joinBuilds(active: string | undefined): Promise<void> {
+    for (const generation of await this.store.generations()) {
+      const { name, kind, caughtUpAt, asOf } = generation;
+      if (caughtUpAt !== undefined || name === active || this.building.has(name) || this.live?.name === name) continue;
+      if (kind === 'live') {
+        const { done } = await this.beginRebuild(name);
+        done.catch((error: Error) => this.say(`rebuild of ${name} stopped: ${error.message}`));
+      } else if (asOf !== undefined) {
+        const done = this.foldAudit(generation.name, asOf, await this.store.generation(name));
+        done.catch((error: Error) => this.say(`audit rebuild ${name} stopped: ${error.message}`));
+      }
     }
   }
 
@@ -118,9 +147,17 @@ export class Projector {
     return (await this.beginRebuild(resume)).done;
   }
 
-  /** Starts a rebuild: the new generation's name at once, and when it is active. */
+  /**
+   * Starts a rebuild: the new generation's name at once, and when it is
+   * active. While one is being built (by this replica or another), a new
+   * one is not begun: the call joins it.
+   */
   async beginRebuild(resume?: string): Promise<{ generation: string; done: Promise<string> }> {
-    const name = resume ?? newLiveGenerationName();
+    const running =
+      resume ?? (await this.store.generations()).find((g) => g.kind === 'live' && g.caughtUpAt === undefined)?.name;
+    const name = running ?? newLiveGenerationName();
+    const joined = this.builds.get(name);
+    if (joined) return { generation: name, done: joined };
     const generation = await this.store.generation(name, { kind: 'live' });
     const feed = new GenerationFeed(this.log, this.feedOptions(generation, generationGroupId(name)));
     this.building.set(name, feed);
@@ -129,6 +166,12 @@ export class Projector {
         this.say(`${resume ? 'resuming the rebuild of' : 'rebuilding the views into'} generation ${name}`);
         await feed.start();
         await this.untilCaughtUp(feed);
+        if (await this.newerIsActive(name)) {
+          // Another replica finished it and went on to a later one meanwhile: nothing to switch to.
+          this.building.delete(name);
+          await feed.stop();
+          return name;
+        }
         await this.store.markCaughtUp(name, new Date().toISOString());
         await this.store.activate(name);
         this.activated.add(name);
@@ -137,10 +180,13 @@ export class Projector {
         await feed.stop();
         this.building.delete(name);
         throw error;
+      } finally {
+        this.builds.delete(name);
       }
       await this.retireOldGenerations(name);
       return name;
     })();
+    this.builds.set(name, done);
     return { generation: name, done };
   }
 
@@ -160,25 +206,42 @@ export class Projector {
       await this.store.dropGeneration(generationName);
     }
     const generation = await this.store.generation(generationName, { kind: 'audit', asOf });
+    return { generation: generationName, done: this.foldAudit(generationName, asOf, generation) };
+  }
+
+  /** Folds an audit generation (begun here or by another replica) until it holds what the log held when joined. */
+  private async foldAudit(
+    generationName: string,
+    asOf: string,
+    generation: Awaited<ReturnType<LineageStore['generation']>>,
+  ): Promise<AuditRebuildResult> {
+    const info = (await this.store.generations()).find((g) => g.name === generationName);
+    if (!info) throw new Error(`audit generation ${generationName} is gone`);
     const feed = new GenerationFeed(this.log, {
-      ...this.feedOptions(generation, `${generationGroupId(generationName)}.${Date.now().toString(36)}`),
+      ...this.feedOptions(generation, auditGroupId(generationName, info.createdAt)),
       asOf,
     });
-    const done = (async () => {
-      this.say(`folding events recorded up to ${asOf} into ${generationName}`);
-      this.building.set(generationName, feed);
-      try {
-        await feed.start();
-        const progress = await this.untilCaughtUp(feed, await feed.logEnds());
-        await this.store.markCaughtUp(generationName, new Date().toISOString());
-        this.say(`${generationName} holds what was recorded up to ${asOf}`);
-        return { generation: generationName, asOf, processed: progress.processed };
-      } finally {
-        this.building.delete(generationName);
-        await feed.stop();
-      }
-    })();
-    return { generation: generationName, done };
+    this.say(`folding events recorded up to ${asOf} into ${generationName}`);
+    this.building.set(generationName, feed);
+    try {
+      await feed.start();
+      const progress = await this.untilCaughtUp(feed, await feed.logEnds());
+      await this.store.markCaughtUp(generationName, new Date().toISOString());
+      this.say(`${generationName} holds what was recorded up to ${asOf}`);
+      return { generation: generationName, asOf, processed: progress.processed };
+    } finally {
+      this.building.delete(generationName);
+      await feed.stop();
+    }
+  }
+
+  /** Whether a generation created after this one is active (so activating this one would go back). */
+  private async newerIsActive(name: string): Promise<boolean> {
+    const active = await this.store.activeGeneration();
+    if (active === undefined || active === name) return false;
+    const generations = await this.store.generations();
+    const createdAt = (generation: string) => generations.find((g) => g.name === generation)?.createdAt ?? '';
+    return createdAt(active).localeCompare(createdAt(name)) > 0;
   }
 
   async stop(): Promise<void> {
@@ -224,8 +287,13 @@ export class Projector {
       .filter((g) => g.kind === 'live' && g.name !== current && !this.building.has(g.name))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const old of live.slice(0, -1)) {
-      await this.store.dropGeneration(old.name);
-      this.say(`dropped generation ${old.name}`);
+      try {
+        await this.store.dropGeneration(old.name);
+        this.say(`dropped generation ${old.name}`);
+      } catch (error) {
+        // Another replica may be dropping it too; what is left is dropped after the next rebuild.
+        this.say(`could not drop generation ${old.name}: ${(error as Error).message}`);
+      }
     }
   }
 

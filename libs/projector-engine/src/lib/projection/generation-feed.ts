@@ -1,12 +1,12 @@
 import type { ProvenanceEvent } from '@prov/contracts';
 import type { ConsumerHandle, EventLog, PartitionPosition, RecordBatch } from '@prov/event-log';
 import type { ViewGeneration } from '@prov/lineage-store';
-import { foldFacts, type AlertDocument } from '@prov/projections';
+import { foldFacts, isSettled, settle, type AlertDocument } from '@prov/projections';
 import { raisedAlerts } from '../alerts/raised-alerts';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
 import type { DeadLetterPublisher, Rejection } from '../dead-letters/dead-letter-publisher';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
-import { PROJECTED_TOPICS } from './projected-topics';
+import { LINEAGE_TOPICS, PROJECTED_TOPICS } from './projected-topics';
 
 export interface GenerationFeedOptions {
   generation: ViewGeneration;
@@ -70,6 +70,8 @@ export class GenerationFeed {
     this.handle = await this.log.consume({
       groupId: this.options.groupId,
       topics: [...PROJECTED_TOPICS],
+      // One replica at a time folds the lineage: what is derived from it has a single writer.
+      exclusiveTopics: [...LINEAGE_TOPICS],
       maxBatchSize: this.options.maxBatchSize,
       onBatch: (batch, handle) => this.serialized(() => this.fold(batch, handle)),
     });
@@ -80,11 +82,22 @@ export class GenerationFeed {
     this.handle = undefined;
   }
 
-  /** Records on the log that this generation has not folded yet, per partition. */
+  /**
+   * Records on the log that this generation has not folded yet, per
+   * partition: from the group's committed offsets, so that every replica
+   * sharing the generation's partitions sees the progress of all of them.
+   */
   async lagByPartition(targets?: PartitionPosition[]): Promise<PartitionPosition[]> {
     const ends = targets ?? (await this.logEnds());
+    const committed = new Map(this.positions);
+    for (const topic of PROJECTED_TOPICS) {
+      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
+        const at = BigInt(p.offset);
+        if (at > (committed.get(key(topic, p.partition)) ?? -1n)) committed.set(key(topic, p.partition), at);
+      }
+    }
     return ends.map((end) => {
-      const at = this.positions.get(key(end.topic, end.partition)) ?? 0n;
+      const at = committed.get(key(end.topic, end.partition)) ?? 0n;
       const behind = BigInt(end.offset) - at;
       return { topic: end.topic, partition: end.partition, offset: (behind > 0n ? behind : 0n).toString() };
     });
@@ -140,11 +153,16 @@ export class GenerationFeed {
       else events.push(decoded.event);
     }
 
-    let raised: AlertDocument[] = [];
+    const raised: AlertDocument[] = [];
     if (events.length > 0) {
-      const derived = await foldFacts(events, generation);
-      raised = await raisedAlerts(derived, generation);
-      await generation.apply(derived);
+      let { writes, settlement } = await foldFacts(events, generation);
+      // Other replicas may write the same alerts meanwhile: written again until the facts they read hold still.
+      for (;;) {
+        raised.push(...(await raisedAlerts(writes, generation)));
+        await generation.apply(writes);
+        if (isSettled(settlement)) break;
+        ({ writes, settlement } = await settle(settlement, generation));
+      }
     }
     if (rejections.length > 0) await this.options.deadLetters.publish(rejections);
 
