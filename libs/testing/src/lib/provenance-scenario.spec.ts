@@ -35,4 +35,29 @@ describe('the provenance scenario', () => {
     expect(scenario.betweenFlags < scenario.lateFlag.recordedAt).toBe(true);
     expect(scenario.messages.filter((m) => !m.event)).toHaveLength(scenario.poisonCount);
   });
+
+  it('sends some prediction ids again, a third with the same content and the others contradicting it', () => {
+    const resending = buildProvenanceScenario({ predictions: 3000, predictionsPerBatch: 300, resendEvery: 10 });
+    const records = new Map<string, Array<{ deploymentId: string; outputDigest?: string }>>();
+    for (const { event } of resending.messages) {
+      if (event?.type !== 'prediction.batch.recorded') continue;
+      const { deploymentId, predictions } = event.payload as {
+        deploymentId: string;
+        predictions: Array<{ predictionId: string; outputDigest?: string }>;
+      };
+      for (const p of predictions)
+        records.set(p.predictionId, [
+          ...(records.get(p.predictionId) ?? []),
+          { deploymentId, outputDigest: p.outputDigest },
+        ]);
+    }
+    expect(records.size).toBe(resending.predictionCount);
+    expect(resending.resentIds).toHaveLength(300);
+    expect(resending.conflictingIds).toHaveLength(200);
+    for (const id of resending.resentIds) expect(records.get(id)).toHaveLength(2);
+    const contradicted = [...records].filter(
+      ([, [first, second]]) => second && JSON.stringify(first) !== JSON.stringify(second),
+    );
+    expect(contradicted.map(([id]) => id).sort()).toEqual([...resending.conflictingIds].sort());
+  });
 });

@@ -11,6 +11,13 @@ export interface ScenarioOptions {
   deployments?: number;
   predictions?: number;
   predictionsPerBatch?: number;
+  /**
+   * Every this many prediction ids of a batch is sent again right after it
+   * (0: none), as a client's retry, a replayed job or another producer would:
+   * in turn with the same content, with another output, and through another
+   * deployment (the last two contradict the first record).
+   */
+  resendEvery?: number;
   /** recordedAt of the first event; each next one is a millisecond later. */
   start?: Date;
 }
@@ -31,7 +38,11 @@ export interface ProvenanceScenario {
   sliceIds: string[];
   modelVersionIds: string[];
   deploymentIds: string[];
+  /** Distinct prediction ids: what every count must come to, however many were sent again. */
   predictionCount: number;
+  /** Prediction ids sent again (each once more), and those of them whose second record contradicts the first. */
+  resentIds: string[];
+  conflictingIds: string[];
   /** A slice flagged before the predictions, and one flagged after most of them. */
   earlyFlag: { sliceId: string; recordedAt: string };
   lateFlag: { sliceId: string; recordedAt: string };
@@ -63,6 +74,7 @@ export function buildProvenanceScenario(options: ScenarioOptions = {}): Provenan
     deployments: 6,
     predictions: 200_000,
     predictionsPerBatch: 1000,
+    resendEvery: 0,
     start: new Date('2026-11-01T00:00:00.000Z'),
     ...options,
   };
@@ -221,6 +233,8 @@ export function buildProvenanceScenario(options: ScenarioOptions = {}): Provenan
 
   const batches = Math.ceil(o.predictions / o.predictionsPerBatch);
   let predictionIndex = 0;
+  const resentIds: string[] = [];
+  const conflictingIds: string[] = [];
   let lateFlagEvent: EventOf<'dataset.slice.flagged'> | undefined;
   let betweenFlags = '';
   for (let b = 0; b < batches; b++) {
@@ -254,14 +268,36 @@ export function buildProvenanceScenario(options: ScenarioOptions = {}): Provenan
         outputDigest: `sha256:${hex(`output-${i}`)}`,
       };
     });
-    emit('prediction.batch.recorded', {
-      batchId: `batch:${uuidv7()}`,
+    const original = {
       deploymentId,
       modelVersionId,
       // One deployment loads an artifact other than the registered one: an alert.
       artifactDigest: b % 17 === 5 ? `sha256:${hex('tampered')}` : (artifactOf.get(modelVersionId) as string),
-      predictions,
-    });
+    };
+    emit('prediction.batch.recorded', { batchId: `batch:${uuidv7()}`, ...original, predictions });
+    if (o.resendEvery > 0) {
+      const again = predictions.filter((_, i) => i % o.resendEvery === 0);
+      const [same, otherOutput, otherDeployment] = [0, 1, 2].map((turn) => again.filter((_, i) => i % 3 === turn));
+      const elsewhere = deploymentIds[(b + 1) % deploymentIds.length];
+      const resends = [
+        { ...original, predictions: same },
+        {
+          ...original,
+          predictions: otherOutput.map((p) => ({ ...p, outputDigest: `sha256:${hex(`other-${p.predictionId}`)}` })),
+        },
+        {
+          deploymentId: elsewhere,
+          modelVersionId: servedBy.get(elsewhere) as string,
+          artifactDigest: artifactOf.get(servedBy.get(elsewhere) as string) as string,
+          predictions: otherDeployment,
+        },
+      ];
+      for (const resend of resends.filter((r) => r.predictions.length > 0)) {
+        emit('prediction.batch.recorded', { batchId: `batch:${uuidv7()}`, ...resend });
+      }
+      resentIds.push(...again.map((p) => p.predictionId));
+      conflictingIds.push(...[...otherOutput, ...otherDeployment].map((p) => p.predictionId));
+    }
   }
 
   const poison = [Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), Buffer.from('{"type":"prediction.batch.recorded"}')];
@@ -275,6 +311,8 @@ export function buildProvenanceScenario(options: ScenarioOptions = {}): Provenan
     modelVersionIds,
     deploymentIds,
     predictionCount: predictionIndex,
+    resentIds,
+    conflictingIds,
     earlyFlag: { sliceId: sliceIds[0], recordedAt: earlyFlagEvent.recordedAt },
     lateFlag: { sliceId: sliceIds[1], recordedAt: lateFlagEvent.recordedAt },
     betweenFlags,
