@@ -31,15 +31,15 @@ export function auditGenerationName(name: string): string {
 }
 
 /**
- * The consumer group of an audit generation: its name and when it was
- * created, so that every replica folding it joins the same group, and one
- * made again under the same name starts from the earliest offsets.
+ * The consumer group whose committed offsets are a generation's progress.
+ * A name used again (an audit made again under its name, the first live
+ * generation of every store) also carries when the generation was created:
+ * every replica reading the store's record of it joins the same group, while
+ * a generation made anew (a store emptied, another store on the same Kafka)
+ * starts from the earliest offsets. Other live generations' names are unique.
  */
-export function auditGroupId(generation: string, createdAt: string): string {
-  return `${generationGroupId(generation)}.${createdAt.replace(/[^0-9]/g, '')}`;
-}
-
-/** The consumer group whose committed offsets are a generation's progress. */
-export function generationGroupId(generation: string): string {
-  return `provenance-projector.${generation}`;
+export function generationGroupId(generation: { name: string; kind: 'live' | 'audit'; createdAt: string }): string {
+  const base = `provenance-projector.${generation.name}`;
+  const reused = generation.kind === 'audit' || generation.name === FIRST_LIVE_GENERATION;
+  return reused ? `${base}.${generation.createdAt.replace(/[^0-9]/g, '')}` : base;
 }

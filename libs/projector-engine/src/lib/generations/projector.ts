@@ -9,7 +9,6 @@ import { FeedProgress, GenerationFeed } from '../projection/generation-feed';
 import {
   FIRST_LIVE_GENERATION,
   auditGenerationName,
-  auditGroupId,
   generationGroupId,
   newLiveGenerationName,
 } from './generation-names';
@@ -159,7 +158,7 @@ export class Projector {
     const joined = this.builds.get(name);
     if (joined) return { generation: name, done: joined };
     const generation = await this.store.generation(name, { kind: 'live' });
-    const feed = new GenerationFeed(this.log, this.feedOptions(generation, generationGroupId(name)));
+    const feed = new GenerationFeed(this.log, this.feedOptions(generation, await this.groupIdOf(name)));
     this.building.set(name, feed);
     const done = (async () => {
       try {
@@ -218,7 +217,7 @@ export class Projector {
     const info = (await this.store.generations()).find((g) => g.name === generationName);
     if (!info) throw new Error(`audit generation ${generationName} is gone`);
     const feed = new GenerationFeed(this.log, {
-      ...this.feedOptions(generation, auditGroupId(generationName, info.createdAt)),
+      ...this.feedOptions(generation, generationGroupId(info)),
       asOf,
     });
     this.say(`folding events recorded up to ${asOf} into ${generationName}`);
@@ -233,6 +232,13 @@ export class Projector {
       this.building.delete(generationName);
       await feed.stop();
     }
+  }
+
+  /** The consumer group of a generation the store records. */
+  private async groupIdOf(name: string): Promise<string> {
+    const info = (await this.store.generations()).find((g) => g.name === name);
+    if (!info) throw new Error(`generation ${name} is not recorded in the store`);
+    return generationGroupId(info);
   }
 
   /** Whether a generation created after this one is active (so activating this one would go back). */
@@ -258,7 +264,7 @@ export class Projector {
       this.live = built;
     } else {
       const generation = await this.store.generation(active);
-      const feed = new GenerationFeed(this.log, this.feedOptions(generation, generationGroupId(active)));
+      const feed = new GenerationFeed(this.log, this.feedOptions(generation, await this.groupIdOf(active)));
       await feed.start();
       this.live = feed;
     }
