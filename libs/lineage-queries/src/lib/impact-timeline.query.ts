@@ -2,6 +2,7 @@ import type {
   PredictionBatchDocument,
   PredictionLossDocument,
   SliceImpactDocument,
+  ViewDocument,
   ViewReader,
 } from '@prov/projections';
 import { PredictionTimeline, TimelineBucket, TimelineTally } from './prediction-timeline';
@@ -61,28 +62,32 @@ async function timelineOf(
   bucket: TimelineBucket,
 ): Promise<PredictionTimeline> {
   const tally = new TimelineTally(bucket);
-  let after: string | undefined;
-  while (modelVersionIds.length > 0) {
-    const page = (await views.find('prediction_batches', {
-      where: { modelVersionId: { in: modelVersionIds }, ...(after === undefined ? {} : { _id: { gt: after } }) },
-      sort: [['_id', 1]],
-      limit: BATCH_PAGE,
-    })) as PredictionBatchDocument[];
+  if (modelVersionIds.length === 0) return tally.timeline();
+  for await (const batch of pagesOf<PredictionBatchDocument>(views, 'prediction_batches', modelVersionIds)) {
     // A generation folded before batches counted their hours has none: it shows nothing until rebuilt.
-    for (const batch of page) tally.add(batch.modelVersionId, batch.hours ?? []);
-    if (page.length < BATCH_PAGE) break;
-    after = page[page.length - 1]._id;
+    tally.add(batch.modelVersionId, batch.hours ?? []);
   }
-  after = undefined;
-  while (modelVersionIds.length > 0) {
-    const page = (await views.find('prediction_losses', {
-      where: { modelVersionId: { in: modelVersionIds }, ...(after === undefined ? {} : { _id: { gt: after } }) },
-      sort: [['_id', 1]],
-      limit: BATCH_PAGE,
-    })) as PredictionLossDocument[];
-    for (const loss of page) tally.add(loss.modelVersionId, [{ hour: loss.hour, count: -1 }]);
-    if (page.length < BATCH_PAGE) break;
-    after = page[page.length - 1]._id;
+  for await (const loss of pagesOf<PredictionLossDocument>(views, 'prediction_losses', modelVersionIds)) {
+    tally.add(loss.modelVersionId, [{ hour: loss.hour, count: -1 }]);
   }
   return tally.timeline();
+}
+
+/** The documents of these model versions, read a page at a time in id order. */
+async function* pagesOf<T extends ViewDocument>(
+  views: ViewReader,
+  view: 'prediction_batches' | 'prediction_losses',
+  modelVersionIds: string[],
+): AsyncGenerator<T> {
+  let after: string | undefined;
+  for (;;) {
+    const page = (await views.find(view, {
+      where: { modelVersionId: { in: modelVersionIds }, ...(after === undefined ? {} : { _id: { gt: after } }) },
+      sort: [['_id', 1]],
+      limit: BATCH_PAGE,
+    })) as T[];
+    yield* page;
+    if (page.length < BATCH_PAGE) return;
+    after = page[page.length - 1]._id;
+  }
 }

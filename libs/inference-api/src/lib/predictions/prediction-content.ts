@@ -1,19 +1,8 @@
 import { digestOf } from '@prov/integrity';
+import { PREDICTION_CONTENT_FIELDS, type PredictionContentField } from '@prov/projections';
 
-/**
- * What makes two records of one prediction id the same prediction: who served
- * it with what, on which input, giving which output. The time `at` is not
- * among them: a client that retries may stamp it again, and the first record stands.
- */
-export const PREDICTION_CONTENT_FIELDS = [
-  'deploymentId',
-  'modelVersionId',
-  'artifactDigest',
-  'inputDigest',
-  'outputDigest',
-  'output',
-] as const;
-export type PredictionContentField = (typeof PREDICTION_CONTENT_FIELDS)[number];
+/** What makes two records of one prediction id the same prediction: the fields the projector compares too. */
+export { PREDICTION_CONTENT_FIELDS, type PredictionContentField };
 
 /** A prediction's content as it is (or will be) on the log, its output named by digest. */
 export interface PredictionContent {

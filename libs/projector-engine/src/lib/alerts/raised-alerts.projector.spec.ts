@@ -1,6 +1,5 @@
 import { EXAMPLE_PAYLOADS } from '@prov/contracts';
 import { FileEventLog } from '@prov/event-log';
-import { generateSigningKeyPair } from '@prov/integrity';
 import { InMemoryLineageStore, LineageStore } from '@prov/lineage-store';
 import { ProvenancePublisher } from '@prov/publishing';
 import { buildProvenanceScenario } from '@prov/testing';
@@ -9,13 +8,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustedKeys } from '../decoding/trusted-keys';
 import type { Projector } from '../generations/projector';
 import { ProjectorMetrics } from '../metrics/projector-metrics';
-import { createProjector } from '../projector-service';
+import { publishScenario, scenarioProjector } from '../projector.test-helper';
 
 const scenario = buildProvenanceScenario({ predictions: 1000, predictionsPerBatch: 250 });
-const projectorKey = generateSigningKeyPair();
 
 describe('alerts the live generation raises', () => {
   let directory: string;
@@ -41,25 +38,11 @@ describe('alerts the live generation raises', () => {
     log = await FileEventLog.open(join(directory, 'log'), { fsync: 'never', onConsumerError: () => undefined });
     store = new InMemoryLineageStore();
     metrics = new ProjectorMetrics();
-    ({ projector } = await createProjector({
-      log,
-      store,
-      trustedKeys: TrustedKeys.fromPem(
-        Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
-      ),
-      requireSignatures: true,
-      signer: { keyId: projectorKey.keyId, privateKey: projectorKey.privateKey },
-      maxBatchSize: 50,
-      pollIntervalMs: 50,
+    ({ projector } = await scenarioProjector(log, store, scenario, {
       metrics,
       alertWebhook: { url: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`, retries: 0 },
     }));
-    for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
-      await log.publish(
-        topic,
-        scenario.messages.filter((m) => m.topic === topic).map((m) => ({ key: m.key, value: m.value })),
-      );
-    }
+    await publishScenario(log, scenario);
     running = projector.runLive();
   }, 60_000);
 

@@ -1,18 +1,15 @@
 import { Topics } from '@prov/contracts';
 import { FileEventLog } from '@prov/event-log';
-import { generateSigningKeyPair } from '@prov/integrity';
 import { InMemoryLineageStore, LineageStore } from '@prov/lineage-store';
 import { VIEW_NAMES, servedTotals } from '@prov/projections';
 import { buildProvenanceScenario } from '@prov/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustedKeys } from '../decoding/trusted-keys';
-import { createProjector } from '../projector-service';
+import { publishScenario, scenarioProjector } from '../projector.test-helper';
 import type { Projector } from './projector';
 
 const scenario = buildProvenanceScenario({ predictions: 6000, predictionsPerBatch: 250, resendEvery: 10 });
-const projectorKey = generateSigningKeyPair();
 
 /** Two projector replicas in one process, members of one group of the file log, over one store. */
 describe('projector replicas sharing a generation', () => {
@@ -22,17 +19,7 @@ describe('projector replicas sharing a generation', () => {
   const running: Array<{ projector: Projector; done: Promise<void> }> = [];
 
   async function start(store: LineageStore): Promise<Projector> {
-    const { projector } = await createProjector({
-      log,
-      store,
-      trustedKeys: TrustedKeys.fromPem(
-        Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
-      ),
-      requireSignatures: true,
-      signer: { keyId: projectorKey.keyId, privateKey: projectorKey.privateKey },
-      maxBatchSize: 20,
-      pollIntervalMs: 50,
-    });
+    const { projector } = await scenarioProjector(log, store, scenario, { maxBatchSize: 20 });
     running.push({ projector, done: projector.runLive() });
     return projector;
   }
@@ -79,12 +66,7 @@ describe('projector replicas sharing a generation', () => {
     const alone = new InMemoryLineageStore();
     stores.push(shared, alone);
     const replicas = [await start(shared), await start(shared)];
-    for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
-      await log.publish(
-        topic,
-        scenario.messages.filter((m) => m.topic === topic).map((m) => ({ key: m.key, value: m.value })),
-      );
-    }
+    await publishScenario(log, scenario);
     const together = await caughtUp(shared, replicas);
     expect(together).toBe('live-first');
     const single = await caughtUp(alone, [await start(alone)]);

@@ -1,12 +1,10 @@
 import { FileEventLog } from '@prov/event-log';
-import { generateSigningKeyPair } from '@prov/integrity';
 import { InMemoryLineageStore, LineageStoreUnavailableError } from '@prov/lineage-store';
 import { buildProvenanceScenario } from '@prov/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustedKeys } from '../decoding/trusted-keys';
-import { createProjector } from '../projector-service';
+import { publishScenario, scenarioProjector } from '../projector.test-helper';
 
 /** A store that is away for its first few calls, as one restarting would be. */
 class StoreAwayAtFirst extends InMemoryLineageStore {
@@ -26,24 +24,8 @@ describe('projector when its store is away for a while', () => {
     const directory = await mkdtemp(join(tmpdir(), 'projector-away-'));
     const log = await FileEventLog.open(directory, { fsync: 'never', onConsumerError: () => undefined });
     const store = new StoreAwayAtFirst();
-    const key = generateSigningKeyPair();
-    const { projector } = await createProjector({
-      log,
-      store,
-      trustedKeys: TrustedKeys.fromPem(
-        Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
-      ),
-      requireSignatures: true,
-      signer: { keyId: key.keyId, privateKey: key.privateKey },
-      maxBatchSize: 100,
-      pollIntervalMs: 20,
-    });
-    for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
-      await log.publish(
-        topic,
-        scenario.messages.filter((m) => m.topic === topic).map((m) => ({ key: m.key, value: m.value })),
-      );
-    }
+    const { projector } = await scenarioProjector(log, store, scenario, { maxBatchSize: 100, pollIntervalMs: 20 });
+    await publishScenario(log, scenario);
     const running = projector.runLive();
     try {
       const deadline = Date.now() + 20_000;

@@ -1,19 +1,16 @@
 import { Topics } from '@prov/contracts';
 import { FileEventLog } from '@prov/event-log';
-import { generateSigningKeyPair } from '@prov/integrity';
 import { InMemoryLineageStore, LineageStore } from '@prov/lineage-store';
 import { VIEW_NAMES } from '@prov/projections';
 import { buildProvenanceScenario } from '@prov/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustedKeys } from '../decoding/trusted-keys';
 import { ProjectorMetrics } from '../metrics/projector-metrics';
-import { createProjector } from '../projector-service';
+import { publishScenario, scenarioProjector } from '../projector.test-helper';
 import type { Projector } from './projector';
 
 const scenario = buildProvenanceScenario({ predictions: 6000, predictionsPerBatch: 500 });
-const projectorKey = generateSigningKeyPair();
 
 describe('projector on the embedded file log and the in-process store', () => {
   let directory: string;
@@ -28,24 +25,8 @@ describe('projector on the embedded file log and the in-process store', () => {
     log = await FileEventLog.open(join(directory, 'log'), { fsync: 'never', onConsumerError: () => undefined });
     store = new InMemoryLineageStore();
     metrics = new ProjectorMetrics();
-    ({ projector } = await createProjector({
-      log,
-      store,
-      trustedKeys: TrustedKeys.fromPem(
-        Object.entries(scenario.signers).map(([service, pair]) => ({ service, pem: pair.publicKeyPem })),
-      ),
-      requireSignatures: true,
-      signer: { keyId: projectorKey.keyId, privateKey: projectorKey.privateKey },
-      maxBatchSize: 50,
-      pollIntervalMs: 50,
-      metrics,
-    }));
-    for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
-      await log.publish(
-        topic,
-        scenario.messages.filter((m) => m.topic === topic).map((m) => ({ key: m.key, value: m.value })),
-      );
-    }
+    ({ projector } = await scenarioProjector(log, store, scenario, { metrics }));
+    await publishScenario(log, scenario);
     running = projector.runLive();
   }, 60_000);
 
