@@ -96,30 +96,20 @@ export async function settle(
 ): Promise<{ writes: ViewWrite[]; settlement: Settlement }> {
   const next = settled();
   if (isSettled(settlement)) return { writes: [], settlement: next };
-  const [alertVersions, claimCounts] = await Promise.all([
+  // A prediction's claims are the facts of its alert, and their number its version: one read gives both.
+  const [alertVersions, claims] = await Promise.all([
     predictionAlertVersions(views, [...settlement.alertsOf.keys()]),
-    Promise.all(
-      [...settlement.conflictsOf.keys()].map(
-        async (predictionId) => [predictionId, String(await views.count('prediction_claims', { predictionId }))] as const,
-      ),
-    ),
+    readClaims(views, [...settlement.conflictsOf.keys()]),
   ]);
   const models = [...alertVersions].filter(([id, version]) => settlement.alertsOf.get(id) !== version);
-  const predictions = claimCounts.filter(([id, version]) => settlement.conflictsOf.get(id) !== version);
+  const moved = new Map([...claims].filter(([id, all]) => settlement.conflictsOf.get(id) !== String(all.length)));
   const writes: ViewWrite[] = [];
   if (models.length > 0) {
     const ids = new Set(models.map(([id]) => id));
     writes.push(...(await alertWrites(await predictionAlerts(ids, views), ids, PREDICTION_ALERT_TYPES, views)));
     for (const [id, version] of models) next.alertsOf.set(id, version);
   }
-  if (predictions.length > 0) {
-    const claims = await readClaims(
-      views,
-      predictions.map(([id]) => id),
-    );
-    writes.push(...conflictAlertWrites(claims));
-    // The version is what was read, not what was counted before: a claim between the two is caught next time.
-    for (const [id] of predictions) next.conflictsOf.set(id, String(claims.get(id)?.length ?? 0));
-  }
+  writes.push(...conflictAlertWrites(moved));
+  for (const [id, all] of moved) next.conflictsOf.set(id, String(all.length));
   return { writes, settlement: next };
 }
