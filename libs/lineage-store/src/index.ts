@@ -6,6 +6,7 @@ export { InMemoryLineageStore } from './lib/memory/in-memory-lineage-store';
 export { MongoLineageStore } from './lib/mongodb/mongodb-lineage-store';
 export type { MongoLineageStoreOptions } from './lib/mongodb/mongodb-lineage-store.options';
 export { decodeValue, encodeValue } from './lib/mongodb/document-codec';
+export { viewCollectionName } from './lib/mongodb/collection-names';
 export * from './lib/audit-log.port';
 export * from './lib/audit-proofs';
 export * from './lib/subject-keys/subject-key-store.port';

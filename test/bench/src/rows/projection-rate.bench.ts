@@ -11,6 +11,7 @@ import { pollUntil } from '../measure/poll-until';
 import type { ServiceProcess } from '../processes/service-process';
 import { row } from '../report/bench-report';
 import { publishMessages, publishPredictionBatches } from '../workload/workload-publisher';
+import { inMemoryBytesPerPrediction, storeBytesPerPrediction } from './prediction-bytes';
 import { measureRebuild } from './rebuild-rate.bench';
 
 /** Bulk commands of the raw insert: the lineage store adapter's own chunk (BULK_CHUNK). */
@@ -97,6 +98,28 @@ export class ProjectionBench {
         raw,
         notes: `${target - from} batches of ${PREDICTIONS_PER_BATCH} published at once (in ${publishSeconds.toFixed(0)} s) to the running projector (default settings), timed until it folded the whole log; raw: the driver's unordered bulk insert of ${sample.length * PREDICTIONS_PER_BATCH} of these prediction documents, ${RAW_CHUNK} per command, into a fresh collection with the predictions view's indexes`,
         goal: { text: '>= 0.8 of the raw driver bulk-write rate', met: predictionsPerSecond / raw >= 0.8 },
+      }),
+    );
+
+    const stored = await storeBytesPerPrediction(session, scale);
+    session.rows.push(
+      row({
+        row: `bytes per prediction, MongoDB-wire store @${label}`,
+        figure: stored.withIndexes,
+        unit: 'bytes',
+        notes: `the server's collStats of the active generation's prediction views (predictions, their batches, batch ids, claims and losses), documents and indexes, over ${scale.toLocaleString('en-US')} predictions; documents alone: ${stored.documents.toFixed(0)} bytes`,
+      }),
+    );
+    const held = await session.time(`measure the in-memory store's bytes per prediction`, () =>
+      inMemoryBytesPerPrediction(sample),
+    );
+    session.rows.push(
+      row({
+        row: `bytes per prediction, in-memory store @${label}`,
+        figure: held,
+        unit: 'bytes',
+        notes: `heap held (after garbage collection) by the in-memory views of ${sample.length * PREDICTIONS_PER_BATCH} of these predictions, folded in this process`,
+        goal: { text: '<= 600 bytes per prediction', met: held <= 600 },
       }),
     );
 
