@@ -86,6 +86,15 @@ describe('projector on the embedded file log and the in-process store', () => {
     expect(deadLetters).toBe(scenario.poisonCount);
   });
 
+  it('joins a rebuild under way when asked for another, rather than beginning a second one', async () => {
+    await activeAndCaughtUp();
+    const [first, second] = await Promise.all([projector.beginRebuild(), projector.beginRebuild()]);
+    expect(second.generation).toBe(first.generation);
+    expect(await second.done).toBe(await first.done);
+    expect(await store.activeGeneration()).toBe(first.generation);
+    expect((await store.generations()).filter((g) => g.kind === 'live').length).toBeLessThanOrEqual(2);
+  });
+
   it('folds only events recorded up to the as-of time into an audit generation, never activated', async () => {
     const result = await projector.auditRebuild(scenario.betweenFlags, 'before-late-flag');
     expect(result.generation).toBe('audit-before-late-flag');

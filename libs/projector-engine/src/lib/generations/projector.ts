@@ -54,6 +54,10 @@ export class Projector {
   private readonly building = new Map<string, GenerationFeed>();
   /** Rebuilds under way in this replica, by generation: a second request for one joins it. */
   private readonly builds = new Map<string, Promise<string>>();
+  /** Audit generations this replica folds. */
+  private readonly auditing = new Set<string>();
+  /** Rebuilds and audit rebuilds begin one at a time. */
+  private starting: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private readonly wakers = new Set<() => void>();
   private readonly catchingUp = new Map<string, FeedProgress>();
@@ -115,7 +119,8 @@ export class Projector {
   private async joinBuilds(active: string | undefined): Promise<void> {
     for (const generation of await this.store.generations()) {
       const { name, kind, caughtUpAt, asOf } = generation;
-      if (caughtUpAt !== undefined || name === active || this.building.has(name) || this.live?.name === name) continue;
+      if (caughtUpAt !== undefined || name === active || this.live?.name === name) continue;
+      if (this.building.has(name) || this.builds.has(name) || this.auditing.has(name)) continue;
       if (kind === 'live') {
         const { done } = await this.beginRebuild(name);
         done.catch((error: Error) => this.say(`rebuild of ${name} stopped: ${error.message}`));
@@ -151,18 +156,27 @@ export class Projector {
    * active. While one is being built (by this replica or another), a new
    * one is not begun: the call joins it.
    */
-  async beginRebuild(resume?: string): Promise<{ generation: string; done: Promise<string> }> {
-    const running =
-      resume ?? (await this.store.generations()).find((g) => g.kind === 'live' && g.caughtUpAt === undefined)?.name;
-    const name = running ?? newLiveGenerationName();
-    const joined = this.builds.get(name);
-    if (joined) return { generation: name, done: joined };
-    const generation = await this.store.generation(name, { kind: 'live' });
-    const feed = new GenerationFeed(this.log, this.feedOptions(generation, await this.groupIdOf(name)));
-    this.building.set(name, feed);
-    const done = (async () => {
+  beginRebuild(resume?: string): Promise<{ generation: string; done: Promise<string> }> {
+    // One at a time, so that two calls at once cannot both find none running and begin one each.
+    return this.oneAtATime(async () => {
+      const running =
+        resume ?? (await this.store.generations()).find((g) => g.kind === 'live' && g.caughtUpAt === undefined)?.name;
+      const name = running ?? newLiveGenerationName();
+      const joined = this.builds.get(name);
+      if (joined) return { generation: name, done: joined };
+      const generation = await this.store.generation(name, { kind: 'live' });
+      const feed = new GenerationFeed(this.log, this.feedOptions(generation, await this.groupIdOf(name)));
+      this.building.set(name, feed);
+      const done = this.buildUntilActive(name, feed, resume !== undefined);
+      this.builds.set(name, done);
+      return { generation: name, done };
+    });
+  }
+
+  private buildUntilActive(name: string, feed: GenerationFeed, resumed: boolean): Promise<string> {
+    return (async () => {
       try {
-        this.say(`${resume ? 'resuming the rebuild of' : 'rebuilding the views into'} generation ${name}`);
+        this.say(`${resumed ? 'resuming the rebuild of' : 'rebuilding the views into'} generation ${name}`);
         await feed.start();
         await this.untilCaughtUp(feed);
         if (await this.newerIsActive(name)) {
@@ -185,8 +199,12 @@ export class Projector {
       await this.retireOldGenerations(name);
       return name;
     })();
-    this.builds.set(name, done);
-    return { generation: name, done };
+  }
+
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.starting.then(work);
+    this.starting = run.catch(() => undefined);
+    return run;
   }
 
   /** Folds what was recorded up to `asOf` into the audit generation `audit-<name>`, then stops. */
@@ -201,15 +219,29 @@ export class Projector {
   ): Promise<{ generation: string; done: Promise<AuditRebuildResult> }> {
     if (Number.isNaN(Date.parse(asOf))) throw new InvalidAsOfError(asOf);
     const generationName = auditGenerationName(name);
-    if ((await this.store.generations()).some((g) => g.name === generationName)) {
-      await this.store.dropGeneration(generationName);
-    }
-    const generation = await this.store.generation(generationName, { kind: 'audit', asOf });
-    return { generation: generationName, done: this.foldAudit(generationName, asOf, generation) };
+    return this.oneAtATime(async () => {
+      if ((await this.store.generations()).some((g) => g.name === generationName)) {
+        await this.store.dropGeneration(generationName);
+      }
+      const generation = await this.store.generation(generationName, { kind: 'audit', asOf });
+      return { generation: generationName, done: this.foldAudit(generationName, asOf, generation) };
+    });
   }
 
   /** Folds an audit generation (begun here or by another replica) until it holds what the log held when joined. */
-  private async foldAudit(
+  private foldAudit(
+    generationName: string,
+    asOf: string,
+    generation: Awaited<ReturnType<LineageStore['generation']>>,
+  ): Promise<AuditRebuildResult> {
+    // Reserved at once, so that the live loop does not join it a second time while it starts.
+    this.auditing.add(generationName);
+    const done = this.foldAuditUntilCaughtUp(generationName, asOf, generation);
+    void done.finally(() => this.auditing.delete(generationName)).catch(() => undefined);
+    return done;
+  }
+
+  private async foldAuditUntilCaughtUp(
     generationName: string,
     asOf: string,
     generation: Awaited<ReturnType<LineageStore['generation']>>,
