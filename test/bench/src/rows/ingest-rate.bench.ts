@@ -125,12 +125,22 @@ async function serviceRate(
     env,
   });
   try {
-    const requests = bodies.map((body) => ({
-      method: 'POST',
-      path: '/v1/predictions:batch',
-      headers: { authorization: `Bearer ${session.mlService.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }));
+    // Every request records new prediction ids, as serving processes do: the service answers an id it
+    // recorded before as a duplicate and publishes nothing. The bodies are templates of the ids' prefix.
+    let sent = 0;
+    const requests = bodies.map((body) => {
+      const template = JSON.stringify(body).replaceAll('"ingest-', '"ingest-@@-');
+      return {
+        method: 'POST' as const,
+        path: '/v1/predictions:batch',
+        headers: { authorization: `Bearer ${session.mlService.token}`, 'content-type': 'application/json' },
+        body: template,
+        setupRequest: (request: { body?: unknown }) => ({
+          ...request,
+          body: template.replaceAll('@@', String(sent++)),
+        }),
+      };
+    });
     const { connections, durationSeconds } = session.options;
     // A short first load: connections, JIT and the producer warm up outside the figure.
     await runHttpLoad({ url: service.url, connections, seconds: 2, requests });
