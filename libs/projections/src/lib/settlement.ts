@@ -42,25 +42,24 @@ export async function predictionAlertVersions(
   lineages: ReadonlyMap<string, ModelLineageDocument | null> = new Map(),
 ): Promise<Map<string, string>> {
   if (modelVersionIds.length === 0) return new Map();
-  const [nodes, stored, counts] = await Promise.all([
+  // Two grouped counts for all of them: batches are a thousandth of the predictions, and losses few.
+  const where = { modelVersionId: { in: [...modelVersionIds] } };
+  const [nodes, stored, batches, losses] = await Promise.all([
     views.get('nodes', modelVersionIds),
     views.get(
       'model_lineage',
       modelVersionIds.filter((id) => !lineages.has(id)),
     ),
-    Promise.all(
-      modelVersionIds.map((modelVersionId) =>
-        Promise.all([
-          views.count('prediction_batches', { modelVersionId }),
-          views.count('prediction_losses', { modelVersionId }),
-        ]),
-      ),
-    ),
+    views.sum('prediction_batches', where, 'count', 'modelVersionId'),
+    views.sum('prediction_losses', where, 'count', 'modelVersionId'),
   ]);
+  const byModel = (groups: typeof batches) => new Map(groups.map((group) => [group.key, group.count]));
+  const [batchCounts, lossCounts] = [byModel(batches), byModel(losses)];
   return new Map(
-    modelVersionIds.map((id, index) => {
+    modelVersionIds.map((id) => {
       const lineage = lineages.has(id) ? lineages.get(id) : (stored.get(id) as ModelLineageDocument | undefined);
-      return [id, JSON.stringify([counts[index], nodes.get(id) ?? null, lineage?.completeness ?? null])];
+      const counts = [batchCounts.get(id) ?? 0, lossCounts.get(id) ?? 0];
+      return [id, JSON.stringify([counts, nodes.get(id) ?? null, lineage?.completeness ?? null])];
     }),
   );
 }
