@@ -125,6 +125,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       signer: { keyId: keys.keyId, privateKey: keys.privateKey },
       maxBatchSize: config.PROV_PROJECTOR_BATCH_SIZE,
       pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
+      stallSeconds: config.PROV_PROJECTOR_STALL_SECONDS,
       auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
       auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
       alertWebhook: alertWebhookSettings(config),

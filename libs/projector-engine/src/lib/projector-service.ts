@@ -24,6 +24,8 @@ export interface ProjectorDependencies {
   signer: EnvelopeSigner;
   maxBatchSize: number;
   pollIntervalMs: number;
+  /** PROV_PROJECTOR_STALL_SECONDS: a live partition not delivered this long while it has records to fold is rejoined. */
+  stallSeconds?: number;
   metrics?: ProjectorMetrics;
   /** Where the alerts the live generation raises are posted (PROV_ALERT_WEBHOOK_URL), each once. */
   alertWebhook?: { url: string; retries: number };
@@ -62,6 +64,7 @@ export async function createProjector(
     deadLetters: new DeadLetterPublisher(deps.log, SERVICE, deps.signer),
     maxBatchSize: deps.maxBatchSize,
     pollIntervalMs: deps.pollIntervalMs,
+    ...(deps.stallSeconds === undefined ? {} : { stallMs: deps.stallSeconds * 1000 }),
     onProgress: (p) => logger.log(describeProgress(p)),
     alertNotifier,
     log: (message) => logger.log(message),

@@ -21,10 +21,18 @@ export interface ProjectorOptions {
   /** How often progress is checked and reported while catching up, and the active generation looked up. */
   pollIntervalMs: number;
   onProgress?: (progress: FeedProgress) => void;
+  /**
+   * A partition of the live generation that has records to fold and has not
+   * been delivered for this long makes the live feed leave the group and
+   * join again (90 s by default).
+   */
+  stallMs?: number;
   /** Told of the alerts the live generation raises (not those a rebuild raises again while it catches up). */
   alertNotifier?: AlertNotifier;
   log?: (message: string) => void;
 }
+
+const DEFAULT_STALL_MS = 90_000;
 
 export class InvalidAsOfError extends Error {
   readonly retriable = false;
@@ -131,11 +139,22 @@ export class Projector {
     }
   }
 
-  /** Lag and open alerts of the live generation, as metrics. */
+  /** Lag and open alerts of the live generation, as metrics; a live feed that stalled joins its group again. */
   private async reportLive(): Promise<void> {
     const live = this.live;
     if (!live || this.stopped) return;
     await live.progress();
+    const stalled = await live.stalledPartitions(this.options.stallMs ?? DEFAULT_STALL_MS);
+    if (stalled.length > 0) {
+      // A consumer left behind by a broker or store outage has been seen to fetch some partitions no more,
+      // until its process was restarted: joining the group again starts a new consumer from the committed offsets.
+      this.say(
+        `live feed: ${stalled.join(', ')} not delivered for a while with records to fold; joining the group again`,
+      );
+      this.live = undefined;
+      await live.stop();
+      return;
+    }
     const byType = await live.options.generation.sum('alerts', undefined, 'count', 'type');
     this.options.metrics.alerts.reset();
     for (const { key, count } of byType) {

@@ -44,6 +44,11 @@ export interface FeedProgress {
  */
 export class GenerationFeed {
   private readonly positions = new Map<string, bigint>();
+  /** When each partition was last handed to this feed (a fold begun, whether or not it succeeded). */
+  private readonly delivered = new Map<string, number>();
+  /** Each partition's committed offset when last looked at, and since when it has been that. */
+  private readonly committedSeen = new Map<string, { offset: bigint; since: number }>();
+  private startedAt = Date.now();
   private handle?: ConsumerHandle;
   private serial: Promise<void> = Promise.resolve();
   private processed = 0;
@@ -62,6 +67,7 @@ export class GenerationFeed {
   }
 
   async start(): Promise<void> {
+    this.startedAt = Date.now();
     for (const topic of PROJECTED_TOPICS) {
       for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
         this.positions.set(key(topic, p.partition), BigInt(p.offset));
@@ -140,8 +146,33 @@ export class GenerationFeed {
     return run;
   }
 
+  /**
+   * The partitions with records left to fold whose committed offset has not
+   * moved for `stallMs`, and that this feed has not been handed for as long
+   * (nor since it started): a consumer that stopped fetching them. A
+   * partition that keeps failing is still handed over, so a store that is
+   * away never counts; one that another replica folds moves.
+   */
+  async stalledPartitions(stallMs: number, now = Date.now()): Promise<string[]> {
+    const ends = await this.logEnds();
+    const stalled: string[] = [];
+    (await this.lagByPartition(ends)).forEach((part, index) => {
+      const partition = key(part.topic, part.partition);
+      const committed = BigInt(ends[index].offset) - BigInt(part.offset);
+      const seen = this.committedSeen.get(partition);
+      if (!seen || seen.offset !== committed) {
+        this.committedSeen.set(partition, { offset: committed, since: now });
+        return;
+      }
+      const quietSince = Math.max(seen.since, this.delivered.get(partition) ?? 0, this.startedAt);
+      if (part.offset !== '0' && now - quietSince > stallMs) stalled.push(partition);
+    });
+    return stalled;
+  }
+
   private async fold(batch: RecordBatch, handle: ConsumerHandle): Promise<void> {
     if (batch.records.length === 0) return;
+    this.delivered.set(key(batch.topic, batch.partition), Date.now());
     const { generation, metrics, policy } = this.options;
     const events: ProvenanceEvent[] = [];
     const rejections: Rejection[] = [];

@@ -1,0 +1,56 @@
+import type { ConsumerHandle, EventLog, PartitionPosition } from '@prov/event-log';
+import { InMemoryLineageStore } from '@prov/lineage-store';
+import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
+import { ProjectorMetrics } from '../metrics/projector-metrics';
+import { GenerationFeed } from './generation-feed';
+import { PROJECTED_TOPICS } from './projected-topics';
+
+/** A log with 5 records on the first partition of the inference topic, whose consumer delivers nothing. */
+function silentLog(committed: () => string | undefined = () => undefined): EventLog {
+  const handle: ConsumerHandle = { commit: async () => undefined, stop: async () => undefined };
+  return {
+    ensureTopics: async () => undefined,
+    publish: async () => [],
+    consume: async () => handle,
+    committedOffsets: async (_group: string, topic: string): Promise<PartitionPosition[]> => {
+      const offset = topic === PROJECTED_TOPICS[2] ? committed() : undefined;
+      return offset === undefined ? [] : [{ topic, partition: 0, offset }];
+    },
+    offsets: async (topic: string) => [
+      { partition: 0, earliest: '0', latest: topic === PROJECTED_TOPICS[2] ? '5' : '0' },
+    ],
+    read: async () => [],
+    close: async () => undefined,
+  };
+}
+
+async function feedOn(log: EventLog): Promise<GenerationFeed> {
+  const feed = new GenerationFeed(log, {
+    generation: await new InMemoryLineageStore().generation('live-1'),
+    groupId: 'group',
+    deadLetters: {} as DeadLetterPublisher,
+    policy: {} as never,
+    metrics: new ProjectorMetrics(),
+    maxBatchSize: 10,
+  });
+  await feed.start();
+  return feed;
+}
+
+describe('a generation feed that is not handed its partitions', () => {
+  it('names a partition with records to fold, not delivered and not moving for the stall time', async () => {
+    const feed = await feedOn(silentLog());
+    const now = Date.now();
+    expect(await feed.stalledPartitions(60_000, now)).toEqual([]);
+    expect(await feed.stalledPartitions(60_000, now + 30_000)).toEqual([]);
+    expect(await feed.stalledPartitions(60_000, now + 61_000)).toEqual([`${PROJECTED_TOPICS[2]}|0`]);
+  });
+
+  it('does not name a partition another replica folds: its committed offset moves', async () => {
+    // Another member commits one more record each time it is looked at.
+    let committed = 0;
+    const feed = await feedOn(silentLog(() => String((committed += 1))));
+    const now = Date.now();
+    for (const later of [0, 61_000, 122_000]) expect(await feed.stalledPartitions(60_000, now + later)).toEqual([]);
+  });
+});
