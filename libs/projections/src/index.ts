@@ -34,6 +34,7 @@ export {
 export type {
   PredictionContent,
   PredictionContentField,
+  PredictionServing,
   ConflictingPredictionDetails,
 } from './lib/prediction-conflicts';
 export { recordPredictions } from './lib/record-predictions';

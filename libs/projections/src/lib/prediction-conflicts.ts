@@ -19,13 +19,17 @@ export const PREDICTION_CONTENT_FIELDS = [
 ] as const;
 export type PredictionContentField = (typeof PREDICTION_CONTENT_FIELDS)[number];
 
-/** A record's content as compared: the output by the digest of its value, sealed or not. */
-export interface PredictionContent {
+/** Who served a prediction with what, on which input, and the digest of the output it names. */
+export interface PredictionServing {
   deploymentId: string;
   modelVersionId: string;
   artifactDigest: string;
   inputDigest: string;
   outputDigest?: string;
+}
+
+/** A record's content as compared: the output by the digest of its value, sealed or not. */
+export interface PredictionContent extends PredictionServing {
   output?: unknown;
   sealedOutput?: SealedValue;
 }

@@ -1,16 +1,11 @@
 import { digestOf } from '@prov/integrity';
-import { PREDICTION_CONTENT_FIELDS, type PredictionContentField } from '@prov/projections';
+import { PREDICTION_CONTENT_FIELDS, type PredictionContentField, type PredictionServing } from '@prov/projections';
 
 /** What makes two records of one prediction id the same prediction: the fields the projector compares too. */
 export { PREDICTION_CONTENT_FIELDS, type PredictionContentField };
 
 /** A prediction's content as it is (or will be) on the log, its output named by digest. */
-export interface PredictionContent {
-  deploymentId: string;
-  modelVersionId: string;
-  artifactDigest: string;
-  inputDigest: string;
-  outputDigest?: string;
+export interface PredictionContent extends PredictionServing {
   /** The digest (sha256 of canonical JSON) of `output` when it is recorded in the clear. */
   rawOutputDigest?: string;
   /** The digest a `sealedOutput` names: that of the value it holds. */
