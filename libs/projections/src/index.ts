@@ -23,7 +23,7 @@ export { isContested, predictionRecords } from './lib/prediction.projection';
 export { readRecordedPredictions, readClaims } from './lib/recorded-predictions.reader';
 export type { RecordedPrediction } from './lib/recorded-predictions.reader';
 export { servedTotals, firstServedBatch, lostFrom } from './lib/served-predictions';
-export type { ServedTotal, ServedWhere, ServedField } from './lib/served-predictions';
+export type { ServedTotal, ServedWhere, ServedField, Losses } from './lib/served-predictions';
 export {
   CONFLICTING_PREDICTION,
   PREDICTION_CONTENT_FIELDS,

@@ -1,6 +1,7 @@
 import { SLICE_ROLES, type SliceRole } from '@prov/contracts';
 import {
   firstServedBatch,
+  lostFrom,
   servedTotals,
   type PredictionBatchDocument,
   type PredictionBatchIdsDocument,
@@ -120,9 +121,10 @@ async function predictionTotals(views: ViewReader, modelVersionIds: string[]): P
       .filter((sum) => typeof sum.key === 'string')
       .map(async ({ key, predictions }) => {
         const id = key as string;
+        const losses = await lostFrom(views, { modelVersionId: id });
         const [first, last] = await Promise.all([
-          firstServedBatch(views, { modelVersionId: id }, 'firstAt', 1),
-          firstServedBatch(views, { modelVersionId: id }, 'lastAt', -1),
+          firstServedBatch(views, { modelVersionId: id }, 'firstAt', 1, losses),
+          firstServedBatch(views, { modelVersionId: id }, 'lastAt', -1, losses),
         ]);
         return { id, count: predictions, firstAt: first?.firstAt ?? '', lastAt: last?.lastAt ?? '' };
       }),
@@ -190,17 +192,11 @@ export async function impactPredictionPage(
 async function lostIds(views: ViewReader, batches: PredictionBatchDocument[]): Promise<Map<string, Set<string>>> {
   const lost = new Map<string, Set<string>>();
   if (batches.length === 0) return lost;
-  const counts = await views.sum(
-    'prediction_losses',
-    { eventId: { in: batches.map((batch) => batch._id) } },
-    'count',
-    'eventId',
-  );
-  for (const { key } of counts) {
-    if (typeof key !== 'string') continue;
-    const losses = (await views.find('prediction_losses', { where: { eventId: key } })) as PredictionLossDocument[];
-    lost.set(key, new Set(losses.map((loss) => loss.predictionId)));
-  }
+  // Losses are few: one query for the whole page.
+  const losses = (await views.find('prediction_losses', {
+    where: { eventId: { in: batches.map((batch) => batch._id) } },
+  })) as PredictionLossDocument[];
+  for (const loss of losses) lost.set(loss.eventId, (lost.get(loss.eventId) ?? new Set()).add(loss.predictionId));
   return lost;
 }
 

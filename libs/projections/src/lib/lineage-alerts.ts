@@ -7,7 +7,7 @@ import type { ModelVersionNode } from './model-version.projection';
 import { compareText } from './ordering';
 import type { ServedBatch } from './affected-derived';
 import { CONFLICTING_PREDICTION } from './prediction-conflicts';
-import { ServedWhere, firstServedBatch, servedTotals } from './served-predictions';
+import { Losses, ServedWhere, firstServedBatch, lostFrom, servedTotals } from './served-predictions';
 import type { ViewDocument, ViewReader, ViewWrite } from './view-store.port';
 
 /** Alerts raised by what was served (they read prediction batches). */
@@ -238,15 +238,16 @@ async function servedSummary(
   views: ViewReader,
   where: ServedWhere,
 ): Promise<{ predictions: number; batches: number; firstRecordedAt: string } | null> {
-  const groups = await servedTotals(views, where, 'modelVersionId');
+  const losses = await lostFrom(views, where);
+  const groups = await servedTotals(views, where, 'modelVersionId', losses);
   const predictions = groups.reduce((sum, group) => sum + group.predictions, 0);
   if (predictions === 0) return null;
   const batches = groups.reduce((sum, group) => sum + group.batches, 0);
-  return { predictions, batches, firstRecordedAt: await firstRecordedAt(views, where) };
+  return { predictions, batches, firstRecordedAt: await firstRecordedAt(views, where, losses) };
 }
 
-async function firstRecordedAt(views: ViewReader, where: ServedWhere): Promise<string> {
-  const first = await firstServedBatch(views, where, 'recordedAt', 1);
+async function firstRecordedAt(views: ViewReader, where: ServedWhere, losses?: Losses): Promise<string> {
+  const first = await firstServedBatch(views, where, 'recordedAt', 1, losses);
   // Only asked where a total counted a prediction, so some batch still counts one.
   if (!first) throw new Error(`no batch counts the predictions of ${JSON.stringify(where)}`);
   return first.recordedAt;

@@ -23,10 +23,11 @@ export async function servedTotals(
   views: ViewReader,
   where: ServedWhere,
   groupBy: Exclude<ServedField, 'recordedAt'>,
+  lost?: Losses,
 ): Promise<ServedTotal[]> {
   const [batchSums, losses] = await Promise.all([
     views.sum('prediction_batches', where, 'count', groupBy),
-    lostFrom(views, where),
+    lost ?? lostFrom(views, where),
   ]);
   const totals = new Map<string, ServedTotal>(
     batchSums.map(({ key, total, count }) => [JSON.stringify(key), { key, predictions: total, batches: count }]),
@@ -44,15 +45,16 @@ export async function servedTotals(
 /**
  * The first batch matching `where` in the order of `sortBy` that still
  * counts a prediction (its own first or last time, or trusted time), or
- * undefined when none does.
+ * undefined when none does. `lost`: the losses of `where`, when already read.
  */
 export async function firstServedBatch(
   views: ViewReader,
   where: ServedWhere,
   sortBy: 'recordedAt' | 'firstAt' | 'lastAt',
   direction: 1 | -1,
+  lost?: Losses,
 ): Promise<PredictionBatchDocument | undefined> {
-  const losses = await lostFrom(views, where);
+  const losses = lost ?? (await lostFrom(views, where));
   const emptied = new Set(
     [...losses.batches.values()].filter((b) => (losses.byBatch.get(b._id) ?? 0) >= b.count).map((b) => b._id),
   );
@@ -65,11 +67,14 @@ export async function firstServedBatch(
   return candidates.find((batch) => !emptied.has(batch._id));
 }
 
-/** How many ids each batch matching `where` lost, and those batches (none read when nothing was lost). */
-export async function lostFrom(
-  views: ViewReader,
-  where: ServedWhere,
-): Promise<{ byBatch: Map<string, number>; batches: Map<string, PredictionBatchDocument> }> {
+/** How many ids each batch lost, and those batches. */
+export interface Losses {
+  byBatch: Map<string, number>;
+  batches: Map<string, PredictionBatchDocument>;
+}
+
+/** The losses of the batches matching `where` (none read when nothing was lost). */
+export async function lostFrom(views: ViewReader, where: ServedWhere): Promise<Losses> {
   const byBatch = new Map<string, number>();
   if ((await views.count('prediction_losses', where)) === 0) return { byBatch, batches: new Map() };
   for (const { key, count } of await views.sum('prediction_losses', where, 'count', 'eventId')) {
