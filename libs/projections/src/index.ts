@@ -52,4 +52,4 @@ export { batchFactWrites } from './lib/batch-fact-writes';
 export { affectedDerived } from './lib/affected-derived';
 export type { AffectedDerived } from './lib/affected-derived';
 export { derivedWrites } from './lib/derived-writes';
-export { projectEvents, foldFacts } from './lib/project-events';
+export { projectEvents, foldFacts, applyUntilSettled } from './lib/project-events';

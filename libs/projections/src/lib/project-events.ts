@@ -13,8 +13,22 @@ import type { ViewReader, ViewWrite, ViewWriter } from './view-store.port';
  * again on the same events after a crash at any point.
  */
 export async function projectEvents(events: readonly ProvenanceEvent[], views: ViewReader & ViewWriter): Promise<void> {
-  let { writes, settlement } = await foldFacts(events, views);
+  await applyUntilSettled(await foldFacts(events, views), views);
+}
+
+/**
+ * Applies the derived writes of a round, then settles them, applying what
+ * settling computes again, until settled. `beforeApply` sees each set of
+ * writes before it is applied (to tell which alerts it newly raises).
+ */
+export async function applyUntilSettled(
+  round: { writes: ViewWrite[]; settlement: Settlement },
+  views: ViewReader & ViewWriter,
+  beforeApply: (writes: ViewWrite[]) => Promise<void> = async () => undefined,
+): Promise<void> {
+  let { writes, settlement } = round;
   for (;;) {
+    await beforeApply(writes);
     await views.apply(writes);
     if (isSettled(settlement)) return;
     ({ writes, settlement } = await settle(settlement, views));

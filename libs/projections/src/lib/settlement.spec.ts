@@ -1,9 +1,9 @@
 import { digest, LineageEvents } from '@prov/testing';
 import type { ProvenanceEvent } from '@prov/contracts';
 import { InMemoryViews } from './in-memory-views';
-import { foldFacts, projectEvents } from './project-events';
+import { applyUntilSettled, foldFacts, projectEvents } from './project-events';
 import { snapshotOf } from './projection-scenario.test-helper';
-import { isSettled, settle, type Settlement } from './settlement';
+import type { Settlement } from './settlement';
 import type { ViewWrite } from './view-store.port';
 
 /** One replica's fold of a round, cut in two: computing its writes, then applying and settling them. */
@@ -11,16 +11,15 @@ async function computed(events: ProvenanceEvent[], views: InMemoryViews) {
   return foldFacts(events, views);
 }
 
+/** Applies and settles a round; how many times settling found facts that had moved and wrote again. */
 async function appliedAndSettled(round: { writes: ViewWrite[]; settlement: Settlement }, views: InMemoryViews) {
-  let { writes, settlement } = round;
-  let rounds = 0;
-  for (;;) {
-    await views.apply(writes);
-    if (isSettled(settlement)) return rounds;
-    ({ writes, settlement } = await settle(settlement, views));
-    // A round that found every version where it was computes nothing.
-    if (writes.length > 0) rounds += 1;
-  }
+  let applied = 0;
+  let rewritten = 0;
+  await applyUntilSettled(round, views, async (writes) => {
+    // The first writes are the round's own; after them, a settling that found every version where it was writes nothing.
+    if (applied++ > 0 && writes.length > 0) rewritten += 1;
+  });
+  return rewritten;
 }
 
 describe('settling what several replicas write', () => {

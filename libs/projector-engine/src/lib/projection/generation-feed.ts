@@ -1,7 +1,7 @@
 import type { ProvenanceEvent } from '@prov/contracts';
 import type { ConsumerHandle, EventLog, PartitionPosition, RecordBatch } from '@prov/event-log';
 import type { ViewGeneration } from '@prov/lineage-store';
-import { foldFacts, isSettled, settle, type AlertDocument } from '@prov/projections';
+import { applyUntilSettled, foldFacts, type AlertDocument } from '@prov/projections';
 import { raisedAlerts } from '../alerts/raised-alerts';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
 import type { DeadLetterPublisher, Rejection } from '../dead-letters/dead-letter-publisher';
@@ -186,14 +186,10 @@ export class GenerationFeed {
 
     const raised: AlertDocument[] = [];
     if (events.length > 0) {
-      let { writes, settlement } = await foldFacts(events, generation);
       // Other replicas may write the same alerts meanwhile: written again until the facts they read hold still.
-      for (;;) {
+      await applyUntilSettled(await foldFacts(events, generation), generation, async (writes) => {
         raised.push(...(await raisedAlerts(writes, generation)));
-        await generation.apply(writes);
-        if (isSettled(settlement)) break;
-        ({ writes, settlement } = await settle(settlement, generation));
-      }
+      });
     }
     if (rejections.length > 0) await this.options.deadLetters.publish(rejections);
 
