@@ -134,7 +134,8 @@ export class MongoViewGeneration implements ViewGeneration {
       const insertChunks = async () => {
         while (next < chunks.length) {
           const chunk = chunks[next++];
-          for (const index of await this.insertChunk(view, chunk)) present.add(chunk[index]._id);
+          const encoded = chunk.map((doc) => encodeDocument(doc, doc._id));
+          for (const index of await this.insertChunk(view, encoded)) present.add(chunk[index]._id);
         }
       };
       await Promise.all([insertChunks(), insertChunks()]);
@@ -187,13 +188,10 @@ export class MongoViewGeneration implements ViewGeneration {
     });
   }
 
-  /** Inserts the documents (unordered); the positions of those whose `_id` was already there. */
-  private async insertChunk(view: ViewName, chunk: readonly ViewDocument[]): Promise<number[]> {
+  /** Inserts encoded documents (unordered); the positions of those whose `_id` was already there. */
+  private async insertChunk(view: ViewName, documents: readonly ViewDocument[]): Promise<number[]> {
     try {
-      await this.collection(view).insertMany(
-        chunk.map((doc) => encodeDocument(doc, doc._id)),
-        { ordered: false },
-      );
+      await this.collection(view).insertMany([...documents], { ordered: false });
       return [];
     } catch (error) {
       const duplicates = duplicateKeyIndexes(error);
@@ -225,20 +223,14 @@ export class MongoViewGeneration implements ViewGeneration {
     const keepLeast: Array<{ id: string; write: KeepLeast }> = [];
     for (let start = 0; start < inserts.length; start += BULK_CHUNK) {
       const chunk = inserts.slice(start, start + BULK_CHUNK);
-      try {
-        await this.collection(view).bulkWrite(
-          chunk.map(({ document }) => ({ insertOne: { document } })),
-          { ordered: false },
-        );
-      } catch (error) {
-        const duplicates = duplicateKeyIndexes(error);
-        if (!duplicates) throw error;
-        for (const index of duplicates) {
-          const onDuplicate = chunk[index].onDuplicate;
-          if (!onDuplicate) continue;
-          if (isKeepLeast(onDuplicate)) keepLeast.push({ id: chunk[index].document._id, write: onDuplicate });
-          else onDuplicates.push(onDuplicate);
-        }
+      for (const index of await this.insertChunk(
+        view,
+        chunk.map(({ document }) => document),
+      )) {
+        const onDuplicate = chunk[index].onDuplicate;
+        if (!onDuplicate) continue;
+        if (isKeepLeast(onDuplicate)) keepLeast.push({ id: chunk[index].document._id, write: onDuplicate });
+        else onDuplicates.push(onDuplicate);
       }
     }
     return [...onDuplicates, ...(await this.lowerable(view, keepLeast))];
