@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions and runs a real Apache Kafka broker (KRaft, single node, jars
-# from Maven Central) and a real MongoDB-wire store (FerretDB, built from its
-# Go module by ferretdb-runner/) on 127.0.0.1, without Docker.
+# from Maven Central), or a 3-broker Kafka cluster, and a real MongoDB-wire
+# store (FerretDB, built from its Go module by ferretdb-runner/) on 127.0.0.1,
+# without Docker.
 #
 #   deploy/local/infra.sh start  [kafka|store|all]  fetch/build once, start, wait until ready
 #   deploy/local/infra.sh stop   [kafka|store|all]  stop cleanly (SIGTERM; SIGKILL after 30 s)
@@ -9,9 +10,14 @@
 #   deploy/local/infra.sh reset  [kafka|store|all]  stop and delete the data (keeps downloads and builds)
 #   deploy/local/infra.sh status                    what runs, where, and whether it answers
 #   deploy/local/infra.sh env                       KAFKA_BROKERS=... and MONGODB_URI=... lines
+#   deploy/local/infra.sh kill-broker N             SIGKILL broker N (1-3) of the cluster
+#   deploy/local/infra.sh start-broker N            start broker N of the cluster again, wait until it serves
 #
 # Settings (environment): PROV_INFRA_HOME (default <repo>/.cache/infra),
-# PROV_KAFKA_PORT (9092), PROV_KAFKA_CONTROLLER_PORT (9093), PROV_KAFKA_HEAP (1g),
+# PROV_KAFKA_BROKERS (1, or 3 for a cluster: broker N listens on
+# PROV_KAFKA_PORT + 2(N-1) and PROV_KAFKA_CONTROLLER_PORT + 2(N-1)),
+# PROV_KAFKA_PORT (9092), PROV_KAFKA_CONTROLLER_PORT (9093),
+# PROV_KAFKA_HEAP (1g; 512m per broker of a cluster),
 # PROV_STORE_PORT (27017), PROV_STORE_BACKEND (sqlite|postgresql),
 # PROV_STORE_POSTGRESQL_URL (a PostgreSQL of your own; without it, the store
 # starts its own on PROV_POSTGRESQL_PORT, 5433, from Debian's postgresql),
@@ -23,7 +29,8 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 INFRA_HOME="${PROV_INFRA_HOME:-$ROOT/.cache/infra}"
 KAFKA_PORT="${PROV_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${PROV_KAFKA_CONTROLLER_PORT:-9093}"
-KAFKA_HEAP="${PROV_KAFKA_HEAP:-1g}"
+KAFKA_BROKER_COUNT="${PROV_KAFKA_BROKERS:-1}"
+if [[ "$KAFKA_BROKER_COUNT" == 3 ]]; then KAFKA_HEAP="${PROV_KAFKA_HEAP:-512m}"; else KAFKA_HEAP="${PROV_KAFKA_HEAP:-1g}"; fi
 STORE_PORT="${PROV_STORE_PORT:-27017}"
 STORE_BACKEND="${PROV_STORE_BACKEND:-sqlite}"
 STORE_POSTGRESQL_URL="${PROV_STORE_POSTGRESQL_URL:-}"
@@ -35,6 +42,7 @@ KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$HER
 KAFKA_LIBS="$INFRA_HOME/kafka-$KAFKA_VERSION/libs"
 KAFKA_LOG4J="$HERE/kafka/log4j.properties"
 KAFKA_RUN="$INFRA_HOME/run/kafka"
+KAFKA_CLUSTER_RUN="$INFRA_HOME/run/kafka-cluster"
 STORE_RUN="$INFRA_HOME/run/store"
 POSTGRESQL_RUN="$INFRA_HOME/run/postgresql"
 
@@ -54,7 +62,31 @@ need_java() {
   [[ -n "$major" && "$major" -ge 17 ]] || die "Kafka needs Java 17 or newer; 'java -version' says: $line"
 }
 
-kafka_brokers() { echo "127.0.0.1:$KAFKA_PORT"; }
+[[ "$KAFKA_BROKER_COUNT" == 1 || "$KAFKA_BROKER_COUNT" == 3 ]] ||
+  die "PROV_KAFKA_BROKERS must be 1 (a single broker) or 3 (a cluster), not '$KAFKA_BROKER_COUNT'"
+
+# Broker N (1-3) of the cluster: its run directory and ports. Steps of 2 keep each
+# broker's two ports side by side (9092/9093, 9094/9095, 9096/9097), broker 1 on the
+# single broker's.
+CLUSTER_NODES=(1 2 3)
+cluster_run() { echo "$KAFKA_CLUSTER_RUN/broker-$1"; }
+cluster_port() { echo $((KAFKA_PORT + 2 * ($1 - 1))); }
+cluster_controller_port() { echo $((KAFKA_CONTROLLER_PORT + 2 * ($1 - 1))); }
+cluster_voters() {
+  local node voters=()
+  for node in "${CLUSTER_NODES[@]}"; do voters+=("$node@127.0.0.1:$(cluster_controller_port "$node")"); done
+  (IFS=,; echo "${voters[*]}")
+}
+
+kafka_brokers() {
+  if [[ "$KAFKA_BROKER_COUNT" == 1 ]]; then
+    echo "127.0.0.1:$KAFKA_PORT"
+    return 0
+  fi
+  local node brokers=()
+  for node in "${CLUSTER_NODES[@]}"; do brokers+=("127.0.0.1:$(cluster_port "$node")"); done
+  (IFS=,; echo "${brokers[*]}")
+}
 mongodb_uri() { echo "mongodb://127.0.0.1:$STORE_PORT/?directConnection=true"; }
 
 # The pid of a component that runs, or nothing. The pid must still be the
@@ -81,11 +113,11 @@ show_logs() { # files...
   done
 }
 
-wait_ready() { # component run-dir target logs...
-  local component="$1" run="$2" target="$3"
+wait_ready() { # component pids(comma-separated) target logs...
+  local component="$1" pids="$2" target="$3"
   shift 3
   local status=0
-  node "$HERE/wait-ready.js" "$component" "$target" "$TIMEOUT_S" "$(cat "$run/pid")" || status=$?
+  node "$HERE/wait-ready.js" "$component" "$target" "$TIMEOUT_S" "$pids" || status=$?
   if [[ "$status" -ne 0 ]]; then
     show_logs "$@"
     [[ "$status" -eq 3 ]] && die "cannot check $component: wait-ready.js needs the npm packages kafkajs and mongodb (run 'npm ci' at the repository root)"
@@ -140,28 +172,54 @@ new_cluster_id() {
   echo "$id"
 }
 
-write_kafka_config() {
-  mkdir -p "$KAFKA_RUN/data"
-  cat >"$KAFKA_RUN/server.properties" <<EOF
-# Single-node KRaft broker and controller on loopback, for local runs and tests.
+# server.properties of one KRaft node, a broker and a controller in one process:
+# the single broker, or node N of the cluster.
+write_kafka_config() { # run-dir node-id port controller-port voters
+  local run="$1" node="$2" port="$3" controller_port="$4" voters="$5"
+  mkdir -p "$run/data"
+  {
+    if [[ "$KAFKA_BROKER_COUNT" == 1 ]]; then
+      echo "# Single-node KRaft broker and controller on loopback, for local runs and tests."
+    else
+      echo "# Node $node of a 3-node KRaft cluster on loopback (each node a broker and a controller), for local runs and tests."
+    fi
+    cat <<EOF
 # Written by deploy/local/infra.sh at every start.
 process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+node.id=$node
+controller.quorum.voters=$voters
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$KAFKA_RUN/data
+log.dirs=$run/data
 num.partitions=1
 auto.create.topics.enable=true
+EOF
+    if [[ "$KAFKA_BROKER_COUNT" == 1 ]]; then
+      cat <<EOF
 # One node: internal topics must not ask for more replicas than exist, or consumer groups never start.
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=1
+EOF
+    else
+      cat <<EOF
+# Every topic (created without a replication factor of its own) on all three nodes, and a write
+# acknowledged with acks=all on at least two: one node may die without losing any, and writes go on.
+default.replication.factor=3
+min.insync.replicas=2
+offsets.topic.replication.factor=3
+offsets.topic.num.partitions=3
+transaction.state.log.replication.factor=3
+transaction.state.log.min.isr=2
+transaction.state.log.num.partitions=1
+EOF
+    fi
+    cat <<EOF
 group.initial.rebalance.delay.ms=0
 # Provenance topics keep their history forever; a prediction batch may exceed the 1 MB default.
 log.retention.ms=-1
@@ -171,19 +229,58 @@ replica.fetch.max.bytes=33554432
 num.network.threads=2
 num.io.threads=4
 EOF
+  } >"$run/server.properties"
+}
+
+format_kafka_storage() { # run-dir cluster-id
+  local run="$1" cluster_id="$2"
+  [[ -f "$run/data/meta.properties" ]] && return 0
+  # Static quorum (controller.quorum.voters): no --standalone needed.
+  java -Xmx256m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_LOG4J" \
+    -Dkafka.logs.dir="$run" -cp "$KAFKA_LIBS/*" \
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$run/server.properties" \
+    >"$run/format.log" 2>&1 ||
+    { show_logs "$run/format.log"; die "could not format the KRaft storage in $run/data"; }
+}
+
+# Sized for a 2-core box: a small heap, Kafka's own G1 settings, and no JIT tier 4
+# (a faster start and warm-up; a test broker never runs long enough to need C2).
+spawn_kafka() { # run-dir heap-options...
+  local run="$1"
+  shift
+  spawn "$run" "$run/kafka.out" java "$@" \
+    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+    -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError \
+    -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_LOG4J" -Dkafka.logs.dir="$run" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$run/server.properties"
+}
+
+single_kafka_pid() { running_pid "$KAFKA_RUN" kafka.Kafka; }
+cluster_broker_pid() { running_pid "$(cluster_run "$1")" "$(cluster_run "$1")/server.properties"; }
+cluster_pids() { # of the brokers that run, one a line
+  local node
+  for node in "${CLUSTER_NODES[@]}"; do cluster_broker_pid "$node"; done
+}
+cluster_logs() {
+  local node
+  for node in "${CLUSTER_NODES[@]}"; do echo "$(cluster_run "$node")/kafka.log" "$(cluster_run "$node")/kafka.out"; done
 }
 
 start_kafka() {
   need_java
   need node "to check that the servers are ready"
   fetch_kafka
+  if [[ "$KAFKA_BROKER_COUNT" == 3 ]]; then start_kafka_cluster; else start_single_kafka; fi
+}
+
+start_single_kafka() {
   mkdir -p "$KAFKA_RUN"
   local pid endpoint
   endpoint="$(kafka_brokers)"
-  pid="$(running_pid "$KAFKA_RUN" kafka.Kafka)"
+  pid="$(single_kafka_pid)"
   if [[ -n "$pid" ]]; then
     already_running kafka "$KAFKA_RUN" "$pid" "$endpoint"
-    wait_ready kafka "$KAFKA_RUN" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+    wait_ready kafka "$pid" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
     log "Kafka already running (pid $pid) and answering at $endpoint"
     return 0
   fi
@@ -191,25 +288,102 @@ start_kafka() {
   for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
     port_in_use "$port" && die "port $port on 127.0.0.1 is taken by another program; stop it, or choose other ports with PROV_KAFKA_PORT / PROV_KAFKA_CONTROLLER_PORT"
   done
-  write_kafka_config
-  local java_opts=(-Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_LOG4J" -Dkafka.logs.dir="$KAFKA_RUN")
-  if [[ ! -f "$KAFKA_RUN/data/meta.properties" ]]; then
-    # Static quorum (controller.quorum.voters): no --standalone needed.
-    java -Xmx256m -XX:TieredStopAtLevel=1 "${java_opts[@]}" -cp "$KAFKA_LIBS/*" \
-      kafka.tools.StorageTool format -t "$(new_cluster_id)" -c "$KAFKA_RUN/server.properties" \
-      >"$KAFKA_RUN/format.log" 2>&1 ||
-      { show_logs "$KAFKA_RUN/format.log"; die "could not format the KRaft storage in $KAFKA_RUN/data"; }
-  fi
+  write_kafka_config "$KAFKA_RUN" 1 "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "1@127.0.0.1:$KAFKA_CONTROLLER_PORT"
+  format_kafka_storage "$KAFKA_RUN" "$(new_cluster_id)"
   log "starting Kafka $KAFKA_VERSION at $endpoint"
   echo "$endpoint" >"$KAFKA_RUN/endpoint"
-  # Sized for a 2-core box: a small heap, Kafka's own G1 settings, and no JIT tier 4
-  # (a faster start and warm-up; a test broker never runs long enough to need C2).
-  spawn "$KAFKA_RUN" "$KAFKA_RUN/kafka.out" java -Xms512m -Xmx"$KAFKA_HEAP" \
-    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
-    -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError "${java_opts[@]}" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_RUN/server.properties"
-  wait_ready kafka "$KAFKA_RUN" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+  spawn_kafka "$KAFKA_RUN" -Xms512m -Xmx"$KAFKA_HEAP"
+  wait_ready kafka "$(cat "$KAFKA_RUN/pid")" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
   log "Kafka ready at $endpoint (log: $KAFKA_RUN/kafka.log)"
+}
+
+# Config, storage (formatted once, with the cluster's id) and process of broker N; does not wait.
+launch_cluster_broker() { # node cluster-id
+  local node="$1" cluster_id="$2" run port controller_port p
+  run="$(cluster_run "$node")"
+  port="$(cluster_port "$node")"
+  controller_port="$(cluster_controller_port "$node")"
+  for p in "$port" "$controller_port"; do
+    port_in_use "$p" && die "port $p on 127.0.0.1 (broker $node of the cluster) is taken by another program; stop it, or choose other ports with PROV_KAFKA_PORT / PROV_KAFKA_CONTROLLER_PORT"
+  done
+  write_kafka_config "$run" "$node" "$port" "$controller_port" "$(cluster_voters)"
+  format_kafka_storage "$run" "$cluster_id"
+  echo "127.0.0.1:$port" >"$run/endpoint"
+  # No -Xms: three brokers start at the JVM's default initial heap and grow as they need.
+  spawn_kafka "$run" -Xmx"$KAFKA_HEAP"
+}
+
+start_kafka_cluster() {
+  local node ports=()
+  for node in "${CLUSTER_NODES[@]}"; do ports+=("$(cluster_port "$node")" "$(cluster_controller_port "$node")"); done
+  [[ "$(printf '%s\n' "${ports[@]}" | sort -u | wc -l)" -eq 6 ]] ||
+    die "the cluster's ports overlap (${ports[*]}): PROV_KAFKA_CONTROLLER_PORT may not be PROV_KAFKA_PORT + 2 or + 4"
+  mkdir -p "$KAFKA_CLUSTER_RUN"
+  [[ -s "$KAFKA_CLUSTER_RUN/cluster-id" ]] || new_cluster_id >"$KAFKA_CLUSTER_RUN/cluster-id"
+  local cluster_id endpoint run pid down=()
+  cluster_id="$(cat "$KAFKA_CLUSTER_RUN/cluster-id")"
+  endpoint="$(kafka_brokers)"
+  for node in "${CLUSTER_NODES[@]}"; do
+    run="$(cluster_run "$node")"
+    mkdir -p "$run"
+    pid="$(cluster_broker_pid "$node")"
+    if [[ -n "$pid" ]]; then
+      already_running kafka "$run" "$pid" "127.0.0.1:$(cluster_port "$node")"
+    else
+      down+=("$node")
+    fi
+  done
+  if ((${#down[@]} > 0)); then
+    log "starting Kafka $KAFKA_VERSION brokers ${down[*]} of the cluster at $endpoint"
+    for node in "${down[@]}"; do launch_cluster_broker "$node" "$cluster_id"; done
+  fi
+  # Ready: every broker is in the cluster's metadata (registered, not fenced), and there is a controller.
+  # shellcheck disable=SC2046 # one log file a word
+  wait_ready kafka "$(cluster_pids | paste -sd,)" "$endpoint" $(cluster_logs)
+  log "Kafka cluster ready at $endpoint (logs: $KAFKA_CLUSTER_RUN/broker-N/kafka.log)"
+}
+
+# kill-broker N and start-broker N: a broker of the cluster lost and back, for fault tests.
+check_cluster_node() { # node
+  [[ "$KAFKA_BROKER_COUNT" == 3 ]] ||
+    die "kill-broker and start-broker act on the cluster: set PROV_KAFKA_BROKERS=3 (and the ports it was started with)"
+  [[ "$1" =~ ^[123]$ ]] || die "a broker of the cluster is 1, 2 or 3, not '$1'"
+}
+
+kill_broker() { # node
+  local node="$1" pid
+  check_cluster_node "$node"
+  pid="$(cluster_broker_pid "$node")"
+  [[ -n "$pid" ]] || die "broker $node of the cluster is not running (see: deploy/local/infra.sh status)"
+  kill -KILL "$pid"
+  local deadline=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
+  kill -0 "$pid" 2>/dev/null && die "broker $node (pid $pid) still exists 10 s after SIGKILL"
+  rm -f "$(cluster_run "$node")/pid"
+  log "broker $node (pid $pid) killed"
+}
+
+start_broker() { # node
+  local node="$1" run pid endpoint
+  check_cluster_node "$node"
+  need_java
+  need node "to check that the servers are ready"
+  fetch_kafka
+  [[ -s "$KAFKA_CLUSTER_RUN/cluster-id" ]] ||
+    die "no cluster in $INFRA_HOME yet; start it first: PROV_KAFKA_BROKERS=3 deploy/local/infra.sh start kafka"
+  run="$(cluster_run "$node")"
+  endpoint="127.0.0.1:$(cluster_port "$node")"
+  pid="$(cluster_broker_pid "$node")"
+  if [[ -n "$pid" ]]; then
+    log "broker $node already running (pid $pid) at $endpoint"
+  else
+    log "starting broker $node of the cluster at $endpoint"
+    launch_cluster_broker "$node" "$(cat "$KAFKA_CLUSTER_RUN/cluster-id")"
+    pid="$(cat "$run/pid")"
+  fi
+  # Ready: the broker answers and the metadata it serves lists it (the controllers took it back).
+  wait_ready kafka "$pid" "$endpoint" "$run/kafka.log" "$run/kafka.out"
+  log "broker $node ready at $endpoint (log: $run/kafka.log)"
 }
 
 # --- PostgreSQL (behind FerretDB, when PROV_STORE_BACKEND=postgresql) --------
@@ -313,7 +487,7 @@ start_store() {
   pid="$(running_pid "$STORE_RUN" ferretdb-runner)"
   if [[ -n "$pid" ]]; then
     already_running store "$STORE_RUN" "$pid" "$endpoint"
-    wait_ready store "$STORE_RUN" "$(mongodb_uri)" "$STORE_RUN/store.log"
+    wait_ready store "$pid" "$(mongodb_uri)" "$STORE_RUN/store.log"
     log "FerretDB already running (pid $pid) and answering at $endpoint"
     return 0
   fi
@@ -338,7 +512,7 @@ start_store() {
   # cd: FerretDB writes nothing to its working directory, and it must not be the caller's anyway.
   (cd "$STORE_RUN" && spawn "$STORE_RUN" "$STORE_RUN/store.log" \
     "$binary" -listen-addr "127.0.0.1:$STORE_PORT" "${backend_args[@]}" -log-level warn)
-  wait_ready store "$STORE_RUN" "$(mongodb_uri)" "$STORE_RUN/store.log"
+  wait_ready store "$(cat "$STORE_RUN/pid")" "$(mongodb_uri)" "$STORE_RUN/store.log"
   log "FerretDB ready at $(mongodb_uri) (log: $STORE_RUN/store.log)"
 }
 
@@ -365,15 +539,36 @@ stop_component() { # name run-dir marker
   log "$name stopped"
 }
 
-stop_kafka() { stop_component kafka "$KAFKA_RUN" kafka.Kafka; }
+stop_kafka() {
+  if [[ "$KAFKA_BROKER_COUNT" == 3 ]]; then
+    # All at once: stopped one by one, the last two would lose their controller quorum mid-shutdown.
+    local node stops=()
+    for node in "${CLUSTER_NODES[@]}"; do
+      stop_component "kafka broker $node" "$(cluster_run "$node")" "$(cluster_run "$node")/server.properties" &
+      stops+=("$!")
+    done
+    for node in "${stops[@]}"; do wait "$node"; done
+    [[ -z "$(single_kafka_pid)" ]] || log "the single Kafka broker of $INFRA_HOME still runs (stop it without PROV_KAFKA_BROKERS)"
+  else
+    stop_component kafka "$KAFKA_RUN" kafka.Kafka
+    [[ -z "$(cluster_pids)" ]] || log "the 3-broker cluster of $INFRA_HOME still runs (stop it with PROV_KAFKA_BROKERS=3)"
+  fi
+}
 stop_store() {
   stop_component store "$STORE_RUN" ferretdb-runner
   stop_postgresql
 }
 reset_kafka() {
   stop_kafka
-  rm -rf "$KAFKA_RUN/data"
-  log "kafka data deleted"
+  if [[ "$KAFKA_BROKER_COUNT" == 3 ]]; then
+    local node
+    for node in "${CLUSTER_NODES[@]}"; do rm -rf "$(cluster_run "$node")/data"; done
+    rm -f "$KAFKA_CLUSTER_RUN/cluster-id"
+    log "kafka cluster data deleted"
+  else
+    rm -rf "$KAFKA_RUN/data"
+    log "kafka data deleted"
+  fi
 }
 reset_store() {
   stop_store
@@ -382,22 +577,45 @@ reset_store() {
   log "store data deleted"
 }
 
-status_of() { # name run-dir marker probe-target
-  local name="$1" run="$2" marker="$3" target="$4" pid answer
+status_of() { # name probe run-dir marker probe-target [remark]
+  local name="$1" probe="$2" run="$3" marker="$4" target="$5" remark="${6:-}" pid answer
   pid="$(running_pid "$run" "$marker")"
   if [[ -z "$pid" ]]; then
     echo "$name: stopped"
     return 0
   fi
   answer="not answering"
-  node "$HERE/wait-ready.js" "$name" "$target" 5 "$pid" 2>/dev/null && answer="answering"
-  echo "$name: running (pid $pid) at $(cat "$run/endpoint" 2>/dev/null || echo '?'), $answer"
+  node "$HERE/wait-ready.js" "$probe" "$target" 5 "$pid" 2>/dev/null && answer="answering"
+  echo "$name: running (pid $pid) at $(cat "$run/endpoint" 2>/dev/null || echo '?'), $answer$remark"
+}
+
+# The node the controllers elected their leader (the active controller), as a running node last recorded it.
+quorum_leader() {
+  local node
+  for node in "${CLUSTER_NODES[@]}"; do
+    [[ -n "$(cluster_broker_pid "$node")" ]] || continue
+    grep -o '"leaderId":[0-9]*' "$(cluster_run "$node")/data/__cluster_metadata-0/quorum-state" 2>/dev/null | cut -d: -f2 && return 0
+  done
+  return 0
 }
 
 status() {
   echo "home: $INFRA_HOME"
-  status_of kafka "$KAFKA_RUN" kafka.Kafka "$(cat "$KAFKA_RUN/endpoint" 2>/dev/null || kafka_brokers)"
-  status_of store "$STORE_RUN" ferretdb-runner "$(sed 's/ (.*//' "$STORE_RUN/endpoint" 2>/dev/null || mongodb_uri)"
+  # The layout PROV_KAFKA_BROKERS names, and the other one too if it runs.
+  if [[ "$KAFKA_BROKER_COUNT" == 1 || -n "$(single_kafka_pid)" ]]; then
+    status_of kafka kafka "$KAFKA_RUN" kafka.Kafka "$(cat "$KAFKA_RUN/endpoint" 2>/dev/null || echo "127.0.0.1:$KAFKA_PORT")"
+  fi
+  if [[ "$KAFKA_BROKER_COUNT" == 3 || -n "$(cluster_pids)" ]]; then
+    local node run leader
+    leader="$(quorum_leader)"
+    for node in "${CLUSTER_NODES[@]}"; do
+      run="$(cluster_run "$node")"
+      status_of "kafka broker $node" kafka "$run" "$run/server.properties" \
+        "$(cat "$run/endpoint" 2>/dev/null || echo "127.0.0.1:$(cluster_port "$node")")" \
+        "$([[ "$node" == "$leader" ]] && echo ', active controller')"
+    done
+  fi
+  status_of store store "$STORE_RUN" ferretdb-runner "$(sed 's/ (.*//' "$STORE_RUN/endpoint" 2>/dev/null || mongodb_uri)"
   local pg_pid
   pg_pid="$(running_pid "$POSTGRESQL_RUN" "postgres -D")"
   if [[ -n "$pg_pid" ]]; then echo "postgresql: running (pid $pg_pid) at $(cat "$POSTGRESQL_RUN/endpoint" 2>/dev/null || echo '?')"; fi
@@ -423,7 +641,7 @@ run_for() { # action what
   if [[ "$what" == store || "$what" == all ]]; then "${action}_store"; fi
 }
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 command="${1:-}"
 [[ $# -gt 0 ]] && shift
@@ -439,6 +657,8 @@ case "$command" in
   stop) if $clean; then with_lock run_for reset "$what"; else with_lock run_for stop "$what"; fi ;;
   reset) with_lock run_for reset "$what" ;;
   status) status ;;
+  kill-broker) with_lock kill_broker "${args[0]:-}" ;;
+  start-broker) with_lock start_broker "${args[0]:-}" ;;
   env)
     echo "KAFKA_BROKERS=$(kafka_brokers)"
     echo "MONGODB_URI=$(mongodb_uri)"

@@ -1,13 +1,16 @@
 // Waits until a local server answers like the real thing: Kafka describes
-// its cluster through kafkajs' admin client, the store answers a MongoDB
-// ping. Used by infra.sh.
+// its cluster through kafkajs' admin client, with a controller and every
+// broker named (a broker is listed once registered and not fenced), the store
+// answers a MongoDB ping. Used by infra.sh.
 //   node wait-ready.js kafka 127.0.0.1:9092 90 [pid]
+//   node wait-ready.js kafka 127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096 90 [pid,pid,pid]
 //   node wait-ready.js store 'mongodb://127.0.0.1:27017/?directConnection=true' 90 [pid]
-// Exit codes: 0 ready; 1 not ready within the timeout, or the process <pid>
-// exited; 2 bad arguments; 3 kafkajs or mongodb cannot be loaded.
+// Exit codes: 0 ready; 1 not ready within the timeout, or one of the
+// processes exited; 2 bad arguments; 3 kafkajs or mongodb cannot be loaded.
 'use strict';
 
-const [component, target, timeoutSeconds = '90', pid] = process.argv.slice(2);
+const [component, target, timeoutSeconds = '90', pidList = ''] = process.argv.slice(2);
+const pids = pidList.split(',').filter(Boolean).map(Number);
 
 function fail(code, message) {
   console.error(`[infra] ${message}`);
@@ -25,21 +28,24 @@ function load(name) {
   }
 }
 
-function alive() {
-  if (!pid) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
+/** The first of the processes that exited, if any. */
+function exited() {
+  return pids.find((pid) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return error.code !== 'EPERM';
+    }
+  });
 }
 
 async function kafkaReady() {
   const { Kafka, logLevel } = load('kafkajs');
+  const brokers = target.split(',');
   const admin = new Kafka({
     clientId: 'wait-ready',
-    brokers: [target],
+    brokers,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
     requestTimeout: 5000,
@@ -48,7 +54,8 @@ async function kafkaReady() {
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null && cluster.controller !== -1;
+    const listed = new Set(cluster.brokers.map(({ host, port }) => `${host}:${port}`));
+    return brokers.every((broker) => listed.has(broker)) && cluster.controller !== null && cluster.controller !== -1;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -70,12 +77,13 @@ async function main() {
   const probe = { kafka: kafkaReady, store: storeReady }[component];
   const seconds = Number(timeoutSeconds);
   if (!probe || !target || !(seconds > 0)) {
-    fail(2, 'usage: node wait-ready.js kafka|store <brokers|mongodb-uri> <timeout-seconds> [pid]');
+    fail(2, 'usage: node wait-ready.js kafka|store <brokers|mongodb-uri> <timeout-seconds> [pid,...]');
   }
   const deadline = Date.now() + seconds * 1000;
   let lastError = 'no answer yet';
   for (;;) {
-    if (!alive()) fail(1, `${component} (pid ${pid}) exited before it answered at ${target}`);
+    const gone = exited();
+    if (gone !== undefined) fail(1, `${component} (pid ${gone}) exited before it answered at ${target}`);
     try {
       if (await probe()) process.exit(0);
       lastError = 'answered, but not ready yet';

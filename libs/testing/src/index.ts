@@ -4,6 +4,7 @@ export * from './lib/integration-env';
 export * from './lib/read-events';
 export * from './lib/producer-service-under-test';
 export * from './lib/broker-control';
+export * from './lib/kafka-cluster';
 export * from './lib/provenance-scenario';
 export * from './lib/lineage-events';
 export * from './lib/free-port';

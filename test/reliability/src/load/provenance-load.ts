@@ -61,12 +61,16 @@ export async function recordLoadLineage(services: ServiceProcesses, name: string
   return { sliceId, runId: run.id, modelVersionId: model.id, artifactDigest, deployment: name };
 }
 
-/** Batches of `size` predictions, ids `<prefix>-<sequence>-<i>`, made by the lineage's deployment. */
+/**
+ * Batches of `size` predictions, ids `<prefix>-<sequence>-<i>`, made by the
+ * lineage's deployment; each request waits `timeoutMs` for its answer.
+ */
 export function predictionBatches(
   services: ServiceProcesses,
   lineage: Pick<LoadLineage, 'deployment' | 'modelVersionId' | 'artifactDigest'>,
   prefix: string,
   size: number,
+  timeoutMs?: number,
 ): SendRequest {
   return async (sequence) => {
     const ids = Array.from({ length: size }, (_, i) => `${prefix}-${sequence}-${i}`);
@@ -80,6 +84,7 @@ export function predictionBatches(
         artifactDigest: lineage.artifactDigest,
         predictions: ids.map((id) => ({ id, at, inputDigest: `sha256:${hex('3')}` })),
       },
+      timeoutMs,
     );
     return { ids: ids.map((id) => `pred:${id}`), ...outcome };
   };

@@ -1,8 +1,9 @@
-import { CompressionTypes, Kafka, Message, ProducerBatch, RecordMetadata } from 'kafkajs';
+import { CompressionTypes, Kafka, Message, ProducerBatch, ProducerConfig, RecordMetadata } from 'kafkajs';
 import { EventLogClosedError } from '../event-log.errors';
 import { IdempotentProducer } from './idempotent-producer';
 
 interface FakeProducer {
+  config: ProducerConfig;
   connect: jest.Mock;
   disconnect: jest.Mock;
   /** Each request sent, to be answered with `ack` or `fail`. */
@@ -17,8 +18,9 @@ interface FakeProducer {
 function fakeKafka() {
   const producers: FakeProducer[] = [];
   const kafka = {
-    producer: () => {
+    producer: (config: ProducerConfig) => {
       const producer: FakeProducer = {
+        config,
         connect: jest.fn(async () => undefined),
         disconnect: jest.fn(async () => undefined),
         requests: [],
@@ -111,6 +113,37 @@ describe('the idempotent producer behind publish', () => {
     expect(producers[0].disconnect).toHaveBeenCalled();
     producers[1].requests[0].ack([ack('a', 0, '0')]);
     expect(await next).toEqual([{ partition: 0, offset: '0' }]);
+  });
+
+  it('sends again, on the same producer, the partitions a request was answered without (their leader moved mid-request)', async () => {
+    const { kafka, producers } = fakeKafka();
+    const producer = await IdempotentProducer.connect(kafka, settings);
+
+    const published = producer.publish('a', messages(0, 1, 1));
+    await settle();
+    // kafkajs resolves without partition 1: its leader was lost and the partition moved to partition 0's broker.
+    producers[0].requests[0].ack([ack('a', 0, '5')]);
+    await settle();
+    const [, again] = producers[0].requests;
+    expect(again.batch.topicMessages).toEqual([{ topic: 'a', messages: messages(0, 1, 1).slice(1) }]);
+    again.ack([ack('a', 1, '9')]);
+
+    expect(await published).toEqual([
+      { partition: 0, offset: '5' },
+      { partition: 1, offset: '9' },
+      { partition: 1, offset: '10' },
+    ]);
+    expect(producers).toHaveLength(1);
+  });
+
+  it('lets kafkajs retry a request for as long as its publishes may wait, not the 5 of the client settings', async () => {
+    const { kafka, producers } = fakeKafka();
+    await IdempotentProducer.connect(kafka, { ...settings, timeoutMs: 30_000 });
+
+    const { retries = 0, initialRetryTime = 0, maxRetryTime = 0 } = producers[0].config.retry ?? {};
+    const backOffs = Array.from({ length: retries }, (_, i) => Math.min(initialRetryTime * 2 ** i, maxRetryTime));
+    expect(backOffs.reduce((sum, ms) => sum + ms, 0)).toBeGreaterThanOrEqual(30_000);
+    expect(maxRetryTime).toBeLessThanOrEqual(1_000);
   });
 
   it('times a publish from its call, also one that had to wait for its turn', async () => {

@@ -1,4 +1,4 @@
-import { CompressionTypes, Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { CompressionTypes, Kafka, Message, Partitioners, Producer, RecordMetadata, RetryOptions } from 'kafkajs';
 import { EventLogClosedError } from '../event-log.errors';
 import type { PublishedRecord } from '../event-log.port';
 import { KafkaLogError, toLogError } from './kafka-event-log.errors';
@@ -9,6 +9,9 @@ import { positionsInRequest } from './publish-positions';
  * to this many bytes: well under the 1 MiB record batch Kafka accepts by default.
  */
 const MAX_MERGED_BYTES = 512 * 1024;
+/** Retries of a request back off from this long to at most a second, so a new partition leader is found soon. */
+const FIRST_RETRY_MS = 200;
+const LAST_RETRY_MS = 1_000;
 
 export interface ProducerSettings {
   compression: CompressionTypes;
@@ -55,6 +58,11 @@ interface Request {
  * any failure the producer is replaced (a new producer id starts new
  * sequences), and requests never overlap, so that none was queued behind the
  * failed one on the old producer.
+ *
+ * A lost broker is survived inside the request: kafkajs retries it with its
+ * sequence numbers (the brokers write it once however often it goes out) for
+ * as long as the publish may wait, and the partitions it answers without are
+ * sent again on the same producer (see `produce`).
  */
 export class IdempotentProducer {
   private generation?: ProducerGeneration;
@@ -126,14 +134,7 @@ export class IdempotentProducer {
 
   private async send(request: Request): Promise<void> {
     const { publishes, generation } = request;
-    const sending = generation.connected.then(() =>
-      generation.producer.sendBatch({
-        acks: -1,
-        timeout: this.settings.timeoutMs,
-        compression: this.settings.compression,
-        topicMessages: byTopic(publishes),
-      }),
-    );
+    const sending = generation.connected.then(() => this.produce(generation, byTopic(publishes)));
     generation.running.add(sending);
     try {
       const positions = positionsInRequest(publishes, await sending);
@@ -148,6 +149,38 @@ export class IdempotentProducer {
       if (generation !== this.generation && generation.running.size === 0) void this.disconnect(generation);
       this.finished(request);
     }
+  }
+
+  /**
+   * Sends the messages and returns an acknowledgement for each partition.
+   * kafkajs retries a request only to the brokers that have not answered it:
+   * a partition whose leader was lost mid-request and moved to a broker that
+   * had already answered for its own partitions is left out, and the request
+   * resolves without it (kafkajs `producer/sendMessages.js`). Its sequence
+   * numbers were taken back with its failed send, so sending its messages
+   * again on this producer, alone and in the same order, lets the new leader
+   * recognise the batch if the old one had written it.
+   */
+  private async produce(
+    generation: ProducerGeneration,
+    topicMessages: Array<{ topic: string; messages: Message[] }>,
+  ): Promise<RecordMetadata[]> {
+    const acks: RecordMetadata[] = [];
+    let pending = topicMessages;
+    while (pending.length > 0) {
+      // Given up on (the publish timed out): its publishes are already rejected.
+      if (generation !== this.generation) throw new KafkaLogError('the request was given up on', true);
+      acks.push(
+        ...(await generation.producer.sendBatch({
+          acks: -1,
+          timeout: this.settings.timeoutMs,
+          compression: this.settings.compression,
+          topicMessages: pending,
+        })),
+      );
+      pending = unacknowledged(pending, acks);
+    }
+    return acks;
   }
 
   /** A publish's time is up: unsent, it is dropped; sent, its whole request is given up on, with its producer. */
@@ -183,6 +216,9 @@ export class IdempotentProducer {
         allowAutoTopicCreation: false,
         // Partitions are chosen before sending (murmur2, as this partitioner would); naming it silences kafkajs's warning.
         createPartitioner: Partitioners.DefaultPartitioner,
+        // kafkajs gives a producer the client's retries (5, about 6 s), and a cluster replaces a lost leader
+        // only once its controller fences it (broker.session.timeout.ms, 9 s by default).
+        retry: retriesWithin(this.settings.timeoutMs),
       });
       this.generation = { producer, connected: producer.connect(), running: new Set() };
       this.generations.add(this.generation);
@@ -219,6 +255,34 @@ function byTopic(publishes: Publish[]): Array<{ topic: string; messages: Message
     topics.set(topic, merged);
   }
   return [...topics].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** The messages of the partitions that no acknowledgement covers, per topic, in their order. */
+function unacknowledged(
+  topicMessages: Array<{ topic: string; messages: Message[] }>,
+  acks: RecordMetadata[],
+): Array<{ topic: string; messages: Message[] }> {
+  const acknowledged = new Set(
+    acks
+      .filter(({ baseOffset }) => baseOffset !== undefined && baseOffset !== '-1')
+      .map(({ topicName, partition }) => `${topicName}/${partition}`),
+  );
+  return topicMessages
+    .map(({ topic, messages }) => ({
+      topic,
+      messages: messages.filter(({ partition }) => !acknowledged.has(`${topic}/${partition}`)),
+    }))
+    .filter(({ messages }) => messages.length > 0);
+}
+
+/** Retries whose back-off (doubling up to a second) adds up to `timeoutMs`: the publish's timer ends the wait. */
+function retriesWithin(timeoutMs: number): RetryOptions {
+  let retries = 0;
+  for (let waited = 0, wait = FIRST_RETRY_MS; waited < timeoutMs; wait = Math.min(wait * 2, LAST_RETRY_MS)) {
+    waited += wait;
+    retries += 1;
+  }
+  return { retries, initialRetryTime: FIRST_RETRY_MS, maxRetryTime: LAST_RETRY_MS };
 }
 
 /** A message's payload bytes: key, value and headers. */

@@ -239,6 +239,7 @@ export class KafkaEventLog implements EventLog {
   private async createTopics(topics: TopicSpec[]): Promise<void> {
     try {
       await this.admin.createTopics({
+        // No replication factor of our own: the cluster's default.replication.factor (3 on deploy/local's cluster).
         topics: topics.map(({ name, partitions }) => ({ topic: name, numPartitions: partitions })),
         waitForLeaders: true,
       });
