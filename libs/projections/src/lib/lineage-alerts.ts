@@ -7,7 +7,14 @@ import type { ModelVersionNode } from './model-version.projection';
 import { compareText } from './ordering';
 import type { ServedBatch } from './affected-derived';
 import { CONFLICTING_PREDICTION } from './prediction-conflicts';
-import { Losses, ServedWhere, firstServedBatch, lostFrom, servedTotals } from './served-predictions';
+import {
+  Losses,
+  ServedWhere,
+  firstServedBatch,
+  lostFrom,
+  modelVersionsServing,
+  servedTotals,
+} from './served-predictions';
 import type { ViewDocument, ViewReader, ViewWrite } from './view-store.port';
 
 /** Alerts raised by what was served (they read prediction batches). */
@@ -81,15 +88,17 @@ export async function predictionAlerts(
   views: ViewReader,
   lineages: ReadonlyMap<string, ModelLineageDocument | null> = new Map(),
 ): Promise<AlertDocument[]> {
+  // Every prediction alert counts served predictions: a model version that served no batch raises none.
+  const serving = await modelVersionsServing(views, modelVersionIds);
   const [models, stored] = await Promise.all([
-    readNodes<ModelVersionNode>(views, modelVersionIds),
+    readNodes<ModelVersionNode>(views, serving),
     views.get(
       'model_lineage',
-      [...modelVersionIds].filter((id) => !lineages.has(id)),
+      [...serving].filter((id) => !lineages.has(id)),
     ),
   ]);
   const perModel = await Promise.all(
-    [...modelVersionIds].map((modelVersionId) =>
+    [...serving].map((modelVersionId) =>
       alertsOfServedModel(
         modelVersionId,
         models.get(modelVersionId),

@@ -67,6 +67,23 @@ export async function firstServedBatch(
   return candidates.find((batch) => !emptied.has(batch._id));
 }
 
+/**
+ * The model versions among `modelVersionIds` that served any batch: one
+ * grouped sum for all of them (equality where there is one, which the
+ * store's index serves). A model version that served none has no prediction
+ * to count or to raise an alert for.
+ */
+export async function modelVersionsServing(
+  views: ViewReader,
+  modelVersionIds: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const ids = [...modelVersionIds];
+  if (ids.length === 0) return new Set();
+  const where = { modelVersionId: ids.length === 1 ? ids[0] : { in: ids } };
+  const groups = await views.sum('prediction_batches', where, 'count', 'modelVersionId');
+  return new Set(groups.filter((group) => group.count > 0).map((group) => String(group.key)));
+}
+
 /** How many ids each batch lost, and those batches. */
 export interface Losses {
   byBatch: Map<string, number>;
