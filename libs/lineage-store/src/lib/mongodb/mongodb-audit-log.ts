@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import { AuditKey, AuditLeaf, AuditLogState, AuditLogStore, AuditNode, AuditRecord, nodeKey } from '../audit-log.port';
 import { DUPLICATE_KEY, guarded } from './driver-errors';
-import type { UpdateGate } from './update-gate';
+import { insertAbsent } from './insert-absent';
 
 /** Fewer ids than this are read one `_id` equality each (FerretDB indexes those, not `$in`). */
 const POINT_READS = 64;
@@ -60,10 +60,7 @@ export class MongoAuditLog implements AuditLogStore {
    */
   private readonly subtrees = new LRUCache<string, { key: string; hash: string }>({ max: 100_000 });
 
-  constructor(
-    private readonly db: Db,
-    private readonly updates: UpdateGate,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   /** Creates the collections' indexes (idempotent). */
   async prepare(): Promise<void> {
@@ -113,17 +110,8 @@ export class MongoAuditLog implements AuditLogStore {
         index: l.index,
         envelope: l.envelope,
       }));
-      // Replace-or-insert: a replayed batch writes the same documents again.
-      await Promise.all([
-        this.updates.bulkWrite(
-          this.hashes(),
-          hashes.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-        ),
-        this.updates.bulkWrite(
-          this.events(),
-          events.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
-        ),
-      ]);
+      // A leaf or subtree root never changes: a replayed batch finds the very same documents there.
+      await Promise.all([insertAbsent(this.hashes(), hashes), insertAbsent(this.events(), events)]);
       const { logId, ...rest } = state;
       await this.statesCollection().replaceOne(
         { _id: logId },

@@ -46,7 +46,7 @@ export class MongoLineageStore implements LineageStore {
     private readonly client: MongoClient,
     private readonly db: Db,
   ) {
-    this.auditLog = new MongoAuditLog(db, this.updates);
+    this.auditLog = new MongoAuditLog(db);
   }
 
   static async connect(options: MongoLineageStoreOptions): Promise<MongoLineageStore> {

@@ -1,11 +1,12 @@
 import { compareScalars, valueAt } from '@prov/projections';
 import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewWrite } from '@prov/projections';
-import { AnyBulkWriteOperation, Db, MongoBulkWriteError } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
 import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
 import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
 import { decodeDocument, decodeValue, encodeDocument } from './document-codec';
-import { DUPLICATE_KEY, guarded } from './driver-errors';
+import { guarded } from './driver-errors';
+import { insertAbsent } from './insert-absent';
 import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
 import { KeepLeast, ViewBulk, isKeepLeast, toViewBulks } from './view-writes.bulk';
@@ -189,15 +190,8 @@ export class MongoViewGeneration implements ViewGeneration {
   }
 
   /** Inserts encoded documents (unordered); the positions of those whose `_id` was already there. */
-  private async insertChunk(view: ViewName, documents: readonly ViewDocument[]): Promise<number[]> {
-    try {
-      await this.collection(view).insertMany([...documents], { ordered: false });
-      return [];
-    } catch (error) {
-      const duplicates = duplicateKeyIndexes(error);
-      if (!duplicates) throw error;
-      return duplicates;
-    }
+  private insertChunk(view: ViewName, documents: readonly ViewDocument[]): Promise<number[]> {
+    return insertAbsent(this.collection(view), documents);
   }
 
   private async raiseRevisions(views: readonly ViewName[]): Promise<void> {
@@ -278,12 +272,4 @@ export class MongoViewGeneration implements ViewGeneration {
   private revisionsCollection() {
     return this.db.collection<RevisionDocument>(REVISIONS_COLLECTION);
   }
-}
-
-/** The positions of the failed inserts of a bulk when every failure is a duplicate key; undefined otherwise. */
-function duplicateKeyIndexes(error: unknown): number[] | undefined {
-  if (!(error instanceof MongoBulkWriteError) || error.writeConcernError) return undefined;
-  const writeErrors = [error.writeErrors].flat().filter(Boolean);
-  if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== DUPLICATE_KEY)) return undefined;
-  return writeErrors.map((writeError) => writeError.index);
 }
