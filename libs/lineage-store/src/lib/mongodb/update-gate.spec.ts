@@ -27,7 +27,7 @@ const updates = (n: number) =>
   })) as unknown as AnyBulkWriteOperation<Document>[];
 
 describe('UpdateGate', () => {
-  it('sends updates in commands of at most 16 statements, at most 2 at a time across callers', async () => {
+  it('sends updates in commands of at most 6 statements, at most 2 at a time across callers', async () => {
     const gate = new UpdateGate();
     load.mostAtOnce = 0;
     const a = recordingCollection();
@@ -35,7 +35,7 @@ describe('UpdateGate', () => {
     await Promise.all([gate.bulkWrite(a.collection, updates(100)), gate.bulkWrite(b.collection, updates(40))]);
     expect(a.sizes.reduce((x, y) => x + y, 0)).toBe(100);
     expect(b.sizes.reduce((x, y) => x + y, 0)).toBe(40);
-    expect(Math.max(...a.sizes, ...b.sizes)).toBe(16);
+    expect(Math.max(...a.sizes, ...b.sizes)).toBe(6);
     expect(load.mostAtOnce).toBe(2);
   });
 

@@ -8,15 +8,18 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
  * itself, and every later request to that server hangs. So every update this
  * store sends goes through one gate per client: at most
  * `statementsPerCommand` statements a command and `commandsInFlight`
- * commands at a time, well under the pool whatever else is connected.
- * Inserts are one statement each and are not limited.
+ * commands at a time. The pool is the server's, shared by every process
+ * connected to it: 12 a process keeps three projector replicas and a query
+ * gateway's reads under 50 together (more replicas call for a larger
+ * `pool_max_conns` in FerretDB's PostgreSQL URL). Inserts are one statement
+ * each and are not limited.
  */
 export class UpdateGate {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(
-    readonly statementsPerCommand = 16,
+    readonly statementsPerCommand = 6,
     readonly commandsInFlight = 2,
   ) {}
 
