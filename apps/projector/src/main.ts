@@ -5,6 +5,7 @@ import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lin
 import { parseArgs } from 'node:util';
 import {
   alertWebhookSettings,
+  lineageCacheEntries,
   loadTrustedKeys,
   ProjectorConfig,
   createProjector,
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     requireSignatures: config.PROV_REQUIRE_SIGNATURES,
     signer: { keyId: keys.keyId, privateKey: keys.privateKey },
     maxBatchSize: config.PROV_PROJECTOR_BATCH_SIZE,
+    lineageCacheEntries: lineageCacheEntries(config),
     pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
     stallSeconds: config.PROV_PROJECTOR_STALL_SECONDS,
     auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,

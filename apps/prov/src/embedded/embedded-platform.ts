@@ -8,6 +8,7 @@ import { FileSubjectKeyStore, InMemoryLineageStore, LineageStore, MongoLineageSt
 import {
   ProjectorConfig,
   alertWebhookSettings,
+  lineageCacheEntries,
   createProjector,
   createProjectorHttp,
   loadTrustedKeys,
@@ -124,6 +125,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       requireSignatures: config.PROV_REQUIRE_SIGNATURES,
       signer: { keyId: keys.keyId, privateKey: keys.privateKey },
       maxBatchSize: config.PROV_PROJECTOR_BATCH_SIZE,
+      lineageCacheEntries: lineageCacheEntries(config),
       pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
       stallSeconds: config.PROV_PROJECTOR_STALL_SECONDS,
       auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,

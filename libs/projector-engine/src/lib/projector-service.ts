@@ -23,6 +23,8 @@ export interface ProjectorDependencies {
   requireSignatures: boolean;
   signer: EnvelopeSigner;
   maxBatchSize: number;
+  /** PROV_PROJECTOR_LINEAGE_CACHE: lineage view entries kept in memory by the replica folding the lineage (0: none). */
+  lineageCacheEntries?: number;
   pollIntervalMs: number;
   /** PROV_PROJECTOR_STALL_SECONDS: a live partition not delivered this long while it has records to fold is rejoined. */
   stallSeconds?: number;
@@ -63,6 +65,7 @@ export async function createProjector(
     metrics,
     deadLetters: new DeadLetterPublisher(deps.log, SERVICE, deps.signer),
     maxBatchSize: deps.maxBatchSize,
+    lineageCacheEntries: deps.lineageCacheEntries ?? 0,
     pollIntervalMs: deps.pollIntervalMs,
     ...(deps.stallSeconds === undefined ? {} : { stallMs: deps.stallSeconds * 1000 }),
     onProgress: (p) => logger.log(describeProgress(p)),

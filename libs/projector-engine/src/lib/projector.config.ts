@@ -23,6 +23,13 @@ export class ProjectorConfig extends ProducerServiceConfig {
   PROV_REQUIRE_SIGNATURES: boolean = true;
   /** Most records folded in one store round (one partition's consecutive records). */
   @IsInt() @Min(1) @Max(10_000) PROV_PROJECTOR_BATCH_SIZE: number = 200;
+  /**
+   * Lineage view documents (and edge lists) the replica that folds the
+   * lineage keeps in memory, least recently used dropped first, so that a
+   * model version's closure is not read from the store again for each
+   * batch. The in-process store (`PROV_STORE=memory`) needs none.
+   */
+  @IsInt() @Min(0) @Max(10_000_000) PROV_PROJECTOR_LINEAGE_CACHE: number = 50_000;
   /** How often catch-up progress is reported and the active generation looked up. */
   @IsInt() @Min(50) PROV_PROJECTOR_POLL_MS: number = 2000;
   /**
@@ -39,6 +46,11 @@ export class ProjectorConfig extends ProducerServiceConfig {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PROV_ALERT_WEBHOOK_URL?: string;
   /** Attempts after the first, with exponential backoff from 0.5 s up to 30 s, before an alert is given up on. */
   @IsInt() @Min(0) @Max(20) PROV_ALERT_WEBHOOK_RETRIES: number = 5;
+}
+
+/** The lineage cache's entries: none over the in-process store, whose reads are already in memory. */
+export function lineageCacheEntries(config: ProjectorConfig): number {
+  return config.PROV_STORE === 'memory' ? 0 : config.PROV_PROJECTOR_LINEAGE_CACHE;
 }
 
 /** The alert webhook a configuration names, if any (ProjectorDependencies.alertWebhook). */

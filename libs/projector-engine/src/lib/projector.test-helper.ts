@@ -23,6 +23,8 @@ export function scenarioProjector(
     requireSignatures: true,
     signer: { keyId: projectorKey.keyId, privateKey: projectorKey.privateKey },
     maxBatchSize: 50,
+    // Small, so that the specs fold through the cache of the lineage and see it drop entries.
+    lineageCacheEntries: 200,
     pollIntervalMs: 50,
     ...options,
   });

@@ -18,6 +18,8 @@ export interface ProjectorOptions {
   metrics: ProjectorMetrics;
   deadLetters: DeadLetterPublisher;
   maxBatchSize: number;
+  /** Entries of the lineage views each generation's feed keeps in memory while it folds the lineage (0: none). */
+  lineageCacheEntries?: number;
   /** How often progress is checked and reported while catching up, and the active generation looked up. */
   pollIntervalMs: number;
   onProgress?: (progress: FeedProgress) => void;
@@ -362,6 +364,7 @@ export class Projector {
       metrics: this.options.metrics,
       deadLetters: this.options.deadLetters,
       maxBatchSize: this.options.maxBatchSize,
+      lineageCacheEntries: this.options.lineageCacheEntries ?? 0,
       onAlertsRaised: (feed: GenerationFeed, alerts: AlertDocument[]) => {
         // The feed replaced meanwhile raises the same ids: the notifier posts each once.
         if (feed === this.live || this.activated.has(feed.name)) this.options.alertNotifier?.notify(alerts);

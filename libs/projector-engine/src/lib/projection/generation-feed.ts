@@ -1,11 +1,12 @@
 import type { ProvenanceEvent } from '@prov/contracts';
 import type { ConsumerHandle, EventLog, PartitionPosition, RecordBatch } from '@prov/event-log';
 import type { ViewGeneration } from '@prov/lineage-store';
-import { applyUntilSettled, foldFacts, type AlertDocument } from '@prov/projections';
+import { applyUntilSettled, foldFacts, type AlertDocument, type ViewReader, type ViewWriter } from '@prov/projections';
 import { raisedAlerts } from '../alerts/raised-alerts';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
 import type { DeadLetterPublisher, Rejection } from '../dead-letters/dead-letter-publisher';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
+import { LineageViewCache } from './lineage-view-cache';
 import { LINEAGE_TOPICS, PROJECTED_TOPICS } from './projected-topics';
 
 export interface GenerationFeedOptions {
@@ -19,6 +20,8 @@ export interface GenerationFeedOptions {
   policy: DecodingPolicy;
   metrics: ProjectorMetrics;
   maxBatchSize: number;
+  /** Entries of the lineage views kept in memory while this feed folds the lineage topics (0: none). */
+  lineageCacheEntries?: number;
   /** Told of the alerts each batch newly raised in this generation, once they are stored. */
   onAlertsRaised?: (feed: GenerationFeed, alerts: AlertDocument[]) => void;
 }
@@ -54,12 +57,18 @@ export class GenerationFeed {
   private processed = 0;
   private lastProgress = { at: Date.now(), processed: 0 };
   private readonly asOfMs?: number;
+  private readonly lineageCache?: LineageViewCache;
+  /** The group's committed offsets of the lineage topics as of the cache's last fold: they move when another replica folds. */
+  private lineageCommitted?: Map<string, string>;
 
   constructor(
     private readonly log: EventLog,
     readonly options: GenerationFeedOptions,
   ) {
     this.asOfMs = options.asOf === undefined ? undefined : Date.parse(options.asOf);
+    if (options.lineageCacheEntries) {
+      this.lineageCache = new LineageViewCache(options.generation, options.lineageCacheEntries);
+    }
   }
 
   get name(): string {
@@ -186,8 +195,9 @@ export class GenerationFeed {
 
     const raised: AlertDocument[] = [];
     if (events.length > 0) {
+      const views = LINEAGE_TOPICS.includes(batch.topic) ? await this.lineageViews() : generation;
       // Other replicas may write the same alerts meanwhile: written again until the facts they read hold still.
-      await applyUntilSettled(await foldFacts(events, generation), generation, async (writes) => {
+      await applyUntilSettled(await foldFacts(events, views), views, async (writes) => {
         raised.push(...(await raisedAlerts(writes, generation)));
       });
     }
@@ -195,6 +205,7 @@ export class GenerationFeed {
 
     const next = { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch) };
     await handle.commit([next]);
+    this.lineageCommitted?.set(key(next.topic, next.partition), next.offset);
     await generation.saveOffsets([next]);
     this.positions.set(key(next.topic, next.partition), BigInt(next.offset));
     this.processed += batch.records.length;
@@ -204,6 +215,32 @@ export class GenerationFeed {
     if (skipped > 0) metrics.eventsSkipped.inc({ generation: generation.name }, skipped);
     for (const alert of raised) metrics.alertsRaised.inc({ generation: generation.name, type: alert.type });
     if (raised.length > 0) this.options.onAlertsRaised?.(this, raised);
+  }
+
+  /**
+   * The views a lineage batch is folded through: the cache, unless the
+   * group's committed offsets of the lineage topics moved since this feed's
+   * last lineage fold. They move when another replica folded lineage
+   * meanwhile (the group gave it the lineage topics for a while), and what
+   * it wrote is not in the cache, which then starts again empty. Lineage
+   * that another replica wrote and did not commit is folded again here, and
+   * the cache follows those writes.
+   */
+  private async lineageViews(): Promise<ViewReader & ViewWriter> {
+    const cache = this.lineageCache;
+    if (!cache) return this.options.generation;
+    const committed = new Map<string, string>();
+    for (const topic of LINEAGE_TOPICS) {
+      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
+        committed.set(key(topic, p.partition), p.offset);
+      }
+    }
+    const known = this.lineageCommitted;
+    if (!known || known.size !== committed.size || [...committed].some(([k, offset]) => known.get(k) !== offset)) {
+      cache.clear();
+    }
+    this.lineageCommitted = committed;
+    return cache;
   }
 }
 
