@@ -20,6 +20,8 @@ export class ProjectorProcesses {
   private readonly topicPrefix: string;
   readonly database: string;
 
+  private readonly started = new Set<ProjectorProcess>();
+
   private constructor(
     private readonly scenario: ProvenanceScenario,
     readonly log: NamespacedEventLog,
@@ -44,7 +46,9 @@ export class ProjectorProcesses {
     return new ProjectorProcesses(scenario, log, store, { topicPrefix, database });
   }
 
+  /** Kills the processes still running (a failed test leaves them), then closes the test's own clients. */
   async close(): Promise<void> {
+    await Promise.all([...this.started].map((process) => process.kill('SIGKILL')));
     await this.log.close();
     await this.store.close();
   }
@@ -59,10 +63,16 @@ export class ProjectorProcesses {
     );
   }
 
-  /** Publishes the scenario in chunks, as producers would while projectors run. */
-  async publishScenario(chunk = 50): Promise<void> {
+  /**
+   * Publishes the scenario in chunks, as producers would while projectors
+   * run, spread over at least `spreadMs` (so that replicas joining meanwhile
+   * get their share, however fast the store folds).
+   */
+  async publishScenario(chunk = 50, spreadMs = 0): Promise<void> {
     const { messages } = this.scenario;
+    const pauseMs = spreadMs / Math.ceil(messages.length / chunk);
     for (let i = 0; i < messages.length; i += chunk) {
+      if (i > 0 && pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
       const slice = messages.slice(i, i + chunk);
       for (const topic of new Set(slice.map((m) => m.topic))) {
         await this.log.publish(
@@ -83,7 +93,10 @@ export class ProjectorProcesses {
     });
     child.stdout?.on('data', (d) => this.output.push(String(d)));
     child.stderr?.on('data', (d) => this.output.push(String(d)));
-    return new ProjectorProcess(child, listenOn);
+    const started = new ProjectorProcess(child, listenOn);
+    this.started.add(started);
+    void started.exited().then(() => this.started.delete(started));
+    return started;
   }
 
   /** Runs `projector <args>` to its end; its last line of output. */

@@ -12,7 +12,9 @@ import { ProjectorProcess, ProjectorProcesses } from './projector-processes.test
  * must come to the distinct prediction ids, and every contradicted id must
  * have its one conflicting-prediction alert.
  */
-const scenario = buildProvenanceScenario({ predictions: 12_000, predictionsPerBatch: 300, resendEvery: 10 });
+/** 12,000 by default; `PROV_REPLICAS_TEST_PREDICTIONS=300000` for the full-size run (minutes on FerretDB/PostgreSQL). */
+const predictions = Number(process.env['PROV_REPLICAS_TEST_PREDICTIONS'] ?? 12_000);
+const scenario = buildProvenanceScenario({ predictions, predictionsPerBatch: 300, resendEvery: 10 });
 let processes: ProjectorProcesses;
 
 beforeAll(async () => {
@@ -35,37 +37,42 @@ async function batchesFoldedBy(replica: ProjectorProcess): Promise<number> {
 }
 
 describe('projector replicas on real Kafka and FerretDB', () => {
-  it('share the predictions, and end as one replica would, each prediction id counted once', async () => {
-    const { store } = processes;
-    await processes.ensureTopics();
-    const publishing = processes.publishScenario(20);
+  it(
+    'share the predictions, and end as one replica would, each prediction id counted once',
+    async () => {
+      const { store } = processes;
+      await processes.ensureTopics();
+      // Spread over 20 s: the replicas join, are killed and are added while it streams in.
+      const publishing = processes.publishScenario(20, 20_000);
 
-    const replicas = [await processes.start(), await processes.start(), await processes.start()];
-    for (let kill = 0; kill < 2; kill++) {
-      await pause(3000 + Math.random() * 3000);
-      await replicas[0].kill('SIGKILL');
-      replicas[0] = await processes.start([], replicas[0].port);
-    }
-    replicas.push(await processes.start());
-    await publishing;
+      const replicas = [await processes.start(), await processes.start(), await processes.start()];
+      for (let kill = 0; kill < 2; kill++) {
+        await pause(3000 + Math.random() * 3000);
+        await replicas[0].kill('SIGKILL');
+        replicas[0] = await processes.start([], replicas[0].port);
+      }
+      replicas.push(await processes.start());
+      await publishing;
 
-    const live = await processes.untilActiveCaughtUp();
-    const folded = await Promise.all(replicas.map((replica) => batchesFoldedBy(replica)));
-    // The group shared the inference partitions: more than one replica folded predictions.
-    expect(folded.filter((batches) => batches > 0).length).toBeGreaterThan(1);
-    for (const replica of replicas) expect(await replica.kill('SIGTERM')).toBe(0);
+      const live = await processes.untilActiveCaughtUp();
+      const folded = await Promise.all(replicas.map((replica) => batchesFoldedBy(replica)));
+      // The group shared the inference partitions: more than one replica folded predictions.
+      expect(folded.filter((batches) => batches > 0).length).toBeGreaterThan(1);
+      for (const replica of replicas) expect(await replica.kill('SIGTERM')).toBe(0);
 
-    const rebuilt = JSON.parse(await processes.runToEnd(['rebuild'])).generation as string;
-    expect(rebuilt).not.toBe(live);
-    const [shared, clean] = [await processes.viewsOf(live), await processes.viewsOf(rebuilt)];
-    for (const view of VIEW_NAMES) expect({ view, docs: shared[view] }).toEqual({ view, docs: clean[view] });
+      const rebuilt = JSON.parse(await processes.runToEnd(['rebuild'])).generation as string;
+      expect(rebuilt).not.toBe(live);
+      const [shared, clean] = [await processes.viewsOf(live), await processes.viewsOf(rebuilt)];
+      for (const view of VIEW_NAMES) expect({ view, docs: shared[view] }).toEqual({ view, docs: clean[view] });
 
-    const views = await store.generation(rebuilt);
-    const totals = await servedTotals(views, { modelVersionId: { in: scenario.modelVersionIds } }, 'modelVersionId');
-    expect(totals.reduce((sum, total) => sum + total.predictions, 0)).toBe(scenario.predictionCount);
-    expect(clean['predictions']).toHaveLength(scenario.predictionCount);
-    expect(clean['prediction_losses']).toHaveLength(scenario.resentIds.length);
-    const conflicts = clean['alerts'].filter((alert) => alert['type'] === 'conflicting-prediction');
-    expect(conflicts.map((alert) => alert['subject']).sort()).toEqual([...scenario.conflictingIds].sort());
-  }, 1_200_000);
+      const views = await store.generation(rebuilt);
+      const totals = await servedTotals(views, { modelVersionId: { in: scenario.modelVersionIds } }, 'modelVersionId');
+      expect(totals.reduce((sum, total) => sum + total.predictions, 0)).toBe(scenario.predictionCount);
+      expect(clean['predictions']).toHaveLength(scenario.predictionCount);
+      expect(clean['prediction_losses']).toHaveLength(scenario.resentIds.length);
+      const conflicts = clean['alerts'].filter((alert) => alert['type'] === 'conflicting-prediction');
+      expect(conflicts.map((alert) => alert['subject']).sort()).toEqual([...scenario.conflictingIds].sort());
+    },
+    Math.max(1_200_000, predictions * 10),
+  );
 });
