@@ -13,7 +13,6 @@ export function checkFieldPath(path: FieldPath): FieldPath {
 export function checkWritePaths(writes: readonly ViewWrite[]): void {
   for (const write of writes) {
     if (write.op === 'set') Object.keys(write.fields).forEach(checkFieldPath);
-    if (write.op === 'keep-least') checkFieldPath(write.by);
   }
 }
 

@@ -117,53 +117,6 @@ export function describeLineageStoreContract(
         expect(stored).toEqual(expected);
       });
 
-      it('keep-least keeps the document with the least `by` whatever the order, in one call or many, and is idempotent', async () => {
-        const versions = ['2024-03-01T00:00:00Z', '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z'].map((at, i) => ({
-          _id: 'a:1',
-          firstRecordedAt: at,
-          source: `event-${i}`,
-        }));
-        const least = { firstRecordedAt: '2024-01-01T00:00:00Z', source: 'event-1' };
-        const generation = await store.generation('live-1');
-        for (const [k, order] of permutations(versions).entries()) {
-          const write = (id: string, doc: ViewDocument): ViewWrite => ({
-            op: 'keep-least',
-            view: 'alerts',
-            id,
-            doc,
-            by: 'firstRecordedAt',
-          });
-          await generation.apply(order.map((doc) => write(`one:${k}`, doc)));
-          await generation.apply(order.map((doc) => write(`one:${k}`, doc)));
-          for (const doc of order) await generation.apply([write(`many:${k}`, doc)]);
-          for (const doc of order) await generation.apply([write(`many:${k}`, doc)]);
-          const found = await generation.get('alerts', [`one:${k}`, `many:${k}`]);
-          expect(found.get(`one:${k}`)).toEqual({ ...least, _id: `one:${k}` });
-          expect(found.get(`many:${k}`)).toEqual({ ...least, _id: `many:${k}` });
-        }
-        expect(await generation.count('alerts')).toBe(12);
-      });
-
-      it('keep-least compares nested `by` paths and numbers', async () => {
-        const { generation, apply, snapshots } = await twins();
-        const write = (seq: number, tag: string): ViewWrite => ({
-          op: 'keep-least',
-          view: 'slice_impact',
-          id: 's:1',
-          doc: { _id: 's:1', first: { seq }, tag },
-          by: 'first.seq',
-        });
-        await apply([write(10, 'ten'), write(9, 'nine')]);
-        await apply([write(100, 'hundred')]);
-        expect((await generation.get('slice_impact', ['s:1'])).get('s:1')).toEqual({
-          _id: 's:1',
-          first: { seq: 9 },
-          tag: 'nine',
-        });
-        const { stored, expected } = await snapshots('slice_impact');
-        expect(stored).toEqual(expected);
-      });
-
       it('delete removes the document, and deleting a missing one is not an error', async () => {
         const { generation, apply } = await twins();
         await apply([
@@ -180,25 +133,11 @@ export function describeLineageStoreContract(
 
       it('applying the same writes twice leaves the views as applying them once', async () => {
         const { generation, apply, snapshots } = await twins();
-        const views = ['model_lineage', 'nodes', 'alerts', 'edges'] as const;
+        const views = ['model_lineage', 'nodes', 'edges'] as const;
         await apply([{ op: 'replace', view: 'edges', id: 'e:gone', doc: { _id: 'e:gone', from: 'x' } }]);
         const writes: ViewWrite[] = [
           { op: 'set', view: 'model_lineage', id: 'mv:1', fields: { runId: 'run:1', 'hyperparameters.lr': 0.5 } },
           { op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1', kind: 'model' } },
-          {
-            op: 'keep-least',
-            view: 'alerts',
-            id: 'a:1',
-            doc: { _id: 'a:1', firstRecordedAt: 'b' },
-            by: 'firstRecordedAt',
-          },
-          {
-            op: 'keep-least',
-            view: 'alerts',
-            id: 'a:1',
-            doc: { _id: 'a:1', firstRecordedAt: 'a' },
-            by: 'firstRecordedAt',
-          },
           { op: 'delete', view: 'edges', id: 'e:gone' },
         ];
         await apply(writes);
@@ -207,7 +146,7 @@ export function describeLineageStoreContract(
         const twice = await Promise.all(views.map((view) => snapshots(view)));
         expect(twice).toEqual(once);
         for (const { stored, expected } of twice) expect(stored).toEqual(expected);
-        expect(twice.map(({ stored }) => stored.length)).toEqual([1, 1, 1, 0]);
+        expect(twice.map(({ stored }) => stored.length)).toEqual([1, 1, 0]);
       });
 
       it('applies a batch of 5,000 documents across views and acknowledges all of them', async () => {
@@ -291,7 +230,6 @@ export function describeLineageStoreContract(
           { op: 'set', view: 'nodes', id: 'n:2', fields: { 'labels.a.b$': 1 } },
           { op: 'set', view: 'nodes', id: 'n:2', fields: { '': 1 } },
           { op: 'set', view: 'nodes', id: 'n:2', fields: { 'a..b': 1 } },
-          { op: 'keep-least', view: 'nodes', id: 'n:2', doc: { _id: 'n:2' }, by: '$at' },
         ] as ViewWrite[]) {
           await expect(generation.apply([good, bad])).rejects.toThrow(InvalidFieldPathError);
         }
@@ -510,7 +448,7 @@ export function describeLineageStoreContract(
         outputs: { deep: deepValue(20) },
       };
 
-      it('gives back user maps exactly, whatever their keys and values, through replace, set and keep-least', async () => {
+      it('gives back user maps exactly, whatever their keys and values, through replace and set', async () => {
         const { generation, apply, snapshots } = await twins();
         const doc: ViewDocument = { _id: 'mv:1', runId: 'run:1', ...structuredClone(userMaps) };
         await apply([
@@ -521,9 +459,8 @@ export function describeLineageStoreContract(
             id: 'mv:2',
             fields: { runId: 'run:2', 'inputs.hyperparameters': userMaps.hyperparameters, outputs: userMaps.outputs },
           },
-          { op: 'keep-least', view: 'model_lineage', id: 'mv:3', doc: { ...doc, _id: 'mv:3', at: 'b' }, by: 'at' },
         ]);
-        const found = await generation.get('model_lineage', ['mv:1', 'mv:2', 'mv:3']);
+        const found = await generation.get('model_lineage', ['mv:1', 'mv:2']);
         expect(found.get('mv:1')).toEqual(doc);
         expect(JSON.stringify(found.get('mv:1'))).toBe(JSON.stringify(doc));
         expect(found.get('mv:2')).toEqual({
@@ -532,8 +469,7 @@ export function describeLineageStoreContract(
           inputs: { hyperparameters: userMaps.hyperparameters },
           outputs: userMaps.outputs,
         });
-        expect(found.get('mv:3')).toEqual({ ...doc, _id: 'mv:3', at: 'b' });
-        expect(await generation.find('model_lineage', { where: { runId: 'run:1', at: null } })).toEqual([doc]);
+        expect(await generation.find('model_lineage', { where: { runId: 'run:1' } })).toEqual([doc]);
         const { stored, expected } = await snapshots('model_lineage');
         expect(stored).toEqual(expected);
       });
@@ -692,13 +628,6 @@ export function describeLineageStoreContract(
       });
     });
   });
-}
-
-function permutations<T>(items: T[]): T[][] {
-  if (items.length <= 1) return [items];
-  return items.flatMap((item, i) =>
-    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
-  );
 }
 
 /** Objects and arrays nested `depth` deep, arrays directly inside arrays included. */

@@ -1,7 +1,6 @@
 import type { ProvenanceEvent } from '@prov/contracts';
-import { compareScalars } from './in-memory-views';
 import { factWrites } from './fact-writes';
-import type { Scalar, ViewWrite } from './view-store.port';
+import type { ViewWrite } from './view-store.port';
 
 /**
  * The fact writes of a batch of events, at most one per document. A store
@@ -24,17 +23,7 @@ function fold(earlier: ViewWrite, later: ViewWrite): ViewWrite {
   if (earlier.op === 'set' && later.op === 'set') {
     return { ...later, fields: { ...earlier.fields, ...later.fields } };
   }
-  if (earlier.op === 'keep-least' && later.op === 'keep-least') {
-    const order = compareScalars(fieldOf(later.doc, later.by), fieldOf(earlier.doc, earlier.by));
-    return order < 0 ? later : earlier;
-  }
   if (earlier.op === later.op) return later;
   // Each view is written with one kind of operation, so this is a programming error.
   throw new Error(`fact writes of ${later.view}/${later.id} mix ${earlier.op} and ${later.op}`);
-}
-
-function fieldOf(doc: Record<string, unknown>, path: string): Scalar {
-  return path
-    .split('.')
-    .reduce<unknown>((value, segment) => (value as Record<string, unknown>)?.[segment], doc) as Scalar;
 }

@@ -113,14 +113,6 @@ export class InMemoryViews implements ViewReader, ViewWriter {
       case 'replace':
         this.store(write.view, { ...structuredClone(write.doc), _id: write.id });
         return;
-      case 'keep-least': {
-        const stored = docs.get(write.id);
-        const by = checkedPath(write.by);
-        if (!stored || compareScalars(valueAt(write.doc, by) as Scalar, valueAt(stored, by) as Scalar) < 0) {
-          this.store(write.view, { ...structuredClone(write.doc), _id: write.id });
-        }
-        return;
-      }
       case 'delete':
         this.unindex(write.view, docs.get(write.id));
         docs.delete(write.id);

@@ -43,11 +43,6 @@ export type ViewWrite =
   | { op: 'set'; view: ViewName; id: string; fields: Record<FieldPath, unknown> }
   /** Upserts the whole document. */
   | { op: 'replace'; view: ViewName; id: string; doc: ViewDocument }
-  /**
-   * Inserts the document, or replaces the stored one when its `by` field is
-   * greater than this one's: the least `by` wins, whatever the arrival order.
-   */
-  | { op: 'keep-least'; view: ViewName; id: string; doc: ViewDocument; by: FieldPath }
   | { op: 'delete'; view: ViewName; id: string };
 
 export type Scalar = string | number | boolean | null;

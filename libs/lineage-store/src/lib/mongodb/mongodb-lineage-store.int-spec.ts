@@ -102,24 +102,6 @@ describe('MongoDB lineage store', () => {
     });
   });
 
-  it('ignores the duplicate-key error of a keep-least insert of a document that is already there', async () => {
-    await withStore(async (store) => {
-      const generation = await store.generation('live-1');
-      const doc = (at: string) => ({ _id: 'a:1', modelVersionId: 'm', firstRecordedAt: at });
-      await generation.apply([
-        { op: 'keep-least', view: 'alerts', id: 'a:1', doc: doc('2024-01-01'), by: 'firstRecordedAt' },
-      ]);
-      // Both later writes insert an existing _id (code 11000), one of them also loses the comparison.
-      await expect(
-        generation.apply([
-          { op: 'keep-least', view: 'alerts', id: 'a:1', doc: doc('2025-01-01'), by: 'firstRecordedAt' },
-          { op: 'keep-least', view: 'alerts', id: 'a:1', doc: doc('2023-01-01'), by: 'firstRecordedAt' },
-        ]),
-      ).resolves.toBeUndefined();
-      expect(await generation.find('alerts', {})).toEqual([doc('2023-01-01')]);
-    });
-  });
-
   it('surfaces any other write error as a typed, non-retriable rejection', async () => {
     await withStore(async (store) => {
       const generation = await store.generation('live-1');

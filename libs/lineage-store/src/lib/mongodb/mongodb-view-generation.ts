@@ -1,4 +1,4 @@
-import { compareScalars, valueAt } from '@prov/projections';
+import { compareScalars } from '@prov/projections';
 import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewWrite } from '@prov/projections';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
@@ -9,7 +9,7 @@ import { guarded } from './driver-errors';
 import { insertAbsent } from './insert-absent';
 import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
-import { KeepLeast, ViewBulk, isKeepLeast, toViewBulks } from './view-writes.bulk';
+import { ViewBulk, toViewBulks } from './view-writes.bulk';
 
 /** Keeps each bulk command well under the server's message limits and gives other clients a turn. */
 const BULK_CHUNK = 1_000;
@@ -214,7 +214,6 @@ export class MongoViewGeneration implements ViewGeneration {
     inserts: ViewBulk['inserts'],
   ): Promise<AnyBulkWriteOperation<ViewDocument>[]> {
     const onDuplicates: AnyBulkWriteOperation<ViewDocument>[] = [];
-    const keepLeast: Array<{ id: string; write: KeepLeast }> = [];
     for (let start = 0; start < inserts.length; start += BULK_CHUNK) {
       const chunk = inserts.slice(start, start + BULK_CHUNK);
       for (const index of await this.insertChunk(
@@ -222,39 +221,10 @@ export class MongoViewGeneration implements ViewGeneration {
         chunk.map(({ document }) => document),
       )) {
         const onDuplicate = chunk[index].onDuplicate;
-        if (!onDuplicate) continue;
-        if (isKeepLeast(onDuplicate)) keepLeast.push({ id: chunk[index].document._id, write: onDuplicate });
-        else onDuplicates.push(onDuplicate);
+        if (onDuplicate) onDuplicates.push(onDuplicate);
       }
     }
-    return [...onDuplicates, ...(await this.lowerable(view, keepLeast))];
-  }
-
-  /**
-   * The conditional replaces of keep-least writes that met a stored document
-   * with a greater `by`. Most duplicates are a batch delivered again, stored
-   * with the very same `by`: those are found by one query on the few distinct
-   * `by` values (FerretDB's SQLite backend scans for every query, so one scan
-   * per call, never one per document) and need nothing. The rest keep their
-   * conditional replace.
-   */
-  private async lowerable(
-    view: ViewName,
-    writes: Array<{ id: string; write: KeepLeast }>,
-  ): Promise<AnyBulkWriteOperation<ViewDocument>[]> {
-    const sameAsStored = new Set<string>();
-    for (const path of new Set(writes.map(({ write }) => write.by))) {
-      const values = [...new Set(writes.filter(({ write }) => write.by === path).map(({ write }) => write.value))];
-      for (let start = 0; start < values.length; start += BULK_CHUNK) {
-        const stored = await this.collection(view)
-          .find({ [path]: { $in: values.slice(start, start + BULK_CHUNK) } }, { projection: { [path]: 1 } })
-          .toArray();
-        for (const doc of stored) sameAsStored.add(`${path}|${doc._id}|${JSON.stringify(valueAt(doc, path))}`);
-      }
-    }
-    return writes
-      .filter(({ id, write }) => !sameAsStored.has(`${write.by}|${id}|${JSON.stringify(write.value)}`))
-      .map(({ write }) => write.replacement);
+    return onDuplicates;
   }
 
   private async updateAll(view: ViewName, updates: AnyBulkWriteOperation<ViewDocument>[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { setAt, valueAt } from '@prov/projections';
+import { setAt } from '@prov/projections';
 import type { ViewDocument, ViewName, ViewWrite } from '@prov/projections';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { encodeDocument, encodeValue } from './document-codec';
@@ -12,26 +12,13 @@ import { encodeDocument, encodeValue } from './document-codec';
  * insert that meets an existing `_id` (duplicate key) hands over to its
  * `onDuplicate` update, or, with none, means "already there".
  *
- * `updates` run second. A keep-least insert that meets an existing document
- * is followed by a conditional replace only where the stored `by` is greater
- * (read back for all such duplicates at once): a batch delivered again costs
- * one read, not one update per document. That order also makes keep-least
- * commute: the first insert of a document wins, then every conditional
- * replace lowers it to the least `by`, whichever way FerretDB orders them.
+ * `updates` run second: the `onDuplicate` updates of the inserts that met an
+ * existing document (a `set`'s `$set`, a `replace`'s upserting replace), and
+ * the deletes.
  */
-export interface KeepLeast {
-  by: string;
-  value: unknown;
-  replacement: AnyBulkWriteOperation<ViewDocument>;
-}
-
 export interface ViewBulk {
-  inserts: Array<{ document: ViewDocument; onDuplicate?: AnyBulkWriteOperation<ViewDocument> | KeepLeast }>;
+  inserts: Array<{ document: ViewDocument; onDuplicate?: AnyBulkWriteOperation<ViewDocument> }>;
   updates: AnyBulkWriteOperation<ViewDocument>[];
-}
-
-export function isKeepLeast(value: AnyBulkWriteOperation<ViewDocument> | KeepLeast): value is KeepLeast {
-  return 'by' in value;
 }
 
 export function toViewBulks(writes: readonly ViewWrite[]): Map<ViewName, ViewBulk> {
@@ -69,19 +56,6 @@ function addWrite(bulk: ViewBulk, write: ViewWrite): void {
       bulk.inserts.push({
         document: replacement,
         onDuplicate: { replaceOne: { filter: { _id: write.id }, replacement, upsert: true } },
-      });
-      return;
-    }
-    case 'keep-least': {
-      const document = encodeDocument(write.doc, write.id);
-      const value = valueAt(document, write.by) ?? null;
-      bulk.inserts.push({
-        document,
-        onDuplicate: {
-          by: write.by,
-          value,
-          replacement: { replaceOne: { filter: { _id: write.id, [write.by]: { $gt: value } }, replacement: document } },
-        },
       });
       return;
     }

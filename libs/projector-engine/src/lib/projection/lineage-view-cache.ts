@@ -151,10 +151,6 @@ export class LineageViewCache implements ViewReader, ViewWriter {
       case 'replace':
         this.remember(this.documents, key, { ...structuredClone(write.doc), _id: write.id });
         return;
-      case 'keep-least':
-        // Its outcome depends on what was stored: read it again when asked.
-        this.documents.delete(key);
-        return;
       case 'delete':
         this.remember(this.documents, key, null);
         return;
