@@ -4,6 +4,7 @@ import type { ViewName } from '@prov/projections';
 import { integrationEnv, productionEnv, ServiceProcesses, serverControl, ServiceName, uniqueName } from '@prov/testing';
 import { readBack } from './evidence/delivery-evidence';
 import { DeliveryLedger, Reconciliation } from './ledger/delivery-ledger';
+import { expectExactlyOnce } from './ledger/exactly-once';
 import { MixedLoad } from './load/mixed-load';
 import { LoadLineage, predictionBatches, recordLoadLineage, sliceImpactTotal } from './load/provenance-load';
 import { SteadyLoad } from './load/steady-load';
@@ -33,7 +34,10 @@ describe('faults under load: every acknowledged write is recorded exactly once',
   const predictionsOnLog = new Set<string>();
 
   beforeAll(async () => {
-    await services.start(['training-service', 'registry-service', 'inference-service', 'projector', 'query-gateway'], env);
+    await services.start(
+      ['training-service', 'registry-service', 'inference-service', 'projector', 'query-gateway'],
+      env,
+    );
     lineage = await recordLoadLineage(services, 'reliability-churn');
     store = await MongoLineageStore.connect({ uri: mongodbUri, database: env['MONGODB_DATABASE'] });
   }, 240_000);
@@ -62,17 +66,6 @@ describe('faults under load: every acknowledged write is recorded exactly once',
     );
     if (topic === Topics.inference) for (const id of onLog.keys()) predictionsOnLog.add(id);
     return result;
-  }
-
-  function expectExactlyOnce(result: Reconciliation): void {
-    expect(result.ids.acknowledged).toBeGreaterThan(0);
-    expect(result).toMatchObject({
-      lostFromLog: 0,
-      lostFromViews: 0,
-      duplicatedInLog: 0,
-      partiallyRecordedRequests: 0,
-      viewsDisagreeWithLog: 0,
-    });
   }
 
   /** The slice's impact counts every prediction on the log once: a batch folded twice would count twice. */
@@ -126,7 +119,8 @@ describe('faults under load: every acknowledged write is recorded exactly once',
     const result = await reconcile(ledger, Topics.inference, 'predictions');
     const impactTotal = await expectImpactCountsEachPredictionOnce();
     writeMeasurement('store-outage', {
-      fault: 'FerretDB stopped (SIGTERM) 3 s into ingest for 30 s, then started again; ingest kept on throughout and 5 s after',
+      fault:
+        'FerretDB stopped (SIGTERM) 3 s into ingest for 30 s, then started again; ingest kept on throughout and 5 s after',
       load: '50 predictions per request, one request every 200 ms, at most 4 outstanding',
       skippedTicks: load.skippedTicks,
       result,
@@ -145,7 +139,13 @@ describe('faults under load: every acknowledged write is recorded exactly once',
       modelVersions: 400,
     }).start();
     const killed: Array<{ service: ServiceName; restartMs: number }> = [];
-    const order: ServiceName[] = ['training-service', 'registry-service', 'inference-service', 'projector', 'query-gateway'];
+    const order: ServiceName[] = [
+      'training-service',
+      'registry-service',
+      'inference-service',
+      'projector',
+      'query-gateway',
+    ];
     for (const service of order) {
       await sleep(2_000);
       const at = Date.now();
