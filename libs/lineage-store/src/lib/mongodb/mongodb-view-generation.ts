@@ -19,6 +19,20 @@ const BULK_CHUNK = 1_000;
  * can serve it), never an `$in`. A trace is three such point reads.
  */
 const POINT_READS = 32;
+/**
+ * Views that grow with every prediction: an `$in` scans the whole
+ * collection on FerretDB, so their ids are always read by equality, at
+ * most POINT_READS in flight, however many are asked for (a re-sent batch
+ * reads hundreds of earlier records; a scan of millions of predictions
+ * would take seconds each time).
+ */
+const PREDICTION_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>([
+  'predictions',
+  'prediction_batches',
+  'prediction_batch_ids',
+  'prediction_claims',
+  'prediction_losses',
+]);
 
 interface RevisionDocument {
   _id: string;
@@ -48,13 +62,21 @@ export class MongoViewGeneration implements ViewGeneration {
       const found = new Map<string, ViewDocument>();
       const unique = [...new Set(ids)];
       if (unique.length === 0) return found;
-      const docs =
-        unique.length <= POINT_READS
-          ? (await Promise.all(unique.map((_id) => this.collection(view).findOne({ _id })))).filter((d) => d !== null)
-          : await this.collection(view)
-              .find({ _id: { $in: unique } })
-              .toArray();
-      for (const doc of docs) found.set(doc._id, decodeDocument(doc));
+      if (unique.length > POINT_READS && !PREDICTION_VIEWS.has(view)) {
+        for (const doc of await this.collection(view)
+          .find({ _id: { $in: unique } })
+          .toArray())
+          found.set(doc._id, decodeDocument(doc));
+        return found;
+      }
+      let next = 0;
+      const reader = async () => {
+        while (next < unique.length) {
+          const doc = await this.collection(view).findOne({ _id: unique[next++] });
+          if (doc) found.set(doc._id, decodeDocument(doc));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(POINT_READS, unique.length) }, reader));
       return found;
     });
   }
