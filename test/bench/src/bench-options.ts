@@ -8,8 +8,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --duration <seconds>   length of each load measurement (default 20)
   --trace-rate <n>       traces (and raw reads) offered per second while latency is measured (default 100)
   --raw-sample <n>       predictions the raw driver bulk insert writes at each scale (default 100000)
-  --rebuild-scale <n>    the scale at which the live projector's full replay is measured (default: the first scale;
-                         the in-memory projector's is measured at the last)
+  --rebuild-scale <n>    the scale at which the live projector's full replay is measured, and one then two projector
+                         replicas project and rebuild that many predictions from scratch (default: the first scale;
+                         the in-memory projector's replay is measured at the last)
+  --resend-scales <n,..> scales at which a log with a tenth of its prediction ids sent again is projected from scratch
+                         and its counts checked (default: the first scale; its cost grows with the square of the scale)
   --help
 
 Without KAFKA_BROKERS and MONGODB_URI, the bench starts its own Kafka and
@@ -26,6 +29,7 @@ export interface BenchOptions {
   traceRate: number;
   rawSample: number;
   rebuildScale: number;
+  resendScales: number[];
 }
 
 export class BenchUsageError extends Error {
@@ -48,6 +52,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
         'trace-rate': { type: 'string' },
         'raw-sample': { type: 'string' },
         'rebuild-scale': { type: 'string' },
+        'resend-scales': { type: 'string' },
         help: { type: 'boolean' },
       },
     }));
@@ -68,6 +73,17 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
   if (!scales.includes(rebuildScale)) {
     throw new BenchUsageError(`--rebuild-scale must be one of the scales (${scales.join(',')}), got ${rebuildScale}`);
   }
+  const resendScales =
+    values['resend-scales'] === undefined
+      ? [scales[0]]
+      : String(values['resend-scales'])
+          .split(',')
+          .map((s) => positiveInteger('--resend-scales', s.trim()));
+  if (resendScales.some((s) => !scales.includes(s))) {
+    throw new BenchUsageError(
+      `--resend-scales must be among the scales (${scales.join(',')}), got ${resendScales.join(',')}`,
+    );
+  }
   const rawSample = positiveInteger('--raw-sample', values['raw-sample'] ?? '100000');
   if (rawSample % PREDICTIONS_PER_BATCH !== 0) {
     throw new BenchUsageError(`--raw-sample must be a multiple of ${PREDICTIONS_PER_BATCH}, got ${rawSample}`);
@@ -80,6 +96,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | 'help' {
     traceRate: positiveInteger('--trace-rate', values['trace-rate'] ?? '100'),
     rawSample,
     rebuildScale,
+    resendScales,
   };
 }
 

@@ -10,6 +10,8 @@ import { measureAuditVerification } from './rows/audit-verification.bench';
 import { measureIngest } from './rows/ingest-rate.bench';
 import { measureIntegrity } from './rows/integrity-rate.bench';
 import { ProjectionBench } from './rows/projection-rate.bench';
+import { measureReplicas } from './rows/projector-replicas.bench';
+import { measureResends } from './rows/resend-rate.bench';
 import { TraceBench } from './rows/trace-latency.bench';
 
 const RESULTS_DIRECTORY = join(__dirname, '..', 'results');
@@ -112,7 +114,29 @@ async function runRows(session: BenchSession): Promise<void> {
       await measureAuditVerification(session, trace.gatewayProcess, scale);
     }
     // After that scale's trace, which it would otherwise load; the first scale by default, to keep the run short.
-    if (scale === options.rebuildScale) await projection.rebuildLive(scale);
+    let oneReplica: { predictionsPerSecond: number; seconds: number } | undefined;
+    if (scale === options.rebuildScale) {
+      await projection.rebuildLive(scale);
+      oneReplica = await measureReplicas(session, scale);
+    }
+    // Raw: the same projection without re-sends, from scratch when the replica rows measured one at this scale.
+    if (options.resendScales.includes(scale)) {
+      const label = scale.toLocaleString('en-US');
+      const added = projection.projectionRateAt(scale);
+      await measureResends(
+        session,
+        scale,
+        oneReplica
+          ? {
+              predictionsPerSecond: oneReplica.predictionsPerSecond,
+              notes: `the one-replica projection of ${label} predictions without re-sends of this run (row "projection, 2 projector replicas"), on topics and a database of its own as here (${oneReplica.seconds.toFixed(1)} s)`,
+            }
+          : {
+              predictionsPerSecond: added.predictionsPerSecond,
+              notes: `the live projector's rate folding the ${added.added.toLocaleString('en-US')} predictions without re-sends it was sent at this scale (row "projection @${label} predictions")${added.added < scale ? `, added to a log of ${(scale - added.added).toLocaleString('en-US')} rather than from scratch` : ''}`,
+            },
+      );
+    }
   }
 }
 

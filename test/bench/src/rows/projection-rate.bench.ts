@@ -1,24 +1,20 @@
-import { EventOf, Topics } from '@prov/contracts';
+import type { EventOf } from '@prov/contracts';
 import { verifyEnvelope } from '@prov/integrity';
 import { encodeValue, VIEW_INDEXES } from '@prov/lineage-store';
 import { predictionRecords, PredictionDocument } from '@prov/projections';
-import { ProvenanceClient } from '@prov/sdk';
 import type { KeyObject } from 'node:crypto';
 import { PREDICTIONS_PER_BATCH } from '../bench-options';
 import type { BenchSession } from '../bench-session';
 import { ratePerSecond } from '../measure/latency-sample';
-import { pollUntil } from '../measure/poll-until';
 import type { ServiceProcess } from '../processes/service-process';
 import { row } from '../report/bench-report';
 import { publishMessages, publishPredictionBatches } from '../workload/workload-publisher';
 import { inMemoryBytesPerPrediction, storeBytesPerPrediction } from './prediction-bytes';
+import { projectorEnv, untilCaughtUp, untilFirstGenerationActive } from './projector-progress';
 import { measureRebuild } from './rebuild-rate.bench';
 
 /** Bulk commands of the raw insert: the lineage store adapter's own chunk (BULK_CHUNK). */
 const RAW_CHUNK = 1000;
-/** The projector's progress is looked at every 100 ms; this long without any is a failure, not a slow run. */
-const STALL_SECONDS = 120;
-const PROJECTED_TOPICS = [Topics.training, Topics.registry, Topics.inference];
 
 /**
  * Row 2, which also loads the data of row 1. The projector
@@ -37,6 +33,8 @@ export class ProjectionBench {
   private batches = 0;
   private lineageEvents = 0;
   private projectionRate?: { scale: number; predictionsPerSecond: number };
+  /** The projection row's figure at each scale so far, and how many predictions it timed. */
+  private readonly rates = new Map<number, { predictionsPerSecond: number; added: number }>();
 
   constructor(private readonly session: BenchSession) {}
 
@@ -52,6 +50,13 @@ export class ProjectionBench {
       raw: rate.predictionsPerSecond,
       rawNotes: `the same projector's rate folding the predictions up to ${scale.toLocaleString('en-US')} as they arrived (row 2)`,
     });
+  }
+
+  /** The projection row's rate at `scale` (the live projector folding the predictions added at that scale). */
+  projectionRateAt(scale: number): { predictionsPerSecond: number; added: number } {
+    const rate = this.rates.get(scale);
+    if (!rate) throw new Error(`the log has not been projected at ${scale}`);
+    return rate;
   }
 
   /** The live projector on the MongoDB-wire store (the gateway's views). */
@@ -85,6 +90,7 @@ export class ProjectionBench {
     });
     const predictionsPerSecond = added / seconds;
     this.projectionRate = { scale, predictionsPerSecond };
+    this.rates.set(scale, { predictionsPerSecond, added });
 
     const raw = await session.time(
       `raw bulk insert of ${sample.length * PREDICTIONS_PER_BATCH} prediction documents`,
@@ -142,10 +148,10 @@ export class ProjectionBench {
   private async loadLineage(): Promise<void> {
     const { session } = this;
     const projector = await session.startService('projector', {
-      env: this.projectorEnv('mongodb'),
+      env: projectorEnv(session, 'mongodb'),
     });
     this.projector = projector;
-    await this.untilFirstGenerationActive(projector);
+    await untilFirstGenerationActive(session, projector);
     const stages = session.workload.lineageStages();
     this.lineageEvents = stages.reduce((sum, stage) => sum + stage.length, 0);
     const seconds = await session.time(`publish and fold the lineage (${this.lineageEvents} events)`, async () => {
@@ -166,65 +172,9 @@ export class ProjectionBench {
     );
   }
 
-  /** Settings of a projector on the run's topics, trusting the workload's signers. */
-  private projectorEnv(store: 'mongodb' | 'memory'): Record<string, string> {
-    return {
-      PROV_STORE: store,
-      PROV_TRUSTED_KEYS: this.session.workload.trustedKeysJson(),
-      // Looks up catch-up progress five times a second (default 2 s), so that activation is not timed late.
-      PROV_PROJECTOR_POLL_MS: '200',
-    };
-  }
-
-  private client(projector: ServiceProcess): ProvenanceClient {
-    return new ProvenanceClient({
-      apiKey: this.session.auditor.token,
-      projectorUrl: projector.url,
-      retry: { retries: 0 },
-    });
-  }
-
-  /** Polls the projector's generations (as an auditor) until one is active and caught up. */
-  private async untilFirstGenerationActive(projector: ServiceProcess): Promise<void> {
-    const client = this.client(projector);
-    await pollUntil(
-      `the first generation of ${projector.label} to be active`,
-      async () => {
-        projector.assertRunning();
-        const listing = await client.generations.list();
-        const building = listing.generations.find((g) => g.name === (listing.active ?? listing.generations[0]?.name));
-        const progress = (building as { progress?: { processed: number } } | undefined)?.progress?.processed;
-        return { done: Boolean(listing.active && building?.caughtUpAt), progress: String(progress ?? '') };
-      },
-      { stallSeconds: STALL_SECONDS, diagnosis: () => stallDiagnosis(projector) },
-    );
-  }
-
-  /** Until the active generation's saved offsets reach the end of every projected partition (as the projector's int-spec checks). */
-  private async untilLiveCaughtUp(projector: ServiceProcess): Promise<void> {
-    const { session } = this;
-    const active = await session.store.activeGeneration();
-    if (!active) throw new Error('no active generation to catch up');
-    const ends = new Map<string, bigint>();
-    for (const topic of PROJECTED_TOPICS) {
-      for (const p of await session.log.offsets(topic)) ends.set(`${topic}|${p.partition}`, BigInt(p.latest));
-    }
-    const generation = await session.store.generation(active);
-    await pollUntil(
-      `${projector.label} to fold the whole log into ${active}`,
-      async () => {
-        projector.assertRunning();
-        const saved = new Map(
-          (await generation.loadOffsets()).map((p) => [`${p.topic}|${p.partition}`, BigInt(p.offset)]),
-        );
-        const behind = [...ends].reduce(
-          (sum, [key, end]) => sum + Math.max(0, Number(end - (saved.get(key) ?? 0n))),
-          0,
-        );
-        return { done: behind === 0, progress: String(behind) };
-      },
-      { stallSeconds: STALL_SECONDS, diagnosis: () => stallDiagnosis(projector) },
-    );
+  /** Until the live projector's active generation has folded the whole log. */
+  private untilLiveCaughtUp(projector: ServiceProcess): Promise<void> {
+    return untilCaughtUp(this.session, [projector]);
   }
 
   /** A projector on the in-memory store builds the whole log; at the rebuild scale it then replays it (row 4). */
@@ -232,13 +182,13 @@ export class ProjectionBench {
     const { session } = this;
     const projector = await session.startService('projector', {
       label: `projector (memory store, ${(this.batches * PREDICTIONS_PER_BATCH).toLocaleString('en-US')})`,
-      env: this.projectorEnv('memory'),
+      env: projectorEnv(session, 'memory'),
       // A million predictions held as objects need more than the default old space.
       nodeOptions: ['--max-old-space-size=6144'],
     });
     try {
       const started = performance.now();
-      await this.untilFirstGenerationActive(projector);
+      await untilFirstGenerationActive(session, projector);
       const seconds = (performance.now() - started) / 1000;
       if (rebuild) {
         await measureRebuild(session, projector, {
@@ -296,11 +246,4 @@ export class ProjectionBench {
     });
     return batches * PREDICTIONS_PER_BATCH;
   }
-}
-
-function stallDiagnosis(projector: ServiceProcess): string {
-  return (
-    `The projector stopped making progress (a store that no longer answers, or a projector stuck). ` +
-    `Last output of ${projector.label}:\n${projector.tail()}`
-  );
 }

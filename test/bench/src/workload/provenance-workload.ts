@@ -51,6 +51,7 @@ export class ProvenanceWorkload {
   };
   private clock = Date.parse('2026-11-01T00:00:00.000Z');
   private readonly artifacts: string[] = [];
+  private readonly datasetVersions: string[] = [];
 
   constructor(
     readonly models: number,
@@ -79,6 +80,16 @@ export class ProvenanceWorkload {
   }
 
   /**
+   * The dataset versions of the lineage (the same at every call of
+   * lineageStages): every model version was trained on slices of one of
+   * them, so their impacts together cover every served prediction.
+   */
+  get datasetVersionIds(): readonly string[] {
+    if (this.datasetVersions.length === 0) throw new Error('the lineage has not been made yet');
+    return this.datasetVersions;
+  }
+
+  /**
    * Every lineage event, upstream first, in three stages: the training
    * topic's (data, pipelines, runs), the model versions, the deployments.
    */
@@ -102,6 +113,7 @@ export class ProvenanceWorkload {
       );
       const parts = partsOf(d, snapshot);
       const dsv = datasetVersionId(parts);
+      if (!this.datasetVersions.includes(dsv)) this.datasetVersions.push(dsv);
       emit('dataset.version.registered', {
         datasetVersionId: dsv,
         datasetId,
@@ -222,6 +234,15 @@ export class ProvenanceWorkload {
         outputDigest: `sha256:${sha256Hex(`output-${first + i}`)}`,
       })),
     });
+  }
+
+  /**
+   * The same predictions as `original`, sent again in a batch of their own
+   * (its own batch and event id), as a scoring job that retries a batch
+   * would send them: same deployment, model version, artifact and content.
+   */
+  resentBatch(original: EventOf<'prediction.batch.recorded'>): EventOf<'prediction.batch.recorded'> {
+    return this.seal('prediction.batch.recorded', { ...original.payload, batchId: `batch:${uuidv7()}` });
   }
 
   get deployments(): number {

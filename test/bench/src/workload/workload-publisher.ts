@@ -47,22 +47,48 @@ export async function publishMessages(log: EventLog, messages: Iterable<Workload
 }
 
 /**
+ * Batches sent again: every `every`-th batch (0, every, 2 * every, ...) is
+ * published once more, `after` batches later, with the same predictions
+ * (ProvenanceWorkload.resentBatch), as a retried scoring job would send it.
+ */
+export interface Resends {
+  every: number;
+  after: number;
+}
+
+/**
  * Publishes prediction batches `from` (inclusive) to `to` (exclusive),
  * handing each sealed event to `keep` (the bench keeps a sample for the raw
- * driver comparison) before it becomes bytes.
+ * driver comparison) before it becomes bytes; with `resends`, also the
+ * batches sent again, in their place in the stream (`keep` is told which).
  */
 export function publishPredictionBatches(
   log: EventLog,
   workload: ProvenanceWorkload,
   from: number,
   to: number,
-  keep: (event: EventOf<'prediction.batch.recorded'>) => void = () => undefined,
+  keep: (event: EventOf<'prediction.batch.recorded'>, resent: boolean) => void = () => undefined,
+  resends?: Resends,
 ): Promise<number> {
   function* batches(): Iterable<WorkloadMessage> {
+    const due = new Map<number, Array<EventOf<'prediction.batch.recorded'>>>();
+    const resend = function* (originals: Array<EventOf<'prediction.batch.recorded'>>): Iterable<WorkloadMessage> {
+      for (const original of originals) {
+        const event = workload.resentBatch(original);
+        keep(event, true);
+        yield workload.message(event);
+      }
+    };
     for (let batch = from; batch < to; batch++) {
       const event = workload.predictionBatch(batch);
-      keep(event);
+      keep(event, false);
       yield workload.message(event);
+      if (resends && batch % resends.every === 0) {
+        const at = Math.min(batch + resends.after, to - 1);
+        due.set(at, [...(due.get(at) ?? []), event]);
+      }
+      yield* resend(due.get(batch) ?? []);
+      due.delete(batch);
     }
   }
   return publishMessages(log, batches());
