@@ -414,7 +414,10 @@ postgresql_user() {
   fi
 }
 
-postgresql_url() { echo "postgres://ferretdb@127.0.0.1:$POSTGRESQL_PORT/ferretdb"; }
+# FerretDB's pool (pgx, 50 by default) is shared by every client of the store, and an update command holds
+# one connection per statement until it ends: a few projector replicas and a gateway at once can take all 50
+# and wait on each other for good. 200, under the server's max_connections (set below).
+postgresql_url() { echo "postgres://ferretdb@127.0.0.1:$POSTGRESQL_PORT/ferretdb?pool_max_conns=200"; }
 
 start_postgresql() {
   local bindir pid
@@ -437,7 +440,7 @@ start_postgresql() {
     # The planner settings FerretDB's queries need are set on the database by postgresql/ferretdb-indexes.sql.
     (cd "$POSTGRESQL_RUN" && spawn "$POSTGRESQL_RUN" "$POSTGRESQL_RUN/postgresql.log" \
       "${AS_POSTGRES[@]}" "$bindir/postgres" -D "$POSTGRESQL_RUN/data" -p "$POSTGRESQL_PORT" -k "$POSTGRESQL_RUN" \
-      -c listen_addresses=127.0.0.1 -c shared_buffers=256MB)
+      -c listen_addresses=127.0.0.1 -c shared_buffers=256MB -c max_connections=250)
   fi
   local deadline=$((SECONDS + TIMEOUT_S))
   until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$POSTGRESQL_PORT"; do
