@@ -77,8 +77,10 @@ export class GenerationFeed {
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
-    for (const [partition, offset] of await this.committedOffsets(PROJECTED_TOPICS)) {
-      this.positions.set(partition, BigInt(offset));
+    for (const topic of PROJECTED_TOPICS) {
+      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
+        this.positions.set(key(topic, p.partition), BigInt(p.offset));
+      }
     }
     this.handle = await this.log.consume({
       groupId: this.options.groupId,
@@ -103,9 +105,11 @@ export class GenerationFeed {
   async lagByPartition(targets?: PartitionPosition[]): Promise<PartitionPosition[]> {
     const ends = targets ?? (await this.logEnds());
     const committed = new Map(this.positions);
-    for (const [partition, offset] of await this.committedOffsets(PROJECTED_TOPICS)) {
-      const at = BigInt(offset);
-      if (at > (committed.get(partition) ?? -1n)) committed.set(partition, at);
+    for (const topic of PROJECTED_TOPICS) {
+      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
+        const at = BigInt(p.offset);
+        if (at > (committed.get(key(topic, p.partition)) ?? -1n)) committed.set(key(topic, p.partition), at);
+      }
     }
     return ends.map((end) => {
       const at = committed.get(key(end.topic, end.partition)) ?? 0n;
@@ -201,8 +205,7 @@ export class GenerationFeed {
 
     const next = { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch) };
     await handle.commit([next]);
-    // Only the lineage topics' offsets are compared: a commit of any other topic must not empty the cache.
-    if (LINEAGE_TOPICS.includes(next.topic)) this.lineageCommitted?.set(key(next.topic, next.partition), next.offset);
+    this.lineageCommitted?.set(key(next.topic, next.partition), next.offset);
     await generation.saveOffsets([next]);
     this.positions.set(key(next.topic, next.partition), BigInt(next.offset));
     this.processed += batch.records.length;
@@ -226,24 +229,18 @@ export class GenerationFeed {
   private async lineageViews(): Promise<ViewReader & ViewWriter> {
     const cache = this.lineageCache;
     if (!cache) return this.options.generation;
-    const committed = await this.committedOffsets(LINEAGE_TOPICS);
+    const committed = new Map<string, string>();
+    for (const topic of LINEAGE_TOPICS) {
+      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
+        committed.set(key(topic, p.partition), p.offset);
+      }
+    }
     const known = this.lineageCommitted;
     if (!known || known.size !== committed.size || [...committed].some(([k, offset]) => known.get(k) !== offset)) {
       cache.clear();
     }
     this.lineageCommitted = committed;
     return cache;
-  }
-
-  /** The group's committed offset of each partition of these topics that has one, by `topic|partition`. */
-  private async committedOffsets(topics: readonly string[]): Promise<Map<string, string>> {
-    const committed = new Map<string, string>();
-    for (const topic of topics) {
-      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
-        committed.set(key(topic, p.partition), p.offset);
-      }
-    }
-    return committed;
   }
 }
 
