@@ -92,7 +92,12 @@ export class AuditLogFeed {
 
   /** Reads every partition up to its end, now: resolves with the number of records looked at. */
   catchUp(): Promise<number> {
-    return this.serialized(() => this.readAvailable());
+    return this.serialized(async () => {
+      // One round reads at most maxBatchSize records a partition.
+      let total = 0;
+      for (let read = await this.readAvailable(); read > 0; read = await this.readAvailable()) total += read;
+      return total;
+    });
   }
 
   /** The logs' states as last written. */
