@@ -150,6 +150,8 @@ export class KafkaEventLog implements EventLog {
       onConsumerError: this.settings.onConsumerError,
       checkPositions: (positions) => this.checkPositions(positions),
       onStopped: () => this.consumers.delete(consumer),
+      onRejoin: (error, groupId) =>
+        console.error(`event-log: kafkajs gave up the consumer of group ${groupId}; joining the group again`, error),
     });
     if (this.closing) {
       await consumer.stop();

@@ -2,19 +2,34 @@ import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordBatch } from '../event-log.port';
 import { KafkaGroupConsumer } from './kafka-group-consumer';
 
-/** kafkajs's consumer as far as KafkaGroupConsumer uses it; `deliver` plays a fetched batch. */
+/** kafkajs's consumer as far as KafkaGroupConsumer uses it; `deliver` plays a fetched batch to the latest one. */
 function fakeKafka() {
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
-  const consumer = {
-    connect: jest.fn(async () => undefined),
-    subscribe: jest.fn(async () => undefined),
-    run: jest.fn(async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
-      eachBatch = config.eachBatch;
-    }),
-    commitOffsets: jest.fn(async () => undefined),
-    disconnect: jest.fn(async () => undefined),
+  const consumers: ReturnType<typeof fakeConsumer>[] = [];
+  const fakeConsumer = () => {
+    const listeners = new Map<string, (event: { payload: { error: Error; restart: boolean } }) => void>();
+    return {
+      events: { CRASH: 'consumer.crash' },
+      on: jest.fn((event: string, listener: (event: { payload: { error: Error; restart: boolean } }) => void) => {
+        listeners.set(event, listener);
+      }),
+      /** What kafkajs does once it has disconnected a consumer that crashed. */
+      crash: (error: Error, restart: boolean) => listeners.get('consumer.crash')?.({ payload: { error, restart } }),
+      connect: jest.fn(async () => undefined),
+      subscribe: jest.fn(async () => undefined),
+      run: jest.fn(async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
+        eachBatch = config.eachBatch;
+      }),
+      commitOffsets: jest.fn(async () => undefined),
+      disconnect: jest.fn(async () => undefined),
+    };
   };
-  const kafka = { consumer: () => consumer } as unknown as Kafka;
+  const kafka = {
+    consumer: () => {
+      consumers.push(fakeConsumer());
+      return consumers[consumers.length - 1];
+    },
+  } as unknown as Kafka;
   const deliver = (offsets: number[]) => {
     const payload = {
       batch: { topic: 't', partition: 2, messages: offsets.map(kafkaMessage) },
@@ -25,7 +40,7 @@ function fakeKafka() {
     };
     return { payload, done: (eachBatch as (payload: EachBatchPayload) => Promise<void>)(payload as never) };
   };
-  return { kafka, consumer, deliver };
+  return { kafka, consumers, deliver };
 }
 
 function kafkaMessage(offset: number): KafkaMessage {
@@ -109,7 +124,7 @@ describe('a Kafka consumer group member', () => {
   });
 
   it('stops after the batch in progress, its commit included, then refuses commits', async () => {
-    const { kafka, consumer, deliver } = fakeKafka();
+    const { kafka, consumers, deliver } = fakeKafka();
     let release!: () => void;
     const member = await KafkaGroupConsumer.start(
       kafka,
@@ -123,6 +138,7 @@ describe('a Kafka consumer group member', () => {
       },
       settings(),
     );
+    const [consumer] = consumers;
     const { done } = deliver([0]);
     await Promise.resolve();
 
@@ -137,6 +153,79 @@ describe('a Kafka consumer group member', () => {
     await expect(member.commit([{ topic: 't', partition: 2, offset: '2' }])).rejects.toMatchObject({
       retriable: false,
     });
+  });
+
+  it('joins the group again as a new consumer when kafkajs gives the consumer up for good, and folds on', async () => {
+    jest.useFakeTimers();
+    const { kafka, consumers, deliver } = fakeKafka();
+    const onRejoin = jest.fn();
+    const slices: string[][] = [];
+    const member = await KafkaGroupConsumer.start(
+      kafka,
+      { groupId: 'g', topics: ['t'], onBatch: async (batch) => void slices.push(offsetsOf(batch)) },
+      settings({ onRejoin }),
+    );
+    const unknownMember = Object.assign(new Error('The coordinator is not aware of this member'), { retriable: false });
+
+    consumers[0].crash(unknownMember, false);
+    await jest.advanceTimersByTimeAsync(1_000);
+
+    expect(onRejoin).toHaveBeenCalledWith(unknownMember, 'g');
+    expect(consumers).toHaveLength(2);
+    expect(consumers[1].subscribe).toHaveBeenCalledWith({ topics: ['t'], fromBeginning: true });
+    expect(consumers[1].run).toHaveBeenCalledTimes(1);
+    await deliver([3]).done;
+    expect(slices).toEqual([['3']]);
+    await member.commit([{ topic: 't', partition: 2, offset: '4' }]);
+    expect(consumers[1].commitOffsets).toHaveBeenCalledWith([{ topic: 't', partition: 2, offset: '4' }]);
+
+    await member.stop();
+    expect(consumers[1].disconnect).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a crash kafkajs restarts from to kafkajs, and does not join again once stopping', async () => {
+    jest.useFakeTimers();
+    const { kafka, consumers } = fakeKafka();
+    const member = await KafkaGroupConsumer.start(
+      kafka,
+      { groupId: 'g', topics: ['t'], onBatch: async () => undefined },
+      settings(),
+    );
+
+    consumers[0].crash(new Error('retries exceeded'), true);
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(consumers).toHaveLength(1);
+
+    consumers[0].crash(new Error('fenced'), false);
+    await member.stop();
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(consumers).toHaveLength(1);
+  });
+
+  it('keeps trying to join again while the brokers refuse, until it is in', async () => {
+    jest.useFakeTimers();
+    const { kafka, consumers } = fakeKafka();
+    const onRejoin = jest.fn();
+    const member = await KafkaGroupConsumer.start(
+      kafka,
+      { groupId: 'g', topics: ['t'], onBatch: async () => undefined },
+      settings({ onRejoin }),
+    );
+    const refusing = kafka.consumer as unknown as () => unknown;
+    let refusals = 2;
+    (kafka as unknown as { consumer: () => unknown }).consumer = () => {
+      const next = refusing() as { connect: jest.Mock };
+      if (refusals-- > 0) next.connect.mockRejectedValueOnce(new Error('connection refused'));
+      return next;
+    };
+
+    consumers[0].crash(new Error('unknown member'), false);
+    await jest.advanceTimersByTimeAsync(10_000);
+
+    expect(consumers).toHaveLength(4);
+    expect(consumers[3].run).toHaveBeenCalledTimes(1);
+    expect(onRejoin).toHaveBeenCalledTimes(3);
+    await member.stop();
   });
 });
 

@@ -24,6 +24,8 @@ export interface GroupConsumerSettings {
   /** Refuses positions of partitions that do not exist, or invalid offsets, before they are committed. */
   checkPositions: (positions: PartitionPosition[]) => Promise<void>;
   onStopped: () => void;
+  /** Told when kafkajs gave up on the member for good (it does not restart on an error it deems final): it joins again. */
+  onRejoin?: (error: unknown, groupId: string) => void;
 }
 
 /**
@@ -44,10 +46,13 @@ export class KafkaGroupConsumer implements ConsumerHandle {
   private stopped?: Promise<void>;
   private inFlight: Promise<void> = Promise.resolve();
   private failures = 0;
-  private wake: () => void = () => undefined;
+  private readonly wakers = new Set<() => void>();
+  private consumer?: Consumer;
+  /** A rejoin under way after kafkajs gave the consumer up. */
+  private rejoining?: Promise<void>;
 
   private constructor(
-    private readonly consumer: Consumer,
+    private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
     private readonly settings: GroupConsumerSettings,
   ) {}
@@ -58,7 +63,15 @@ export class KafkaGroupConsumer implements ConsumerHandle {
     options: ConsumerOptions,
     settings: GroupConsumerSettings,
   ): Promise<KafkaGroupConsumer> {
-    const consumer = kafka.consumer({
+    const member = new KafkaGroupConsumer(kafka, options, settings);
+    await member.join();
+    return member;
+  }
+
+  /** A new kafkajs consumer in the group, running. */
+  private async join(): Promise<void> {
+    const { options } = this;
+    const consumer = this.kafka.consumer({
       groupId: options.groupId,
       // Every member names the same exclusive topics, so the leader's assignor holds for the whole group.
       partitionAssigners: [rangeAssigner(options.exclusiveTopics ?? [])],
@@ -68,7 +81,10 @@ export class KafkaGroupConsumer implements ConsumerHandle {
       maxBytesPerPartition: MAX_BYTES_PER_PARTITION,
       maxBytes: MAX_BYTES,
     });
-    const member = new KafkaGroupConsumer(consumer, options, settings);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && consumer === this.consumer) this.rejoinAfter(payload.error);
+    });
+    this.consumer = consumer;
     try {
       await consumer.connect();
       // A group without a commit for a partition starts at its earliest offset.
@@ -76,14 +92,31 @@ export class KafkaGroupConsumer implements ConsumerHandle {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => member.track(payload),
+        eachBatch: (payload) => this.track(payload),
       });
     } catch (error) {
       // The failure to report is the one above; a failed disconnect adds nothing to it.
       await consumer.disconnect().catch(() => undefined);
       throw toLogError(error, `cannot join consumer group ${options.groupId}`);
     }
-    return member;
+  }
+
+  /** Joins the group again, as a new consumer, until it is in or the member stops. */
+  private rejoinAfter(error: unknown): void {
+    if (this.stopping || this.rejoining) return;
+    this.settings.onRejoin?.(error, this.options.groupId);
+    this.rejoining = (async () => {
+      for (let attempt = 0; !this.stopping; attempt++) {
+        await this.pause(Math.min(FIRST_RETRY_MS * 2 ** attempt, LAST_RETRY_MS));
+        if (this.stopping) return;
+        try {
+          await this.join();
+          return;
+        } catch (failure) {
+          this.settings.onRejoin?.(failure, this.options.groupId);
+        }
+      }
+    })().finally(() => (this.rejoining = undefined));
   }
 
   async commit(positions: PartitionPosition[]): Promise<void> {
@@ -93,7 +126,7 @@ export class KafkaGroupConsumer implements ConsumerHandle {
       throw new KafkaLogError(`the consumer of group ${this.options.groupId} has stopped: nothing committed`, false);
     }
     try {
-      await this.consumer.commitOffsets(
+      await (this.consumer as Consumer).commitOffsets(
         positions.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
       );
     } catch (error) {
@@ -105,11 +138,12 @@ export class KafkaGroupConsumer implements ConsumerHandle {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
-      this.wake();
+      for (const wake of this.wakers) wake();
+      await this.rejoining;
       await this.inFlight;
       this.disconnecting = true;
       try {
-        await this.consumer.disconnect();
+        await this.consumer?.disconnect();
       } catch (error) {
         throw toLogError(error, `cannot leave consumer group ${this.options.groupId}`);
       } finally {
@@ -171,11 +205,13 @@ export class KafkaGroupConsumer implements ConsumerHandle {
   private pause(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.wakers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
     });
   }
 }
