@@ -105,7 +105,7 @@ export class ProjectorProcesses {
     let stdout = '';
     projector.child.stdout?.on('data', (d) => (stdout += String(d)));
     const code = await projector.exited();
-    if (code !== 0) throw new Error(`projector ${args.join(' ')} exited with ${code}:\n${this.output.join('')}`);
+    if (code !== 0) throw new Error(`projector ${args.join(' ')} exited with ${code}:\n${this.outputTail()}`);
     return stdout.trim().split('\n').pop() as string;
   }
 
@@ -114,9 +114,21 @@ export class ProjectorProcesses {
     for (;;) {
       const value = await probe().catch(() => undefined);
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${this.output.slice(-40).join('')}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${this.outputTail()}`);
       await new Promise((r) => setTimeout(r, 500));
     }
+  }
+
+  /**
+   * The processes' last lines, for a failure: progress lines (several a
+   * second) would hide what else was said, so only the last of them is kept.
+   */
+  outputTail(lines = 60): string {
+    const progress = /records folded, -?\d+ records\/s, lag/;
+    const all = this.output.join('').split('\n');
+    const said = all.filter((line) => line.trim() !== '' && !progress.test(line));
+    const lastProgress = all.filter((line) => progress.test(line)).pop();
+    return [...said.slice(-lines), ...(lastProgress ? [lastProgress] : [])].join('\n');
   }
 
   /** The active generation, once it has folded every record now on the log. */

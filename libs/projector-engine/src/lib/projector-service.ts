@@ -26,7 +26,7 @@ export interface ProjectorDependencies {
   /** PROV_PROJECTOR_LINEAGE_CACHE: lineage view entries kept in memory by the replica folding the lineage (0: none). */
   lineageCacheEntries?: number;
   pollIntervalMs: number;
-  /** PROV_PROJECTOR_STALL_SECONDS: a live partition not delivered this long while it has records to fold is rejoined. */
+  /** PROV_PROJECTOR_STALL_SECONDS: a partition (live or catching up) not delivered this long while it has records to fold is rejoined. */
   stallSeconds?: number;
   metrics?: ProjectorMetrics;
   /** Where the alerts the live generation raises are posted (PROV_ALERT_WEBHOOK_URL), each once. */

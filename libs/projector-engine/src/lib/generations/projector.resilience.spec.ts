@@ -1,4 +1,5 @@
-import { FileEventLog } from '@prov/event-log';
+import { FileEventLog, type ConsumerHandle, type ConsumerOptions, type EventLog } from '@prov/event-log';
+import { Logger } from '@nestjs/common';
 import { InMemoryLineageStore, LineageStoreUnavailableError } from '@prov/lineage-store';
 import { buildProvenanceScenario } from '@prov/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -40,6 +41,56 @@ describe('projector when its store is away for a while', () => {
     } finally {
       await projector.stop();
       await running;
+      await log.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A log whose first consumer joins and is never handed a batch again, as a consumer kafkajs gave up on. */
+class LogWithDeadFirstConsumer {
+  consumers = 0;
+  constructor(readonly log: EventLog) {}
+  wrap(): EventLog {
+    return new Proxy(this.log, {
+      get: (target, property, receiver) => {
+        if (property !== 'consume') return Reflect.get(target, property, receiver);
+        return async (options: ConsumerOptions): Promise<ConsumerHandle> => {
+          this.consumers += 1;
+          if (this.consumers > 1) return target.consume(options);
+          return { commit: async () => undefined, stop: async () => undefined };
+        };
+      },
+    });
+  }
+}
+
+describe('projector whose consumer stops fetching while a generation is built', () => {
+  it('joins the group again after stallMs and finishes the build', async () => {
+    const scenario = buildProvenanceScenario({ predictions: 200, predictionsPerBatch: 100 });
+    const directory = await mkdtemp(join(tmpdir(), 'projector-stall-'));
+    const log = await FileEventLog.open(directory, { fsync: 'never', onConsumerError: () => undefined });
+    const dead = new LogWithDeadFirstConsumer(log);
+    const store = new InMemoryLineageStore();
+    const said = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const { projector } = await scenarioProjector(dead.wrap(), store, scenario, {
+      pollIntervalMs: 20,
+      stallSeconds: 0.3,
+    });
+    await publishScenario(log, scenario);
+    try {
+      const built = await Promise.race([
+        projector.rebuild(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the build never caught up')), 15_000)),
+      ]);
+      expect(dead.consumers).toBe(2);
+      expect(said.mock.calls.map(([message]) => String(message))).toEqual(
+        expect.arrayContaining([expect.stringMatching(/not delivered for a while.*joining the group again/)]),
+      );
+      expect(await (await store.generation(built)).count('predictions')).toBe(200);
+    } finally {
+      said.mockRestore();
+      await projector.stop();
       await log.close();
       await rm(directory, { recursive: true, force: true });
     }

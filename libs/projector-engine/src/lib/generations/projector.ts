@@ -24,9 +24,9 @@ export interface ProjectorOptions {
   pollIntervalMs: number;
   onProgress?: (progress: FeedProgress) => void;
   /**
-   * A partition of the live generation that has records to fold and has not
-   * been delivered for this long makes the live feed leave the group and
-   * join again (90 s by default).
+   * A partition that has records to fold and has not been delivered for this
+   * long makes the feed (live, or a generation catching up) leave the group
+   * and join again (90 s by default).
    */
   stallMs?: number;
   /** Told of the alerts the live generation raises (not those a rebuild raises again while it catches up). */
@@ -333,6 +333,14 @@ export class Projector {
         this.options.onProgress?.(progress);
         if (progress.lag === 0) return progress;
         if (this.stopped) throw new Error(`stopped before generation ${feed.name} caught up`);
+        const stalled = await feed.stalledPartitions(this.options.stallMs ?? DEFAULT_STALL_MS);
+        if (stalled.length > 0) {
+          // As for the live feed: a build whose consumer stopped fetching would otherwise never catch up.
+          this.say(
+            `${feed.name}: ${stalled.join(', ')} not delivered for a while with records to fold; joining the group again`,
+          );
+          await feed.rejoin();
+        }
         await this.pause(this.options.pollIntervalMs);
       }
     } finally {

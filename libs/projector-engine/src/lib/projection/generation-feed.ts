@@ -97,6 +97,12 @@ export class GenerationFeed {
     this.handle = undefined;
   }
 
+  /** Leaves the group and joins it again as a new consumer, from the group's committed offsets. */
+  async rejoin(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
   /**
    * Records on the log that this generation has not folded yet, per
    * partition: from the group's committed offsets, so that every replica
