@@ -2,7 +2,7 @@ import { MongoBulkWriteError, type Collection, type Document, type OptionalUnles
 import { DUPLICATE_KEY } from './driver-errors';
 
 /** Documents per insert command: well under the server's message limits, and others get a turn between them. */
-const INSERT_CHUNK = 1_000;
+export const INSERT_CHUNK = 1_000;
 
 /**
  * Inserts the documents (unordered) and resolves with the positions of

@@ -6,13 +6,11 @@ import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
 import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
 import { decodeDocument, decodeValue, encodeDocument } from './document-codec';
 import { guarded } from './driver-errors';
-import { insertAbsent } from './insert-absent';
+import { INSERT_CHUNK, insertAbsent } from './insert-absent';
 import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
 import { ViewBulk, toViewBulks } from './view-writes.bulk';
 
-/** Keeps each bulk command well under the server's message limits and gives other clients a turn. */
-const BULK_CHUNK = 1_000;
 /**
  * Up to this many ids are read by one `_id` equality query each, in
  * parallel: FerretDB pushes an equality down to its backend (where an index
@@ -151,14 +149,15 @@ export class MongoViewGeneration implements ViewGeneration {
       const present = new Set<string>();
       if (docs.length === 0) return present;
       const chunks: ViewDocument[][] = [];
-      for (let start = 0; start < docs.length; start += BULK_CHUNK) chunks.push(docs.slice(start, start + BULK_CHUNK));
+      for (let start = 0; start < docs.length; start += INSERT_CHUNK)
+        chunks.push(docs.slice(start, start + INSERT_CHUNK));
       // Two commands in flight keep the server busy while the next one is encoded and sent.
       let next = 0;
       const insertChunks = async () => {
         while (next < chunks.length) {
           const chunk = chunks[next++];
           const encoded = chunk.map((doc) => encodeDocument(doc, doc._id));
-          for (const index of await this.insertChunk(view, encoded)) present.add(chunk[index]._id);
+          for (const index of await insertAbsent(this.collection(view), encoded)) present.add(chunk[index]._id);
         }
       };
       await Promise.all([insertChunks(), insertChunks()]);
@@ -211,11 +210,6 @@ export class MongoViewGeneration implements ViewGeneration {
     });
   }
 
-  /** Inserts encoded documents (unordered); the positions of those whose `_id` was already there. */
-  private insertChunk(view: ViewName, documents: readonly ViewDocument[]): Promise<number[]> {
-    return insertAbsent(this.collection(view), documents);
-  }
-
   private async raiseRevisions(views: readonly ViewName[]): Promise<void> {
     if (views.length === 0) return;
     await this.updates.bulkWrite(
@@ -236,15 +230,12 @@ export class MongoViewGeneration implements ViewGeneration {
     inserts: ViewBulk['inserts'],
   ): Promise<AnyBulkWriteOperation<ViewDocument>[]> {
     const onDuplicates: AnyBulkWriteOperation<ViewDocument>[] = [];
-    for (let start = 0; start < inserts.length; start += BULK_CHUNK) {
-      const chunk = inserts.slice(start, start + BULK_CHUNK);
-      for (const index of await this.insertChunk(
-        view,
-        chunk.map(({ document }) => document),
-      )) {
-        const onDuplicate = chunk[index].onDuplicate;
-        if (onDuplicate) onDuplicates.push(onDuplicate);
-      }
+    for (const index of await insertAbsent(
+      this.collection(view),
+      inserts.map(({ document }) => document),
+    )) {
+      const onDuplicate = inserts[index].onDuplicate;
+      if (onDuplicate) onDuplicates.push(onDuplicate);
     }
     return onDuplicates;
   }
