@@ -10,10 +10,13 @@ import {
   type ViewWrite,
   type ViewWriter,
 } from '@prov/projections';
+import { LRUCache } from 'lru-cache';
 
 /** The views of lineage documents read by `_id`, which only the lineage's single writer changes. */
 const CACHED_DOCUMENTS: ReadonlySet<ViewName> = new Set<ViewName>(['nodes', 'model_lineage']);
 type EdgeEnd = 'to' | 'from';
+/** A document (null: the view does not hold it), or every `rel` edge whose `end` is one id. */
+type Entry = { doc: ViewDocument | null } | { edges: EdgeDocument[] };
 
 /**
  * A write-through cache of the lineage views in front of one generation,
@@ -26,28 +29,27 @@ type EdgeEnd = 'to' | 'from';
  * limited the lineage fold.
  *
  * It is exact only while nothing else writes these views: the owner clears
- * it whenever another writer may have (see `LineageCacheGuard`). Writes go
+ * it whenever another writer may have (see `GenerationFeed`). Writes go
  * to the store first and reach the cache once acknowledged; a failed write
  * clears it. Least recently used entries are dropped past `capacity`.
  */
 export class LineageViewCache implements ViewReader, ViewWriter {
-  /** `view|id` to the document, or null when the view does not hold it. */
-  private readonly documents = new Map<string, ViewDocument | null>();
-  /** `rel|end|id` to every `rel` edge whose `end` is `id`. */
-  private readonly edges = new Map<string, EdgeDocument[]>();
+  /** `doc|view|id` and `edge|rel|end|id`, least recently used dropped first. */
+  private readonly entries: LRUCache<string, Entry>;
 
   constructor(
     private readonly views: ViewReader & ViewWriter,
     readonly capacity: number,
-  ) {}
+  ) {
+    this.entries = new LRUCache({ max: capacity });
+  }
 
   get size(): number {
-    return this.documents.size + this.edges.size;
+    return this.entries.size;
   }
 
   clear(): void {
-    this.documents.clear();
-    this.edges.clear();
+    this.entries.clear();
   }
 
   async get(view: ViewName, ids: readonly string[]): Promise<Map<string, ViewDocument>> {
@@ -55,15 +57,15 @@ export class LineageViewCache implements ViewReader, ViewWriter {
     const found = new Map<string, ViewDocument>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      const cached = this.touch(this.documents, `${view}|${id}`);
-      if (cached === undefined) missing.push(id);
-      else if (cached !== null) found.set(id, structuredClone(cached));
+      const cached = this.entries.get(docKey(view, id));
+      if (!cached || !('doc' in cached)) missing.push(id);
+      else if (cached.doc !== null) found.set(id, structuredClone(cached.doc));
     }
     if (missing.length > 0) {
       const read = await this.views.get(view, missing);
       for (const id of missing) {
         const doc = read.get(id);
-        this.remember(this.documents, `${view}|${id}`, doc ? structuredClone(doc) : null);
+        this.entries.set(docKey(view, id), { doc: doc ? structuredClone(doc) : null });
         if (doc) found.set(id, doc);
       }
     }
@@ -77,9 +79,9 @@ export class LineageViewCache implements ViewReader, ViewWriter {
     const found = new Map<string, EdgeDocument>();
     const missing: string[] = [];
     for (const id of new Set(ids)) {
-      const cached = this.touch(this.edges, edgeKey(rel, end, id));
-      if (cached === undefined) missing.push(id);
-      else for (const edge of cached) found.set(edge._id, structuredClone(edge));
+      const cached = this.entries.get(edgeKey(rel, end, id));
+      if (!cached || !('edges' in cached)) missing.push(id);
+      else for (const edge of cached.edges) found.set(edge._id, structuredClone(edge));
     }
     if (missing.length > 0) {
       const read = (await this.views.find('edges', {
@@ -90,7 +92,7 @@ export class LineageViewCache implements ViewReader, ViewWriter {
         byEnd.get(edge[end])?.push(structuredClone(edge));
         found.set(edge._id, edge);
       }
-      for (const [id, edges] of byEnd) this.remember(this.edges, edgeKey(rel, end, id), edges);
+      for (const [id, edges] of byEnd) this.entries.set(edgeKey(rel, end, id), { edges });
     }
     // As the store answers a query without a sort: by `_id`.
     return [...found.values()].sort((a, b) => compareScalars(a._id, b._id));
@@ -125,8 +127,8 @@ export class LineageViewCache implements ViewReader, ViewWriter {
       return await this.views.insertNew(view, docs);
     } finally {
       // Which of them the store kept is the store's answer: read them again when asked.
-      if (CACHED_DOCUMENTS.has(view)) for (const doc of docs) this.documents.delete(`${view}|${doc._id}`);
-      if (view === 'edges') this.edges.clear();
+      if (CACHED_DOCUMENTS.has(view)) for (const doc of docs) this.entries.delete(docKey(view, doc._id));
+      if (view === 'edges') this.forgetEdges();
     }
   }
 
@@ -137,22 +139,22 @@ export class LineageViewCache implements ViewReader, ViewWriter {
       return;
     }
     if (!CACHED_DOCUMENTS.has(write.view)) return;
-    const key = `${write.view}|${write.id}`;
+    const key = docKey(write.view, write.id);
     switch (write.op) {
       case 'set': {
-        const cached = this.documents.get(key);
+        const cached = this.entries.peek(key);
         // A document never read is left to be read when asked (its other fields are not known here).
-        if (cached === undefined) return;
-        const doc: ViewDocument = cached === null ? { _id: write.id } : cached;
+        if (!cached || !('doc' in cached)) return;
+        const doc: ViewDocument = cached.doc ?? { _id: write.id };
         for (const [path, value] of Object.entries(write.fields)) setAt(doc, path.split('.'), structuredClone(value));
-        this.remember(this.documents, key, doc);
+        this.entries.set(key, { doc });
         return;
       }
       case 'replace':
-        this.remember(this.documents, key, { ...structuredClone(write.doc), _id: write.id });
+        this.entries.set(key, { doc: { ...structuredClone(write.doc), _id: write.id } });
         return;
       case 'delete':
-        this.remember(this.documents, key, null);
+        this.entries.set(key, { doc: null });
         return;
     }
   }
@@ -160,42 +162,30 @@ export class LineageViewCache implements ViewReader, ViewWriter {
   private followEdge(write: ViewWrite): void {
     if (write.op !== 'replace') {
       // Edges are only ever replaced whole; anything else is not followed, so nothing of them stays.
-      this.edges.clear();
+      this.forgetEdges();
       return;
     }
     const edge = { ...structuredClone(write.doc), _id: write.id } as EdgeDocument;
     for (const end of ['to', 'from'] as const) {
-      const cached = this.edges.get(edgeKey(edge.rel, end, edge[end]));
-      if (!cached) continue;
-      const index = cached.findIndex((known) => known._id === edge._id);
-      if (index >= 0) cached[index] = edge;
-      else cached.push(edge);
+      const cached = this.entries.peek(edgeKey(edge.rel, end, edge[end]));
+      if (!cached || !('edges' in cached)) continue;
+      const index = cached.edges.findIndex((known) => known._id === edge._id);
+      if (index >= 0) cached.edges[index] = edge;
+      else cached.edges.push(edge);
     }
   }
 
-  /** The cached value, now the most recently used; undefined when not cached. */
-  private touch<V>(entries: Map<string, V>, key: string): V | undefined {
-    const value = entries.get(key);
-    if (value === undefined) return undefined;
-    entries.delete(key);
-    entries.set(key, value);
-    return value;
-  }
-
-  private remember<V>(entries: Map<string, V>, key: string, value: V): void {
-    entries.delete(key);
-    entries.set(key, value);
-    while (this.size > this.capacity) {
-      const oldest = this.documents.size >= this.edges.size ? this.documents : this.edges;
-      const first = oldest.keys().next();
-      if (first.done) break;
-      oldest.delete(first.value);
-    }
+  private forgetEdges(): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith('edge|')) this.entries.delete(key);
   }
 }
 
+function docKey(view: ViewName, id: string): string {
+  return `doc|${view}|${id}`;
+}
+
 function edgeKey(rel: string, end: EdgeEnd, id: string): string {
-  return `${rel}|${end}|${id}`;
+  return `edge|${rel}|${end}|${id}`;
 }
 
 /**
