@@ -77,10 +77,8 @@ export class GenerationFeed {
 
   async start(): Promise<void> {
     this.startedAt = Date.now();
-    for (const topic of PROJECTED_TOPICS) {
-      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
-        this.positions.set(key(topic, p.partition), BigInt(p.offset));
-      }
+    for (const [partition, offset] of await this.committedOffsets(PROJECTED_TOPICS)) {
+      this.positions.set(partition, BigInt(offset));
     }
     this.handle = await this.log.consume({
       groupId: this.options.groupId,
@@ -111,11 +109,9 @@ export class GenerationFeed {
   async lagByPartition(targets?: PartitionPosition[]): Promise<PartitionPosition[]> {
     const ends = targets ?? (await this.logEnds());
     const committed = new Map(this.positions);
-    for (const topic of PROJECTED_TOPICS) {
-      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
-        const at = BigInt(p.offset);
-        if (at > (committed.get(key(topic, p.partition)) ?? -1n)) committed.set(key(topic, p.partition), at);
-      }
+    for (const [partition, offset] of await this.committedOffsets(PROJECTED_TOPICS)) {
+      const at = BigInt(offset);
+      if (at > (committed.get(partition) ?? -1n)) committed.set(partition, at);
     }
     return ends.map((end) => {
       const at = committed.get(key(end.topic, end.partition)) ?? 0n;
@@ -211,7 +207,8 @@ export class GenerationFeed {
 
     const next = { topic: batch.topic, partition: batch.partition, offset: nextOffset(batch) };
     await handle.commit([next]);
-    this.lineageCommitted?.set(key(next.topic, next.partition), next.offset);
+    // Only the lineage topics' offsets are compared: a commit of any other topic must not empty the cache.
+    if (LINEAGE_TOPICS.includes(next.topic)) this.lineageCommitted?.set(key(next.topic, next.partition), next.offset);
     await generation.saveOffsets([next]);
     this.positions.set(key(next.topic, next.partition), BigInt(next.offset));
     this.processed += batch.records.length;
@@ -235,18 +232,24 @@ export class GenerationFeed {
   private async lineageViews(): Promise<ViewReader & ViewWriter> {
     const cache = this.lineageCache;
     if (!cache) return this.options.generation;
-    const committed = new Map<string, string>();
-    for (const topic of LINEAGE_TOPICS) {
-      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
-        committed.set(key(topic, p.partition), p.offset);
-      }
-    }
+    const committed = await this.committedOffsets(LINEAGE_TOPICS);
     const known = this.lineageCommitted;
     if (!known || known.size !== committed.size || [...committed].some(([k, offset]) => known.get(k) !== offset)) {
       cache.clear();
     }
     this.lineageCommitted = committed;
     return cache;
+  }
+
+  /** The group's committed offset of each partition of these topics that has one, by `topic|partition`. */
+  private async committedOffsets(topics: readonly string[]): Promise<Map<string, string>> {
+    const committed = new Map<string, string>();
+    for (const topic of topics) {
+      for (const p of await this.log.committedOffsets(this.options.groupId, topic)) {
+        committed.set(key(topic, p.partition), p.offset);
+      }
+    }
+    return committed;
   }
 }
 
