@@ -462,7 +462,7 @@ stop_postgresql() { stop_component postgresql "$POSTGRESQL_RUN" "postgres -D"; }
 
 ferretdb_binary() { # keyed by the runner's sources: a change rebuilds it
   local source_hash
-  source_hash="$(cat "$HERE/ferretdb-runner/go.mod" "$HERE/ferretdb-runner/go.sum" "$HERE/ferretdb-runner/main.go" | sha256sum | cut -c1-16)"
+  source_hash="$(cat "$HERE/ferretdb-runner/go.mod" "$HERE/ferretdb-runner/go.sum" "$HERE"/ferretdb-runner/*.go | sha256sum | cut -c1-16)"
   echo "$INFRA_HOME/bin/ferretdb-runner-$source_hash"
 }
 

@@ -59,6 +59,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
+	if *handler == "sqlite" {
+		go keepIDLookupsIndexed(ctx, *sqliteURL, logger)
+	}
+
 	// Readiness is a MongoDB ping, done by the caller; this line is for the log.
 	logger.Warn("ferretdb-runner listening", "addr", *listen, "handler", *handler)
 	if err := server.Run(ctx); err != nil && ctx.Err() == nil {
