@@ -6,7 +6,15 @@ import fc from 'fast-check';
 import { connect, Socket } from 'node:net';
 import { concretePath, DocumentedRoute, documentedRoutes, ALL_SERVICES } from './platform/documented-routes';
 import { untilGatewayServes } from './platform/gateway-ready';
-import { INJECTIONS, roughValue, TRAVERSALS, typeOf, wrongValue } from './platform/hostile-values';
+import {
+  IMPOSSIBLE_TIMES,
+  INJECTIONS,
+  roughValue,
+  timestampFields,
+  TRAVERSALS,
+  typeOf,
+  wrongValue,
+} from './platform/hostile-values';
 import { rawRequest } from './platform/raw-http';
 import { StatusTally, writeResults } from './platform/results-file';
 import { StoredState, storedState } from './platform/stored-state';
@@ -202,6 +210,32 @@ describe('hostile input over HTTP', () => {
         { numRuns: 30 },
       );
     }
+  });
+
+  it('answers 400 naming the field to a time no calendar has, in every date-time field of every write route', async () => {
+    const checked: string[] = [];
+    for (const route of writeRoutes.filter((r) => r.body)) {
+      for (const { path, bodyWith } of timestampFields(
+        route.body as NonNullable<DocumentedRoute['body']>,
+        route.resolve,
+      )) {
+        for (const time of IMPOSSIBLE_TIMES) {
+          const answer = await refused('impossible-time', route, placeholder(route), JSON.stringify(bodyWith(time)));
+          const named = (answer.body.error?.details ?? []).some((d) => d.path === path);
+          expect({ route: label(route), path, time, status: answer.status, named }).toEqual({
+            route: label(route),
+            path,
+            time,
+            status: 400,
+            named: true,
+          });
+        }
+        checked.push(`${label(route)} ${path}`);
+      }
+    }
+    findings['impossibleTimes'] = { fields: checked, times: IMPOSSIBLE_TIMES };
+    // The audit rebuild's asOf, the runs' start and end, the predictions' times at least.
+    expect(checked.length).toBeGreaterThanOrEqual(4);
   });
 
   it('refuses arbitrary JSON bodies with a 4xx, never a 5xx', async () => {

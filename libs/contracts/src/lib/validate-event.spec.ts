@@ -108,6 +108,19 @@ describe('event validation', () => {
     if (!outcome.ok) expect(outcome.problems.map((p) => p.path)).toContain(path);
   });
 
+  it('reads a recorded time as it was accepted before times had to be calendar times, and refuses one never accepted', () => {
+    const payload = { ...clone(EXAMPLE_PAYLOADS['training.run.started'][2]), startedAt: '2026-02-30T00:00:00Z' };
+    const envelope = envelopeFor('training.run.started', 2, payload) as unknown as Payload;
+    envelope['occurredAt'] = '2026-04-31T10:00:00Z';
+    expect(validateEnvelope(envelope)).toEqual({ ok: true, value: expect.anything() });
+
+    const never = { ...payload, startedAt: '2026-13-45T99:99:99Z' };
+    expect(validateEnvelope(envelopeFor('training.run.started', 2, never))).toEqual({
+      ok: false,
+      problems: [{ path: 'payload.startedAt', problem: expect.stringContaining('ISO 8601') }],
+    });
+  });
+
   it('refuses a __proto__ key anywhere, since it would re-parent objects', () => {
     const payload = clone(EXAMPLE_PAYLOADS['training.run.started'][2]);
     const hyperparameters = JSON.parse('{"__proto__": {"polluted": true}}');

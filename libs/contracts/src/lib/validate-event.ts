@@ -6,6 +6,7 @@ import { EVENT_CATALOG, EventType, isEventType } from './catalog/event-catalog';
 import type { ProvenanceEvent } from './catalog/provenance-event';
 import { findNonJsonValue, isPlainObject } from './validation/json-value';
 import { ValidationProblem, toValidationProblems } from './validation/validation-problem';
+import { TIMESTAMP_PROBLEM, isRecordedTimestamp } from './validation/validators';
 import { upcastEvent } from './versioning/upcasters';
 import type { SchemaValidator } from './json-schema/schema-validator';
 
@@ -63,7 +64,10 @@ export function validateEnvelope(
   const nonJson = findNonJsonValue(raw);
   if (nonJson) return { ok: false, problems: [nonJson] };
 
-  const envelopeProblems = toValidationProblems(validateSync(plainToInstance(EventEnvelopeFields, raw), STRICT));
+  const envelopeProblems = recordedTimesForgiven(
+    raw,
+    toValidationProblems(validateSync(plainToInstance(EventEnvelopeFields, raw), STRICT)),
+  );
   if (envelopeProblems.length > 0) return { ok: false, problems: envelopeProblems };
 
   const envelope = raw as unknown as EventEnvelope<EventType, Record<string, unknown>>;
@@ -74,7 +78,7 @@ export function validateEnvelope(
       : undefined;
   const payloadProblems = compiled
     ? compiled(envelope.payload)
-    : validatePayload(envelope.type, envelope.schemaVersion, envelope.payload);
+    : recordedTimesForgiven(raw, validatePayload(envelope.type, envelope.schemaVersion, envelope.payload));
   if (payloadProblems.length > 0) return { ok: false, problems: payloadProblems };
 
   const expectedSubject = subjectOf(upcastEvent(envelope as EventEnvelope<EventType>) as ProvenanceEvent);
@@ -82,6 +86,27 @@ export function validateEnvelope(
     return fail('subject', `subject must be the entity the payload is about (${expectedSubject})`);
   }
   return { ok: true, value: envelope as EventEnvelope<EventType> };
+}
+
+/**
+ * The problems but those of timestamps that were valid when events were
+ * recorded (isRecordedTimestamp): an envelope is an event of the log, read
+ * as it was accepted, while requests must name real calendar times.
+ */
+function recordedTimesForgiven(raw: Record<string, unknown>, problems: ValidationProblem[]): ValidationProblem[] {
+  return problems.filter(
+    ({ path, problem }) => !(problem.endsWith(TIMESTAMP_PROBLEM) && isRecordedTimestamp(valueAt(raw, path))),
+  );
+}
+
+/** The value at a problem's path (`payload.inputs[0].at`) in a JSON value. */
+function valueAt(root: unknown, path: string): unknown {
+  let value = root;
+  for (const [, key, index] of path.matchAll(/(?:^|\.)([^.[\]]+)|\[(\d+)\]/g)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key ?? Number(index)];
+  }
+  return value;
 }
 
 /**

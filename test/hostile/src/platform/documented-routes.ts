@@ -3,6 +3,7 @@ import type { RunningServices, ServiceName } from '@prov/platform-testing';
 /** A JSON Schema as the services' OpenAPI documents hold them (the subset the suites read). */
 export interface JsonSchema {
   type?: string | string[];
+  format?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;

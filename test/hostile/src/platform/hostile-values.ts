@@ -96,3 +96,33 @@ function fits(value: unknown, type: string | undefined): boolean {
   if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
   return typeof value === type;
 }
+
+/** Times in the RFC 3339 shape that no calendar has: a parser that rolls them over would record another time. */
+export const IMPOSSIBLE_TIMES = [
+  '2026-02-30T00:00:00Z',
+  '2026-02-29T12:00:00Z',
+  '2026-04-31T00:00:00Z',
+  '0000-00-00T00:00:00Z',
+  '2026-13-45T99:99:99Z',
+  '2026-01-01T24:00:00Z',
+];
+
+/** The paths (`predictions[0].at`) of the date-time fields a body schema declares, with a body holding only that field. */
+export function timestampFields(
+  schema: JsonSchema,
+  resolve: (s: JsonSchema) => JsonSchema,
+  at: Array<string | number> = [],
+): Array<{ path: string; bodyWith: (value: string) => unknown }> {
+  const resolved = resolve(schema);
+  if (resolved.format === 'date-time' && at.length > 0) {
+    const path = at.map((step, i) => (typeof step === 'number' ? `[${step}]` : i === 0 ? step : `.${step}`)).join('');
+    const bodyWith = (value: string) =>
+      at.reduceRight<unknown>((inner, step) => (typeof step === 'number' ? [inner] : { [step]: inner }), value);
+    return [{ path, bodyWith }];
+  }
+  if (at.length > 4) return [];
+  if (typeOf(resolved) === 'array' && resolved.items) return timestampFields(resolved.items, resolve, [...at, 0]);
+  return Object.entries(resolved.properties ?? {}).flatMap(([key, property]) =>
+    timestampFields(property, resolve, [...at, key]),
+  );
+}

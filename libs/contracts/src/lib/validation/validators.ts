@@ -22,11 +22,48 @@ import { isPlainObject } from './json-value';
 export const MAX_MAP_ENTRIES = 1000;
 export const MAX_KEY_LENGTH = 256;
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
+/**
+ * An RFC 3339 date-time with an offset, every field in its range: Date.parse
+ * alone takes 2026-02-30 for March 2 and 24:00 for the next day, and a record
+ * must not mean another time than the one it spells.
+ */
 export function isTimestamp(value: unknown): value is string {
-  return typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string') return false;
+  const match = TIMESTAMP.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const [offsetHours, offsetMinutes] = [match[8], match[9]].map((part) => Number(part ?? 0));
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59
+  );
 }
+
+const RECORDED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * What a timestamp of an event had to be when it was recorded, before the
+ * calendar check above: the shape, and a time Date.parse reads (2026-02-30 as
+ * March 2). Events already on the log are read as they were accepted; only
+ * new input must name a real calendar time.
+ */
+export function isRecordedTimestamp(value: unknown): value is string {
+  return typeof value === 'string' && RECORDED_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** The end of IsTimestamp's message: how a problem found by it is told from others. */
+export const TIMESTAMP_PROBLEM = 'must be an ISO 8601 date-time with a time zone (e.g. 2026-01-31T12:00:00Z)';
 
 export function IsEntityId(kind: EntityKind, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -52,10 +89,7 @@ export function IsTimestamp(options?: ValidationOptions): PropertyDecorator {
       name: 'isTimestamp',
       validator: {
         validate: isTimestamp,
-        defaultMessage: buildMessage(
-          (each) => `${each}$property must be an ISO 8601 date-time with a time zone (e.g. 2026-01-31T12:00:00Z)`,
-          options,
-        ),
+        defaultMessage: buildMessage((each) => `${each}$property ${TIMESTAMP_PROBLEM}`, options),
       },
     },
     options,

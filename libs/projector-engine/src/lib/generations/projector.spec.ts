@@ -110,7 +110,7 @@ describe('projector on the embedded file log and the in-process store', () => {
   });
 
   it('refuses an audit name or an as-of time it could not use', async () => {
-    await expect(projector.auditRebuild('yesterday', 'x')).rejects.toThrow(/ISO 8601/);
+    await expect(projector.auditRebuild('yesterday', 'x')).rejects.toThrow(/RFC 3339/);
     await expect(projector.auditRebuild(scenario.betweenFlags, 'Not Valid')).rejects.toThrow(/\[a-z0-9-\]/);
   });
 });

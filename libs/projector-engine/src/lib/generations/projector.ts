@@ -1,3 +1,4 @@
+import { isTimestamp } from '@prov/contracts';
 import type { EventLog, PartitionPosition } from '@prov/event-log';
 import type { LineageStore } from '@prov/lineage-store';
 import type { AlertDocument } from '@prov/projections';
@@ -39,7 +40,9 @@ const DEFAULT_STALL_MS = 90_000;
 export class InvalidAsOfError extends Error {
   readonly retriable = false;
   constructor(asOf: string) {
-    super(`the as-of time must be ISO 8601 (e.g. 2026-11-04T12:00:00Z), not ${JSON.stringify(asOf)}`);
+    super(
+      `the as-of time must be an RFC 3339 date-time with an offset (e.g. 2026-11-04T12:00:00Z), not ${JSON.stringify(asOf)}`,
+    );
     this.name = 'InvalidAsOfError';
   }
 }
@@ -238,7 +241,7 @@ export class Projector {
     asOf: string,
     name: string,
   ): Promise<{ generation: string; done: Promise<AuditRebuildResult> }> {
-    if (Number.isNaN(Date.parse(asOf))) throw new InvalidAsOfError(asOf);
+    if (!isTimestamp(asOf)) throw new InvalidAsOfError(asOf);
     const generationName = auditGenerationName(name);
     return this.oneAtATime(async () => {
       if ((await this.store.generations()).some((g) => g.name === generationName)) {
