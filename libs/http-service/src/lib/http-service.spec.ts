@@ -86,6 +86,36 @@ describe('http service', () => {
     }
   });
 
+  it('refuses a body whose object names a key twice, with a 400 naming it, whichever value would have won', async () => {
+    const res = await post(undefined, steward.token, '{"source":"s3://lake/x","source":"s3://lake/y","parts":[]}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details).toEqual([expect.objectContaining({ path: 'source' })]);
+  });
+
+  it('takes the Bearer scheme in any case, and more than one space before the key (RFC 9110 section 11.1)', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr', 'Bearer  ']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/manifests',
+        headers: { 'content-type': 'application/json', authorization: `${scheme} ${steward.token}` },
+        payload: JSON.stringify(valid),
+      });
+      expect({ scheme, status: res.statusCode }).toEqual({ scheme, status: 201 });
+    }
+    for (const malformed of [`Basic ${steward.token}`, `Bearer${steward.token}`, `Bearer ${steward.token} extra`]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/manifests',
+        headers: { 'content-type': 'application/json', authorization: malformed },
+        payload: JSON.stringify(valid),
+      });
+      expect({ malformed: malformed.slice(0, 12), status: res.statusCode }).toEqual({
+        malformed: malformed.slice(0, 12),
+        status: 401,
+      });
+    }
+  });
+
   it('answers 403 to a role the route does not allow, and logs the denial without the credential', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {

@@ -21,7 +21,8 @@ export class ApiKeyGuard implements CanActivate {
     const request = context
       .switchToHttp()
       .getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
-    const match = /^Bearer (\S+)$/.exec(request.headers['authorization'] ?? '');
+    // The scheme is case-insensitive, and one or more spaces separate it from the key (RFC 9110 section 11.1).
+    const match = /^bearer +(\S+)$/i.exec(request.headers['authorization'] ?? '');
     const principal = match ? this.verifier.verify(match[1]) : undefined;
     if (!principal) throw new UnauthenticatedError();
     request.principal = principal;

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidRequestError } from '../errors/api-error';
-import { MAX_JSON_DEPTH, nestsDeeperThan, pathBeyondDepth, pathOfPrototypeKey } from './json-depth';
+import { MAX_JSON_DEPTH, nestsDeeperThan, pathBeyondDepth, pathOfDuplicateKey, pathOfPrototypeKey } from './json-depth';
 
 /**
  * Replaces Fastify's JSON body parser with one that refuses bodies nested
  * deeper than MAX_JSON_DEPTH (400 naming the path) before validation, whose
  * recursive walks would otherwise overflow the stack (a 500), and that
- * names the path of a refused `__proto__` or `constructor.prototype` key.
+ * names the path of a refused `__proto__` or `constructor.prototype` key,
+ * and that refuses a key an object names twice (400 naming it).
  * Everything else stays Fastify's: the body limit, the parsing itself.
  */
 export function useDepthLimitedJsonParser(fastify: FastifyInstance, bodyLimitBytes: number): void {
@@ -24,9 +25,23 @@ export function useDepthLimitedJsonParser(fastify: FastifyInstance, bodyLimitByt
           const problem = path ? { path, problem: 'is a key no body may carry (prototype poisoning)' } : undefined;
           return done(problem ? new InvalidRequestError([problem]) : error, undefined);
         }
-        if (!nestsDeeperThan(body)) return done(null, value);
-        const path = pathBeyondDepth(value) ?? '(body)';
-        done(new InvalidRequestError([{ path, problem: `nests deeper than ${MAX_JSON_DEPTH} levels` }]), undefined);
+        if (nestsDeeperThan(body)) {
+          const path = pathBeyondDepth(value) ?? '(body)';
+          return done(
+            new InvalidRequestError([{ path, problem: `nests deeper than ${MAX_JSON_DEPTH} levels` }]),
+            undefined,
+          );
+        }
+        const duplicate = pathOfDuplicateKey(body);
+        if (duplicate) {
+          return done(
+            new InvalidRequestError([
+              { path: duplicate, problem: 'is a key its object already has (each key may appear once)' },
+            ]),
+            undefined,
+          );
+        }
+        done(null, value);
       });
     },
   );

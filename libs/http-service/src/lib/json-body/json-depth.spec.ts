@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, nestsDeeperThan, pathBeyondDepth, pathOfPrototypeKey } from './json-depth';
+import { MAX_JSON_DEPTH, nestsDeeperThan, pathBeyondDepth, pathOfDuplicateKey, pathOfPrototypeKey } from './json-depth';
 
 const nested = (levels: number, leaf: unknown = 1): unknown => {
   let value = leaf;
@@ -61,5 +61,22 @@ describe('pathOfPrototypeKey', () => {
     expect(pathOfPrototypeKey(JSON.parse('{"a": [1, {"__proto__": {}}]}'))).toBe('a[1].__proto__');
     expect(pathOfPrototypeKey(JSON.parse('{"x": {"constructor": {"prototype": 1}}}'))).toBe('x.constructor');
     expect(pathOfPrototypeKey({ constructor: 'a string', proto: 1, 'a.__proto__': 2 })).toBeUndefined();
+  });
+});
+
+describe('pathOfDuplicateKey', () => {
+  it('finds nothing in JSON whose objects name each key once', () => {
+    expect(pathOfDuplicateKey('{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}')).toBeUndefined();
+    expect(pathOfDuplicateKey('[1,"a","a"]')).toBeUndefined();
+  });
+
+  it('names the path of the first key an object names twice, at any depth', () => {
+    expect(pathOfDuplicateKey('{"deployment":"a","deployment":"b"}')).toBe('deployment');
+    expect(pathOfDuplicateKey('{"predictions":[{"id":"x"},{"id":"y","at":1,"at":2}]}')).toBe('predictions[1].at');
+    expect(pathOfDuplicateKey('{"labels":{"a.b":1,"a.b":2}}')).toBe('labels["a.b"]');
+  });
+
+  it('compares keys with their escapes resolved', () => {
+    expect(pathOfDuplicateKey('{"a":1,"\\u0061":2}')).toBe('a');
   });
 });

@@ -1,3 +1,4 @@
+import { visit } from 'jsonc-parser';
 /**
  * How deep a request body may nest. The stores refuse documents nested over
  * 100 levels, and views wrap a body's user maps in a few levels of their own;
@@ -83,3 +84,32 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const memberPath = (key: string): string => (IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 const joinPath = (parent: string, member: string): string =>
   parent === '' && member.startsWith('.') ? member.slice(1) : parent + member;
+
+/**
+ * The path of the first key an object of the JSON text names twice
+ * (`{"deployment":"a","deployment":"b"}`), escapes resolved: parsers differ on
+ * which of the two counts, and a provenance record must not be ambiguous.
+ */
+export function pathOfDuplicateKey(text: string): string | undefined {
+  const keysOfOpenObjects: Array<Set<string>> = [];
+  let found: string | undefined;
+  visit(
+    text,
+    {
+      onObjectBegin: () => void keysOfOpenObjects.push(new Set()),
+      onObjectEnd: () => void keysOfOpenObjects.pop(),
+      onObjectProperty: (key, _offset, _length, _line, _column, pathSupplier) => {
+        const keys = keysOfOpenObjects[keysOfOpenObjects.length - 1];
+        if (found === undefined && keys.has(key)) {
+          found = [...pathSupplier(), key].reduce<string>(
+            (path, step) => joinPath(path, typeof step === 'number' ? `[${step}]` : memberPath(step)),
+            '',
+          );
+        }
+        keys.add(key);
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  return found;
+}
