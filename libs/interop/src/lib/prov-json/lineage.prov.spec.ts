@@ -17,6 +17,15 @@ describe('PROV-JSON export', () => {
     delete Object.values(broken['used'])[0]['prov:activity'];
     expect(schema.validate(broken)).toEqual([expect.objectContaining({ path: expect.stringMatching(/^\/used\//) })]);
     expect(schema.validate({ ...traceToProv(trace), trace: {} })).not.toEqual([]);
+    // The specific entity is prov:specificEntity, as the submission's text and the W3C reference library read it.
+    const misnamed = modelLineageToProv(lineage) as unknown as Record<string, Record<string, Record<string, unknown>>>;
+    for (const relation of Object.values(misnamed['specializationOf'])) {
+      relation['prov:specializedEntity'] = relation['prov:specificEntity'];
+      delete relation['prov:specificEntity'];
+    }
+    expect(schema.validate(misnamed)).toEqual([
+      expect.objectContaining({ problem: expect.stringContaining("'prov:specificEntity'") }),
+    ]);
   });
 
   it("states a model version's lineage as entities, an activity, an agent and their relations", async () => {
@@ -57,7 +66,7 @@ describe('PROV-JSON export', () => {
       ]),
     );
     expect(relations(prov.specializationOf)).toEqual([
-      { 'prov:specializedEntity': ids.version, 'prov:generalEntity': ids.dataset },
+      { 'prov:specificEntity': ids.version, 'prov:generalEntity': ids.dataset },
     ]);
     // Every qualified name's prefix is declared.
     const names = [

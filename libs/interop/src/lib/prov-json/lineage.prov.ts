@@ -115,7 +115,7 @@ function addLineage(prov: ProvDocumentBuilder, lineage: LineageParts): void {
     });
     if (version.datasetId)
       prov.relation('specializationOf', {
-        'prov:specializedEntity': version.id,
+        'prov:specificEntity': version.id,
         'prov:generalEntity': version.datasetId,
       });
   }

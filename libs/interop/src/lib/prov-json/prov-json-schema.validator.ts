@@ -32,6 +32,22 @@ function toDraft07(node: unknown): unknown {
   return schema;
 }
 
+/**
+ * The published schema names the specific entity of `specializationOf`
+ * `prov:specializedEntity`; the submission's own text, PROV-N's
+ * `specializationOf(specificEntity, generalEntity)` and the W3C reference
+ * library (Python `prov`) name it `prov:specificEntity`, and a document
+ * written the schema's way loses the relation when that library loads it.
+ * The schema is read with the text's name.
+ */
+function withSpecificEntity(schema: Schema): Schema {
+  const specialization = (schema['properties'] as Record<string, Schema>)['specializationOf'];
+  const relation = specialization['additionalProperties'] as Schema;
+  const { 'prov:specializedEntity': specific, ...others } = relation['properties'] as Record<string, Schema>;
+  relation['properties'] = { 'prov:specificEntity': specific, ...others };
+  return schema;
+}
+
 /** Validates documents against the vendored W3C PROV-JSON schema (schemas/prov-json, see SOURCE.md). */
 export class ProvJsonSchemaValidator {
   private readonly validateDocument: ValidateFunction;
@@ -41,7 +57,7 @@ export class ProvJsonSchemaValidator {
     const published = parse(readFileSync(SCHEMA_FILE, 'utf8')) as unknown;
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    this.validateDocument = ajv.compile(toDraft07(published) as Schema);
+    this.validateDocument = ajv.compile(toDraft07(withSpecificEntity(published as Schema)) as Schema);
   }
 
   validate(document: unknown): ValidationProblem[] {
