@@ -39,8 +39,13 @@ async function connect(): Promise<MongoClient> {
  * next runs a statement, which an EXPLAIN alone does not.
  */
 async function pointReadPlan(collection: string, id: string): Promise<string> {
-  await client.db(DATABASE).collection(collection).findOne({ _id: id });
-  const explained: Document = await client.db(DATABASE).collection(collection).find({ _id: id }).limit(1).explain();
+  await client.db(DATABASE).collection<{ _id: string }>(collection).findOne({ _id: id });
+  const explained: Document = await client
+    .db(DATABASE)
+    .collection<{ _id: string }>(collection)
+    .find({ _id: id })
+    .limit(1)
+    .explain();
   return JSON.stringify(explained['queryPlanner']);
 }
 
