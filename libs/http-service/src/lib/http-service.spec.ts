@@ -92,6 +92,25 @@ describe('http service', () => {
     expect(res.json().error.details).toEqual([expect.objectContaining({ path: 'source' })]);
   });
 
+  it('never logs a key sent in a query string', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/v1/manifests?api_key=${encodeURIComponent(steward.token)}&token=${encodeURIComponent(viewer.token)}`,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(valid),
+      });
+      expect(res.statusCode).toBe(401);
+      const logged = warn.mock.calls.map(([message]) => String(message)).join('\n');
+      expect(logged).toMatch(/^denied POST \/v1\/manifests \(401\)/);
+      expect(logged).not.toContain(steward.token.slice(-20));
+      expect(logged).not.toContain(viewer.token.slice(-20));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('takes the Bearer scheme in any case, and more than one space before the key (RFC 9110 section 11.1)', async () => {
     for (const scheme of ['bearer', 'BEARER', 'BeArEr', 'Bearer  ']) {
       const res = await app.inject({

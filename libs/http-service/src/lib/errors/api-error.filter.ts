@@ -16,9 +16,11 @@ export class ApiErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = toApiError(exception, this.logger);
     if (status === 401 || status === 403) {
-      // Who was turned away, from what: the message names the principal and roles, never a credential.
+      // Who was turned away, from what: the message names the principal and roles, never a credential;
+      // the query string is left out, since a client may have put its key there (?api_key=...).
       const request = host.switchToHttp().getRequest<FastifyRequest>();
-      this.logger.warn(`denied ${request.method} ${request.url} (${status}): ${body.error.message}`);
+      const path = request.url.split('?', 1)[0];
+      this.logger.warn(`denied ${request.method} ${path} (${status}): ${body.error.message}`);
     }
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }

@@ -69,6 +69,14 @@ export class WebhookAlertNotifier implements AlertNotifier {
     this.options.onOutcome?.('failed', alert, last);
   }
 
+  /**
+   * The webhook as logs name it: its origin alone, since a webhook URL often
+   * carries its secret in the path or the query (Slack's, a token=...).
+   */
+  private get target(): string {
+    return new URL(this.options.url).origin;
+  }
+
   private async attempt(
     alert: AlertDocument,
     body: string,
@@ -84,10 +92,10 @@ export class WebhookAlertNotifier implements AlertNotifier {
       if (response.ok) return 'delivered';
       return {
         retriable: response.status >= 500 || response.status === 429,
-        reason: `${this.options.url} answered ${response.status}`,
+        reason: `${this.target} answered ${response.status}`,
       };
     } catch (error) {
-      return { retriable: true, reason: `${this.options.url} did not answer: ${(error as Error).message}` };
+      return { retriable: true, reason: `${this.target} did not answer: ${(error as Error).message}` };
     }
   }
 }
