@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     lineageCacheEntries: lineageCacheEntries(config),
     pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
     stallSeconds: config.PROV_PROJECTOR_STALL_SECONDS,
+    auditGenerationsKept: config.PROV_PROJECTOR_AUDIT_GENERATIONS,
     auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
     auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
     alertWebhook: alertWebhookSettings(config),

@@ -128,6 +128,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       lineageCacheEntries: lineageCacheEntries(config),
       pollIntervalMs: config.PROV_PROJECTOR_POLL_MS,
       stallSeconds: config.PROV_PROJECTOR_STALL_SECONDS,
+      auditGenerationsKept: config.PROV_PROJECTOR_AUDIT_GENERATIONS,
       auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
       auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
       alertWebhook: alertWebhookSettings(config),

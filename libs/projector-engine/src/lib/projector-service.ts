@@ -28,6 +28,8 @@ export interface ProjectorDependencies {
   pollIntervalMs: number;
   /** PROV_PROJECTOR_STALL_SECONDS: a partition (live or catching up) not delivered this long while it has records to fold is rejoined. */
   stallSeconds?: number;
+  /** PROV_PROJECTOR_AUDIT_GENERATIONS: audit generations kept once built (10 by default). */
+  auditGenerationsKept?: number;
   metrics?: ProjectorMetrics;
   /** Where the alerts the live generation raises are posted (PROV_ALERT_WEBHOOK_URL), each once. */
   alertWebhook?: { url: string; retries: number };
@@ -68,6 +70,7 @@ export async function createProjector(
     lineageCacheEntries: deps.lineageCacheEntries ?? 0,
     pollIntervalMs: deps.pollIntervalMs,
     ...(deps.stallSeconds === undefined ? {} : { stallMs: deps.stallSeconds * 1000 }),
+    auditGenerationsKept: deps.auditGenerationsKept,
     onProgress: (p) => logger.log(describeProgress(p)),
     alertNotifier,
     log: (message) => logger.log(message),

@@ -33,11 +33,13 @@ export class ProjectorConfig extends ProducerServiceConfig {
   /** How often catch-up progress is reported and the active generation looked up. */
   @IsInt() @Min(50) PROV_PROJECTOR_POLL_MS: number = 2000;
   /**
-   * A partition of the live generation with records to fold that is not
-   * delivered for this long (seconds) has its consumer leave and join the
-   * group again (see Projector.runLive).
+   * A partition with records to fold (of the live generation, or of one being
+   * built) that is not delivered for this long (seconds) has its consumer
+   * leave and join the group again (see Projector).
    */
   @IsInt() @Min(5) PROV_PROJECTOR_STALL_SECONDS: number = 90;
+  /** Audit generations kept once built; the oldest beyond this are dropped. */
+  @IsInt() @Min(1) @Max(1000) PROV_PROJECTOR_AUDIT_GENERATIONS: number = 10;
   /** The audit log signs a checkpoint of a partition's log after this many new leaves... */
   @IsInt() @Min(1) PROV_AUDIT_CHECKPOINT_EVERY: number = 1000;
   /** ...and this often (seconds) for a log that grew. */

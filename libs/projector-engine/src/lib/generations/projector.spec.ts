@@ -109,8 +109,43 @@ describe('projector on the embedded file log and the in-process store', () => {
     expect(info).toMatchObject({ kind: 'audit', asOf: scenario.betweenFlags, caughtUpAt: expect.any(String) });
   });
 
+  it('builds one audit generation at a time: another asked for meanwhile is a conflict naming it', async () => {
+    const first = await projector.beginAuditRebuild(scenario.betweenFlags, 'one-at-a-time');
+    await expect(projector.beginAuditRebuild(scenario.betweenFlags, 'meanwhile')).rejects.toMatchObject({
+      kind: 'conflict',
+      running: 'audit-one-at-a-time',
+    });
+    await expect(projector.beginAuditRebuild(scenario.betweenFlags, 'one-at-a-time')).rejects.toMatchObject({
+      kind: 'conflict',
+    });
+    await first.done;
+    const next = await projector.beginAuditRebuild(scenario.betweenFlags, 'afterwards');
+    await next.done;
+    expect((await store.generations()).map((g) => g.name)).not.toContain('audit-meanwhile');
+  });
+
   it('refuses an audit name or an as-of time it could not use', async () => {
     await expect(projector.auditRebuild('yesterday', 'x')).rejects.toThrow(/RFC 3339/);
     await expect(projector.auditRebuild(scenario.betweenFlags, 'Not Valid')).rejects.toThrow(/\[a-z0-9-\]/);
+  });
+});
+
+describe('audit generations kept', () => {
+  it('keeps the latest ones, as many as asked, and drops older ones once a new one holds its events', async () => {
+    const small = buildProvenanceScenario({ predictions: 200, predictionsPerBatch: 100 });
+    const directory = await mkdtemp(join(tmpdir(), 'projector-audits-'));
+    const log = await FileEventLog.open(join(directory, 'log'), { fsync: 'never', onConsumerError: () => undefined });
+    const store = new InMemoryLineageStore();
+    const { projector } = await scenarioProjector(log, store, small, { auditGenerationsKept: 2 });
+    await publishScenario(log, small);
+    try {
+      for (const name of ['first', 'second', 'third']) await projector.auditRebuild(small.betweenFlags, name);
+      const audits = (await store.generations()).filter((g) => g.kind === 'audit').map((g) => g.name);
+      expect(audits.sort()).toEqual(['audit-second', 'audit-third']);
+    } finally {
+      await projector.stop();
+      await log.close();
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { isTimestamp } from '@prov/contracts';
+import { DomainError, isTimestamp } from '@prov/contracts';
 import type { EventLog, PartitionPosition } from '@prov/event-log';
 import type { LineageStore } from '@prov/lineage-store';
 import type { AlertDocument } from '@prov/projections';
@@ -30,20 +30,39 @@ export interface ProjectorOptions {
    * and join again (90 s by default).
    */
   stallMs?: number;
+  /** Audit generations kept once built, the latest first; older ones are dropped (10 by default). */
+  auditGenerationsKept?: number;
   /** Told of the alerts the live generation raises (not those a rebuild raises again while it catches up). */
   alertNotifier?: AlertNotifier;
   log?: (message: string) => void;
 }
 
 const DEFAULT_STALL_MS = 90_000;
+const DEFAULT_AUDIT_GENERATIONS_KEPT = 10;
 
-export class InvalidAsOfError extends Error {
+export class InvalidAsOfError extends DomainError {
+  readonly kind = 'invalid';
   readonly retriable = false;
   constructor(asOf: string) {
     super(
       `the as-of time must be an RFC 3339 date-time with an offset (e.g. 2026-11-04T12:00:00Z), not ${JSON.stringify(asOf)}`,
+      [{ path: 'asOf', problem: 'must be an RFC 3339 date-time with an offset' }],
     );
-    this.name = 'InvalidAsOfError';
+  }
+}
+
+/**
+ * An audit rebuild folds the whole log into a generation of its own: one at
+ * a time, or one caller could start any number at once and exhaust the
+ * process (and the store).
+ */
+export class AuditRebuildRunningError extends DomainError {
+  readonly kind = 'conflict';
+  readonly retriable = true;
+  constructor(readonly running: string) {
+    super(`the audit rebuild of ${running} is under way; ask again once it holds its events (GET /v1/generations)`, [
+      { path: 'name', problem: `${running} is being built` },
+    ]);
   }
 }
 
@@ -244,7 +263,11 @@ export class Projector {
     if (!isTimestamp(asOf)) throw new InvalidAsOfError(asOf);
     const generationName = auditGenerationName(name);
     return this.oneAtATime(async () => {
-      if ((await this.store.generations()).some((g) => g.name === generationName)) {
+      const generations = await this.store.generations();
+      // One at a time across replicas: an audit generation not caught up is being built (or resumed) by one of them.
+      const running = generations.find((g) => g.kind === 'audit' && g.caughtUpAt === undefined)?.name;
+      if (running !== undefined) throw new AuditRebuildRunningError(running);
+      if (generations.some((g) => g.name === generationName)) {
         await this.store.dropGeneration(generationName);
       }
       const generation = await this.store.generation(generationName, { kind: 'audit', asOf });
@@ -283,6 +306,7 @@ export class Projector {
       const progress = await this.untilCaughtUp(feed, await feed.logEnds());
       await this.store.markCaughtUp(generationName, new Date().toISOString());
       this.say(`${generationName} holds what was recorded up to ${asOf}`);
+      await this.retireOldAuditGenerations();
       return { generation: generationName, asOf, processed: progress.processed };
     } finally {
       this.building.delete(generationName);
@@ -348,6 +372,22 @@ export class Projector {
       }
     } finally {
       this.catchingUp.delete(feed.name);
+    }
+  }
+
+  /** Keeps the latest `auditGenerationsKept` audit generations that hold their events; drops older ones. */
+  private async retireOldAuditGenerations(): Promise<void> {
+    const kept = this.options.auditGenerationsKept ?? DEFAULT_AUDIT_GENERATIONS_KEPT;
+    const done = (await this.store.generations())
+      .filter((g) => g.kind === 'audit' && g.caughtUpAt !== undefined)
+      .sort((a, b) => (a.caughtUpAt as string).localeCompare(b.caughtUpAt as string));
+    for (const old of done.slice(0, Math.max(0, done.length - kept))) {
+      try {
+        await this.store.dropGeneration(old.name);
+        this.say(`dropped audit generation ${old.name} (${kept} are kept)`);
+      } catch (error) {
+        this.say(`could not drop audit generation ${old.name}: ${(error as Error).message}`);
+      }
     }
   }
 
