@@ -92,6 +92,33 @@ describe('http service', () => {
     expect(res.json().error.details).toEqual([expect.objectContaining({ path: 'source' })]);
   });
 
+  it('refuses a body that is not UTF-8 with a 400 that says so, instead of rewriting it', async () => {
+    const text = '{"source":"s3://lake/\u0000","parts":[{"path":"a.parquet","sizeBytes":3}],"labels":{}}';
+    for (const invalid of [Buffer.from([0xf0, 0x90, 0x80]), Buffer.from([0xff]), Buffer.from([0xc3])]) {
+      const [before, after] = text.split('\u0000');
+      const payload = Buffer.concat([Buffer.from(before), invalid, Buffer.from(after)]);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/manifests',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${steward.token}` },
+        payload,
+      });
+      expect({ bytes: invalid.toString('hex'), status: res.statusCode }).toEqual({
+        bytes: invalid.toString('hex'),
+        status: 400,
+      });
+      expect(res.json().error.details).toEqual([expect.objectContaining({ problem: expect.stringMatching(/UTF-8/) })]);
+    }
+    const valid = Buffer.from(text.replace('\u0000', 'é€😀'));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/manifests',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${steward.token}` },
+      payload: valid,
+    });
+    expect(res.statusCode).toBe(201);
+  });
+
   it('never logs a key sent in a query string', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     try {
