@@ -12,7 +12,12 @@ async function main(): Promise<void> {
     ? await MongoSubjectKeyStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE })
     : await FileSubjectKeyStore.open(join(config.PROV_DATA_DIR, 'subject-keys'));
   await runProducerService('inference-service', config, config.PROV_INFERENCE_PORT, (deps) =>
-    createInferenceService(deps, { policies, subjectKeys, recentPredictions: config.PROV_RECENT_PREDICTIONS }),
+    createInferenceService(deps, {
+      policies,
+      subjectKeys,
+      recentPredictions: config.PROV_RECENT_PREDICTIONS,
+      maxOutputBytes: config.PROV_MAX_OUTPUT_BYTES,
+    }),
   );
 }
 

@@ -111,6 +111,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
             policies: policies.all(),
             subjectKeys,
             recentPredictions: inferenceConfig.PROV_RECENT_PREDICTIONS,
+            maxOutputBytes: inferenceConfig.PROV_MAX_OUTPUT_BYTES,
             // In process, the views answer for ids the service did not publish since it started.
             ...(store instanceof MongoLineageStore ? {} : { knownPredictions: new ViewKnownPredictions(store) }),
           }),

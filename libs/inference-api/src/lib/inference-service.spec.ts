@@ -180,6 +180,24 @@ describe('inference service', () => {
     expect(await batches()).toEqual([]);
   });
 
+  it('answers 413 naming each raw output over PROV_MAX_OUTPUT_BYTES (64 KiB by default), publishing nothing', async () => {
+    const body = batch(3, { deployment: 'churn-api' }, 'big');
+    const [first, second, third] = body.predictions as Array<Record<string, unknown>>;
+    first['output'] = { label: 'churn', scores: [0.1, 0.9] };
+    second['output'] = 'x'.repeat(64 * 1024);
+    third['output'] = { text: 'y'.repeat((30 * 1024 * 1024) / 10) };
+    const res = await post(body);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual([
+      'predictions[1].output',
+      'predictions[2].output',
+    ]);
+    expect(await batches()).toEqual([]);
+    second['output'] = 'x'.repeat(64 * 1024 - 2);
+    third['output'] = 0.5;
+    expect((await post(body)).statusCode).toBe(201);
+  });
+
   it('accepts predictions only from serving processes', async () => {
     expect((await post(batch(1), engineer.token)).statusCode).toBe(403);
     expect(await batches()).toEqual([]);

@@ -6,6 +6,7 @@ import { ProducerServiceDependencies, createProducerService } from '@prov/http-s
 import type { KnownPredictions } from './predictions/known-predictions.port';
 import { PredictionsModule } from './predictions/predictions.module';
 import { DEFAULT_RECENT_PREDICTIONS } from './predictions/recent-predictions';
+import { DEFAULT_MAX_OUTPUT_BYTES } from './predictions/output-size';
 
 export interface InferenceServiceOptions {
   /** The provenance policies: deployments allowed only output digests get raw outputs refused. */
@@ -16,6 +17,8 @@ export interface InferenceServiceOptions {
   recentPredictions?: number;
   /** What was recorded under ids the service does not remember; without it, those ids count as new. */
   knownPredictions?: KnownPredictions;
+  /** Largest raw `output` of one prediction, in bytes of its JSON (PROV_MAX_OUTPUT_BYTES, 64 KiB by default). */
+  maxOutputBytes?: number;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createInferenceService(
         PredictionsModule.with({
           ...options,
           recentPredictions: options.recentPredictions ?? DEFAULT_RECENT_PREDICTIONS,
+          maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
         }),
       ],
       topics: [Topics.inference],

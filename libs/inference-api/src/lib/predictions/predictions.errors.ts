@@ -1,4 +1,4 @@
-import { DomainError } from '@prov/contracts';
+import { DomainError, type ValidationProblem } from '@prov/contracts';
 import type { PredictionConflict } from './prediction-resends';
 
 /** Predictions of the request were recorded before with other content; a recorded prediction does not change. */
@@ -23,5 +23,14 @@ export class IdempotencyKeyReusedError extends DomainError {
       `the Idempotency-Key's batch ${batchId} was recorded without ${fresh} of this request's predictions; send them with another Idempotency-Key`,
       [{ path: 'Idempotency-Key', problem: `already used for ${batchId}, a batch of other predictions` }],
     );
+  }
+}
+
+/** Raw outputs over the bound: the request is refused whole, naming each. */
+export class OutputTooLargeError extends DomainError {
+  readonly kind = 'too-large';
+  readonly retriable = false;
+  constructor(maxBytes: number, problems: ValidationProblem[]) {
+    super(`${problems.length} prediction output(s) take more than ${maxBytes} bytes as JSON`, problems);
   }
 }

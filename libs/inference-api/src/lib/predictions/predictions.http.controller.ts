@@ -34,6 +34,8 @@ import {
 } from './record-predictions.response';
 import { RecordPredictionsService } from './record-predictions.service';
 import { SUBJECT_SEALING, type SubjectSealing } from './subject-sealing';
+import { MAX_OUTPUT_BYTES, outputsOver } from './output-size';
+import { OutputTooLargeError } from './predictions.errors';
 
 export const SERVING_POLICIES = Symbol('ServingPolicies');
 
@@ -48,6 +50,7 @@ export class PredictionsHttpController {
     private readonly recorder: RecordPredictionsService,
     @Inject(SERVING_POLICIES) private readonly policies: readonly ProvenancePolicy[],
     @Inject(SUBJECT_SEALING) private readonly sealing: SubjectSealing | null,
+    @Inject(MAX_OUTPUT_BYTES) private readonly maxOutputBytes: number,
   ) {}
 
   /**
@@ -76,7 +79,10 @@ export class PredictionsHttpController {
     description: 'Predictions recorded before with other content, each named; nothing was published',
     type: PredictionConflictBodySchema,
   })
-  @ApiPayloadTooLargeResponse({ description: 'The body is over the size limit', type: ApiErrorBodySchema })
+  @ApiPayloadTooLargeResponse({
+    description: 'The body is over the size limit, or a raw output over PROV_MAX_OUTPUT_BYTES (each named)',
+    type: ApiErrorBodySchema,
+  })
   @ApiUnprocessableEntityResponse({
     description:
       'Raw outputs a policy refuses, predictions about a data subject without a key store, or an Idempotency-Key used for another batch',
@@ -92,6 +98,10 @@ export class PredictionsHttpController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PredictionsRecordedSchema | PredictionsAlreadyRecordedSchema> {
+    const oversized = outputsOver(body.predictions, this.maxOutputBytes);
+    if (oversized.length > 0) {
+      throw new OutputTooLargeError(this.maxOutputBytes, oversized);
+    }
     const seen = new Map<string, number>();
     const predictions = body.predictions.map((p, i) => {
       const id = predictionId(p.id);

@@ -3,6 +3,7 @@ import type { ProvenancePolicy } from '@prov/governance';
 import type { SubjectKeyStore } from '@prov/lineage-store';
 import { SubjectsHttpController } from '../subjects/subjects.http.controller';
 import { KNOWN_PREDICTIONS, type KnownPredictions } from './known-predictions.port';
+import { MAX_OUTPUT_BYTES } from './output-size';
 import { PredictionsHttpController, SERVING_POLICIES } from './predictions.http.controller';
 import { RecentPredictions } from './recent-predictions';
 import { RecordPredictionsService } from './record-predictions.service';
@@ -14,6 +15,8 @@ export interface PredictionsModuleOptions {
   /** How many recently published prediction ids the service remembers (0: none). */
   recentPredictions: number;
   knownPredictions?: KnownPredictions;
+  /** Largest raw `output` of one prediction, in bytes of its JSON (PROV_MAX_OUTPUT_BYTES). */
+  maxOutputBytes: number;
 }
 
 @Module({})
@@ -25,6 +28,7 @@ export class PredictionsModule {
       providers: [
         RecordPredictionsService,
         { provide: SERVING_POLICIES, useValue: options.policies },
+        { provide: MAX_OUTPUT_BYTES, useValue: options.maxOutputBytes },
         {
           provide: SUBJECT_SEALING,
           useValue: options.subjectKeys ? new SubjectSealing(options.subjectKeys) : null,
