@@ -8,6 +8,7 @@ export type {
 } from './lib/openlineage/openlineage-run-event';
 export { openLineageDatasetId } from './lib/openlineage/openlineage-dataset-id';
 export { datasetVersionsNamedBy, mapRunEvent } from './lib/openlineage/run-event.mapping';
+export { withoutDeepFacets } from './lib/openlineage/deep-facets';
 export type { RunEventMapping, RunEventMappingContext } from './lib/openlineage/run-event.mapping';
 export { modelLineageToProv, traceToProv } from './lib/prov-json/lineage.prov';
 export { PROVENANCE_ID_BASE, PROVENANCE_NAMESPACE } from './lib/prov-json/prov-document';

@@ -1,8 +1,14 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, Logger, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { CurrentPrincipal, InvalidRequestError, RequireRoles } from '@prov/http-service';
-import { OpenLineageRunEvent, OpenLineageSchemaValidator, datasetVersionsNamedBy, mapRunEvent } from '@prov/interop';
+import {
+  OpenLineageRunEvent,
+  OpenLineageSchemaValidator,
+  datasetVersionsNamedBy,
+  mapRunEvent,
+  withoutDeepFacets,
+} from '@prov/interop';
 import { KnownRecords, ProvenancePublisher } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 
@@ -10,13 +16,16 @@ import type { FastifyReply } from 'fastify';
  * OpenLineage ingestion at the HTTP transport's default path, so Airflow,
  * Spark or dbt integrations post here as they would to Marquez. Each
  * RunEvent is checked against the spec's JSON Schema, then published as the
- * datasets and slices it names and as the event itself, kept verbatim.
+ * datasets and slices it names and as the event itself, kept verbatim but
+ * for facets nested deeper than an event of the log can hold (a Spark logical
+ * plan many nodes deep), which are dropped and named in the answer.
  */
 @ApiTags('openlineage')
 @Controller('api/v1/lineage')
 @RequireRoles('data-steward')
 export class OpenLineageHttpController {
   private readonly schema = new OpenLineageSchemaValidator();
+  private readonly logger = new Logger('openlineage');
 
   constructor(
     private readonly publisher: ProvenancePublisher,
@@ -31,7 +40,12 @@ export class OpenLineageHttpController {
   ) {
     const problems = this.schema.validate(body);
     if (problems.length > 0) throw new InvalidRequestError(problems);
-    const event = body as OpenLineageRunEvent;
+    const { event, dropped } = withoutDeepFacets(body as OpenLineageRunEvent);
+    if (dropped.length > 0) {
+      this.logger.warn(
+        `RunEvent of run ${event.run.runId}: dropped ${dropped.map((d) => d.path).join(', ')} (too deep)`,
+      );
+    }
     const registered = new Set<string>();
     for (const id of datasetVersionsNamedBy(event)) {
       if (await this.known.exists('dataset.version.registered', id)) registered.add(id);
@@ -63,6 +77,7 @@ export class OpenLineageHttpController {
       outputs: received.outputs,
       sliceIds: slices.map((slice) => slice.sliceId),
       completeness: received.completeness,
+      droppedFacets: dropped,
     };
   }
 }

@@ -108,6 +108,27 @@ describe('POST /api/v1/lineage (OpenLineage ingestion)', () => {
     expect(await typesOnLog()).toEqual(before);
   });
 
+  it('records a run whose Spark logical plan is nested too deep without that facet, naming it in the answer', async () => {
+    let plan: Record<string, unknown> = { class: 'LogicalRelation', 'num-children': 0 };
+    for (let i = 1; i < 16; i++) plan = { class: `Node${i}`, 'num-children': 1, children: [plan] };
+    const event = runEvent({
+      run: {
+        runId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718297',
+        facets: { spark_logicalPlan: { ...facet, plan: [plan] }, spark_version: { ...facet, version: '3.5.1' } },
+      },
+    });
+    const answer = await service.post('/api/v1/lineage', event, steward.token);
+    expect(answer.statusCode).toBe(201);
+    expect(answer.json().droppedFacets).toEqual([
+      { path: 'run.facets.spark_logicalPlan', problem: expect.stringContaining('dropped') },
+    ]);
+    const [recorded] = (await readEvents(service.log, Topics.training)).filter(
+      (e) => e.type === 'openlineage.run-event.received',
+    );
+    const kept = (recorded.payload as { event: { run: { facets: Record<string, unknown> } } }).event;
+    expect(Object.keys(kept.run.facets)).toEqual(['spark_version']);
+  });
+
   it('is for data stewards', async () => {
     expect((await service.post('/api/v1/lineage', runEvent(), viewer.token)).statusCode).toBe(403);
     expect((await service.post('/api/v1/lineage', runEvent(), null)).statusCode).toBe(401);
