@@ -132,11 +132,15 @@ export class ProjectorProcesses {
   }
 
   /** The active generation, once it has folded every record now on the log. */
-  untilActiveCaughtUp(): Promise<string> {
-    return this.until('an active generation that has folded the whole log', async () => {
-      const active = await this.store.activeGeneration();
-      return active && (await this.caughtUp(active)) ? active : undefined;
-    });
+  untilActiveCaughtUp(timeoutMs?: number): Promise<string> {
+    return this.until(
+      'an active generation that has folded the whole log',
+      async () => {
+        const active = await this.store.activeGeneration();
+        return active && (await this.caughtUp(active)) ? active : undefined;
+      },
+      timeoutMs,
+    );
   }
 
   /** The generation has folded every record now on the log. */

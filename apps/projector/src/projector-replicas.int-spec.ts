@@ -54,7 +54,7 @@ describe('projector replicas on real Kafka and FerretDB', () => {
       replicas.push(await processes.start());
       await publishing;
 
-      const live = await processes.untilActiveCaughtUp();
+      const live = await processes.untilActiveCaughtUp(Math.max(600_000, predictions * 4));
       const folded = await Promise.all(replicas.map((replica) => batchesFoldedBy(replica)));
       // The group shared the inference partitions: more than one replica folded predictions.
       expect(folded.filter((batches) => batches > 0).length).toBeGreaterThan(1);
