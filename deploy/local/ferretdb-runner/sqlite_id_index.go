@@ -84,12 +84,25 @@ func modified(file string) time.Time {
 
 // indexIDLookups creates the missing `_id` lookup indexes of one database file's collection tables.
 func indexIDLookups(ctx context.Context, file string, logger *slog.Logger) error {
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+	// mode=rw: a database dropped since the directory was listed must not be created again, empty (FerretDB
+	// would then refuse to start, finding a file without its metadata table).
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(10000)")
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+
+	var ferretdb int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '_ferretdb_collections'`).Scan(&ferretdb); err != nil {
+		if _, gone := os.Stat(file); gone != nil {
+			return nil // dropped meanwhile
+		}
+		return err
+	}
+	if ferretdb == 0 {
+		return nil // not (yet) a FerretDB database
+	}
 
 	rows, err := db.QueryContext(ctx, `SELECT t.name FROM sqlite_master t
 		WHERE t.type = 'table' AND t.name NOT LIKE '\_ferretdb\_%' ESCAPE '\' AND t.name NOT LIKE 'sqlite\_%' ESCAPE '\'

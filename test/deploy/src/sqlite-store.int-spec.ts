@@ -105,4 +105,23 @@ describe('FerretDB on SQLite (deploy/local/infra.sh)', () => {
     expect(await untilIndexed('predictions', 'pred-000000003')).toMatch(/USING INDEX \S*_id_lookup/);
     expect(await again.countDocuments()).toBe(10);
   });
+
+  it('starts again after databases were dropped while it ran, leaving no file of theirs behind', async () => {
+    // A database dropped between the runner's listing and its look must not come back as an empty file:
+    // FerretDB refuses to start on a database file without its metadata table.
+    for (let round = 0; round < 5; round++) {
+      const name = `${DATABASE}_dropped_${round}`;
+      await client.db(name).collection('c').insertMany(docs(0, 100));
+      await new Promise((r) => setTimeout(r, 600 + round * 200));
+      await client.db(name).dropDatabase();
+    }
+    await new Promise((r) => setTimeout(r, 2_500));
+    await client.close();
+    await infra('stop');
+    await infra('start');
+    client = await connect();
+    const names = (await client.db('admin').admin().listDatabases()).databases.map((d) => d.name);
+    expect(names.filter((name) => name.includes('_dropped_'))).toEqual([]);
+    expect(await client.db(DATABASE).collection('predictions').countDocuments()).toBe(10);
+  });
 });
