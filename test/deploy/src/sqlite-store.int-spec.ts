@@ -111,7 +111,7 @@ describe('FerretDB on SQLite (deploy/local/infra.sh)', () => {
     // FerretDB refuses to start on a database file without its metadata table.
     for (let round = 0; round < 5; round++) {
       const name = `${DATABASE}_dropped_${round}`;
-      await client.db(name).collection('c').insertMany(docs(0, 100));
+      await client.db(name).collection<{ _id: string; n: number }>('c').insertMany(docs(0, 100));
       await new Promise((r) => setTimeout(r, 600 + round * 200));
       await client.db(name).dropDatabase();
     }
