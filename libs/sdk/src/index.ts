@@ -4,3 +4,4 @@ export * from './lib/answers';
 export * from './lib/http-transport';
 export * from './lib/prediction-recorder';
 export * from './lib/provenance-client';
+export * from './lib/answer-schemas';

@@ -1,5 +1,6 @@
-import type { LoggedEvent } from '@prov/audit';
-import type { ConsistencyProof, InclusionProof } from '@prov/integrity';
+import type { LoggedEvent, PublicKeyRecord } from '@prov/audit';
+import type { OpenLineageRunEventReceivedV1, ValidationProblem } from '@prov/contracts';
+import type { ConsistencyProof, InclusionProof, SignedCheckpoint } from '@prov/integrity';
 import type { GraphQuery, TimelineBucket, TraceLevel } from '@prov/lineage-queries';
 import type { AlertDocument, AlertType } from '@prov/projections';
 
@@ -144,4 +145,49 @@ export interface BundleQuery {
   level?: TraceLevel;
   /** Sensitive values of the trace as their digests. */
   redact?: boolean;
+}
+
+/** `GET /v1/audit/logs`: every audit log (one per topic partition) and how many leaves it holds. */
+export interface AuditLogsAnswer {
+  logs: AuditLogInfo[];
+}
+
+/** `GET /v1/audit/keys`: the keys that signed the events and checkpoints. */
+export interface AuditKeysAnswer {
+  keys: PublicKeyRecord[];
+}
+
+/** `GET /v1/audit/checkpoints/latest` and `GET /v1/audit/logs/{logId}/checkpoints`. */
+export interface CheckpointsAnswer {
+  checkpoints: SignedCheckpoint[];
+}
+
+/** `GET /v1/audit/events/{eventId}`: one event as published, with its place in its log. */
+export type LoggedEventAnswer = Required<LoggedEvent> & { eventId: string };
+
+/** `GET /v1/session`: who the API key belongs to. */
+export interface SessionAnswer {
+  principal: string;
+  roles: string[];
+  /** Whether sensitive values are shown to this key, or only their digests. */
+  mayReadSensitive: boolean;
+}
+
+/** `POST /api/v1/lineage`: an OpenLineage RunEvent as recorded (201), or as recorded before (200). */
+export interface OpenLineageAccepted {
+  /** The event's key: the digest of its canonical JSON. */
+  id: string;
+  created: boolean;
+  /** The provenance event that records it; absent on a repeat. */
+  eventId?: string;
+  eventTime: string;
+  /** When the platform received it; absent on a repeat. */
+  receivedAt?: string;
+  inputs: OpenLineageRunEventReceivedV1['inputs'];
+  outputs: OpenLineageRunEventReceivedV1['outputs'];
+  /** The slices defined for the dataset versions it read. */
+  sliceIds: string[];
+  completeness: OpenLineageRunEventReceivedV1['completeness'];
+  /** Facets nested deeper than the log holds: dropped, each named by its path. */
+  droppedFacets: ValidationProblem[];
 }
