@@ -13,3 +13,5 @@ export * from './lib/producer/producer-service';
 export * from './lib/producer/producer-service.config';
 export * from './lib/producer/run-producer-service';
 export * from './lib/schema-validation.pipe';
+export * from './lib/openapi/openapi.decorators';
+export * from './lib/producer/api-records.decorator';

@@ -1,11 +1,12 @@
-import { Body, Controller, Logger, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Module, Param, Post, Query } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OmitType } from '@nestjs/swagger';
 import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsObject, IsString, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { CurrentPrincipal, RequireRoles } from './auth/auth.decorators';
-import { ConflictError } from './errors/api-error';
+import { ConflictError, NotFoundError } from './errors/api-error';
+import { ApiAnswer, ApiPathParam, ApiRefusal } from './openapi/openapi.decorators';
 import { createHttpService } from './http-service';
 
 class PartDto {
@@ -16,6 +17,12 @@ class ManifestDto {
   @IsString() source!: string;
   @IsArray() @ValidateNested({ each: true }) @Type(() => PartDto) parts!: PartDto[];
   @IsObject() labels!: Record<string, string>;
+  @IsOptional() @IsString() note?: string;
+}
+
+class ManifestQuery {
+  /** How much of the manifest to show. */
+  @IsOptional() @IsIn(['parts', 'all']) view?: string;
 }
 
 /** A request that only extends a mapped type, as the services' requests extend their event payloads. */
@@ -35,6 +42,15 @@ class ManifestController {
     if (body.source === 'taken') throw new ConflictError('manifest already registered with other content');
     return { accepted: body.parts.length, by: principal.id, labels: body.labels };
   }
+
+  @Get(':id')
+  @ApiAnswer(200, 'Manifest', 'The manifest')
+  @ApiPathParam('id', /^m-[0-9]+$/, 'A manifest id')
+  @ApiRefusal(409, 'Being written')
+  read(@Param('id') id: string, @Query() query: ManifestQuery) {
+    if (id !== 'm-1') throw new NotFoundError(`no manifest ${id}`);
+    return { id, view: query.view ?? 'all' };
+  }
 }
 @Module({ controllers: [ManifestController] })
 class ManifestModule {}
@@ -53,6 +69,11 @@ describe('http service', () => {
       apiKeys: new ApiKeyVerifier([steward.record, viewer.record]),
       readinessChecks: [{ name: 'event-log', check: async () => ready }],
       bodyLimitBytes: 64 * 1024,
+      answerSchemas: {
+        Manifest: { type: 'object', properties: { id: { $ref: '#/components/schemas/answers.ManifestId' } } },
+        ManifestId: { type: 'string' },
+        Unused: { type: 'number' },
+      },
     });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -275,6 +296,76 @@ describe('http service', () => {
     });
     const bare = openapi.json().components.schemas.BareManifestRequest;
     expect(bare).toMatchObject({ required: ['source', 'parts'], additionalProperties: false });
-    expect(Object.keys(bare.properties).sort()).toEqual(['parts', 'source']);
+    expect(Object.keys(bare.properties).sort()).toEqual(['note', 'parts', 'source']);
+  });
+
+  it('refuses null where the schema has none, naming the field, and takes it inside a user map', async () => {
+    const note = await post({ ...valid, note: null });
+    expect(note.statusCode).toBe(400);
+    expect(note.json().error.details).toEqual([
+      { path: 'note', problem: 'must not be null (leave an optional field out)' },
+    ]);
+    const part = await post({ ...valid, parts: [{ path: null, sizeBytes: 1 }] });
+    expect(part.json().error.details).toContainEqual({
+      path: 'parts[0].path',
+      problem: expect.stringContaining('null'),
+    });
+    expect((await post({ ...valid, labels: { a: null } })).statusCode).toBe(201);
+    expect((await post({ ...valid, note: 'kept' })).statusCode).toBe(201);
+  });
+
+  it('answers 405 naming the methods it serves to a method a path does not serve, 404 to a path it does not serve', async () => {
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/v1/manifests',
+      headers: { authorization: `Bearer ${steward.token}` },
+    });
+    expect(put.statusCode).toBe(405);
+    expect(put.headers['allow']).toBe('POST');
+    expect(put.json().error.code).toBe('method_not_allowed');
+    const deleted = await app.inject({ method: 'DELETE', url: '/v1/manifests/m-1?view=all' });
+    expect(deleted.statusCode).toBe(405);
+    expect(deleted.headers['allow']).toBe('GET, HEAD');
+    expect((await app.inject({ method: 'PUT', url: '/v1/nothing' })).statusCode).toBe(404);
+  });
+
+  it('documents every answer a route sends: its answer schema, its query, its path pattern and each refusal', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    expect(document.openapi).toBe('3.1.0');
+    const read = document.paths['/v1/manifests/{id}'].get;
+    expect(read.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/answers.Manifest',
+    });
+    // The answer schemas the routes name, and those they refer to; no others.
+    expect(document.components.schemas['answers.Manifest']).toBeDefined();
+    expect(document.components.schemas['answers.ManifestId']).toEqual({ type: 'string' });
+    expect(document.components.schemas['answers.Unused']).toBeUndefined();
+    expect(read.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'id',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', pattern: '^m-[0-9]+$' },
+        }),
+        expect.objectContaining({
+          name: 'view',
+          in: 'query',
+          required: false,
+          schema: expect.objectContaining({ enum: ['parts', 'all'] }),
+        }),
+      ]),
+    );
+    // Shared refusals where they apply, the route's own as it declared them.
+    expect(Object.keys(read.responses).sort()).toEqual(['200', '400', '401', '404', '409', '503']);
+    expect(read.responses['409'].description).toBe('Being written');
+    const write = document.paths['/v1/manifests'].post;
+    expect(Object.keys(write.responses).sort()).toEqual(['201', '400', '401', '403', '413', '415', '503']);
+    expect(write.responses['403'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ApiErrorBodySchema',
+    });
+    expect(document.components.schemas.ApiErrorBodySchema).toBeDefined();
+    const health = document.paths['/healthz'];
+    if (health) expect(health.get.responses['401']).toBeUndefined();
   });
 });

@@ -13,6 +13,9 @@ import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, MetricsController, createMetricsRegistry } from './metrics/metrics';
 import { useDepthLimitedJsonParser } from './json-body/json-body.parser';
 import { createRequestValidationPipe } from './request-validation.pipe';
+import { ApiErrorBodySchema } from './errors/api-error.schema';
+import { completeOpenApiDocument } from './openapi/complete-openapi-document';
+import { answerUnservedMethods } from './openapi/method-not-allowed';
 
 export interface HttpServiceOptions {
   /** The service's name, in logs, metrics and the OpenAPI title. */
@@ -25,6 +28,10 @@ export interface HttpServiceOptions {
   bodyLimitBytes: number;
   /** A registry the service's own metrics are already in; `/metrics` serves it, with the common metrics added. */
   metricsRegistry?: Registry;
+  /** The schemas of the answers its routes name with `@ApiAnswer` (the SDK's `answerSchemas`). */
+  answerSchemas?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Schemas its routes refer to beyond those, by component name (an OpenLineage RunEvent). */
+  documentSchemas?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 /**
@@ -69,6 +76,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
 
   const fastify = app.getHttpAdapter().getInstance();
   useDepthLimitedJsonParser(fastify, options.bodyLimitBytes);
+  answerUnservedMethods(fastify);
   fastify.addHook('onResponse', async (request, reply) => {
     httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -92,6 +100,7 @@ function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void 
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (prov_<id>_<secret>)' })
       .addSecurityRequirements('bearer')
       .build(),
+    { extraModels: [ApiErrorBodySchema] },
   );
   // Request bodies are declared once, with class-validator; their schemas come from those declarations.
   const schemas = validatedClassSchemas('#/components/schemas/');
@@ -106,8 +115,12 @@ function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void 
       }
     }
   }
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...schemas } };
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...schemas, ...options.documentSchemas },
+  };
+  const complete = completeOpenApiDocument(document, app, schemas, options.answerSchemas ?? {});
+  SwaggerModule.setup('docs', app, complete, { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
 /** The classes the controllers' handlers take as parameters (their request bodies and queries among them). */

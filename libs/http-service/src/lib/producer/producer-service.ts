@@ -4,7 +4,7 @@ import type { ApiKeyVerifier } from '@prov/auth';
 import { DEFAULT_TOPIC_PARTITIONS, EventType, SchemaValidator, TopicName } from '@prov/contracts';
 import type { EventLog } from '@prov/event-log';
 import { EnvelopeSigner, ImmutableRecordIndex, ProvenancePublisher } from '@prov/publishing';
-import { createHttpService } from '../http-service';
+import { HttpServiceOptions, createHttpService } from '../http-service';
 import { PublishingModule } from './publishing.module';
 
 export interface ProducerServiceDependencies {
@@ -24,6 +24,9 @@ export interface ProducerServiceDefinition {
   readsRecordsOf: TopicName[];
   /** Compiled payload validators for the service's hot-path event types (see ProvenancePublisher). */
   payloadValidators?: Partial<Record<EventType, SchemaValidator>>;
+  /** The schemas of the answers its routes name (the SDK's `answerSchemas`), and any others they refer to. */
+  answerSchemas?: HttpServiceOptions['answerSchemas'];
+  documentSchemas?: HttpServiceOptions['documentSchemas'];
 }
 
 /**
@@ -54,5 +57,7 @@ export async function createProducerService(
       { name: 'event-log', check: async () => (await deps.log.offsets(definition.topics[0])).length > 0 },
     ],
     bodyLimitBytes: deps.bodyLimitBytes,
+    answerSchemas: definition.answerSchemas,
+    documentSchemas: definition.documentSchemas,
   });
 }
