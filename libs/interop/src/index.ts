@@ -1,4 +1,4 @@
-export { OpenLineageSchemaValidator } from './lib/openlineage/openlineage-schema.validator';
+export { OpenLineageSchemaValidator, openLineageRunEventSchemas } from './lib/openlineage/openlineage-schema.validator';
 export type {
   OpenLineageDataset,
   OpenLineageFacets,

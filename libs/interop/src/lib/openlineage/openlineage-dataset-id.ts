@@ -19,5 +19,6 @@ function namePart(value: string): string {
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, MAX_CLEAN_LENGTH);
-  return cleaned === value ? value : `${cleaned || 'ol'}-${sha256Hex(value).slice(0, 8)}`;
+  // An empty namespace or name (the spec allows one) is not a name either.
+  return cleaned === value && value !== '' ? value : `${cleaned || 'ol'}-${sha256Hex(value).slice(0, 8)}`;
 }

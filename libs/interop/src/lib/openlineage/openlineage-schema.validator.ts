@@ -92,7 +92,7 @@ export class OpenLineageSchemaValidator {
         if (value !== undefined && !validate(value)) return problemsOf(validate.errors, `${path}.${key}`);
       }
     }
-    return [];
+    return unnamed(event);
   }
 }
 
@@ -115,4 +115,50 @@ function problemsOf(errors: ErrorObject[] | null | undefined, prefix: string): V
           : (error.message ?? 'is invalid');
     return { path, problem };
   });
+}
+
+/**
+ * The spec lets a job's or a dataset's namespace and name be empty; a record
+ * of ours must name what it records, so an empty one is refused by its path.
+ */
+function unnamed(event: OpenLineageRunEvent): ValidationProblem[] {
+  const named: Array<[string, { namespace: string; name: string }]> = [
+    ['job', event.job],
+    ...(event.inputs ?? []).map((input, i): [string, { namespace: string; name: string }] => [`inputs[${i}]`, input]),
+    ...(event.outputs ?? []).map((output, i): [string, { namespace: string; name: string }] => [
+      `outputs[${i}]`,
+      output,
+    ]),
+  ];
+  return named.flatMap(([path, part]) =>
+    (['namespace', 'name'] as const)
+      .filter((key) => part[key] === '')
+      .map((key) => ({ path: `${path}.${key}`, problem: 'must not be empty' })),
+  );
+}
+
+/**
+ * The spec's definitions for an OpenAPI document's components, named
+ * `OpenLineage.<definition>` (a RunEvent is `OpenLineage.RunEvent`), with
+ * their references pointing there: what `POST /api/v1/lineage` takes.
+ */
+export function openLineageRunEventSchemas(): Record<string, Record<string, unknown>> {
+  const core = readSchema('OpenLineage.json') as unknown as { $defs: Record<string, unknown> };
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (typeof node !== 'object' || node === null) return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) =>
+        key === '$ref' && typeof value === 'string'
+          ? [key, value.replace('#/$defs/', '#/components/schemas/OpenLineage.')]
+          : [key, rewrite(value)],
+      ),
+    );
+  };
+  return Object.fromEntries(
+    Object.entries(core.$defs).map(([name, schema]) => [
+      `OpenLineage.${name}`,
+      rewrite(schema) as Record<string, unknown>,
+    ]),
+  );
 }

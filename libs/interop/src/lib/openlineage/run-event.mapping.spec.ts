@@ -27,6 +27,21 @@ describe('OpenLineage RunEvents against the spec schema', () => {
     expect(validator.validate([])).toEqual([{ path: '', problem: 'must be an OpenLineage RunEvent (a JSON object)' }]);
   });
 
+  it('refuses an empty job or dataset namespace or name by its path (the spec allows them, our records name them)', () => {
+    const event = exampleRunEvent(DSV) as unknown as OpenLineageRunEvent;
+    const unnamed = {
+      ...event,
+      job: { ...event.job, name: '' },
+      inputs: [{ namespace: '', name: 'orders' }],
+      outputs: [{ namespace: 'crm', name: '' }],
+    };
+    expect(validator.validate(unnamed)).toEqual([
+      { path: 'job.name', problem: 'must not be empty' },
+      { path: 'inputs[0].namespace', problem: 'must not be empty' },
+      { path: 'outputs[0].name', problem: 'must not be empty' },
+    ]);
+  });
+
   it('checks the facets the spec defines against their own schemas, and leaves custom facets be', () => {
     const event = exampleRunEvent(DSV) as { inputs: Array<{ facets: Record<string, Record<string, unknown>> }> };
     const badVersion = clone(event);
@@ -164,5 +179,15 @@ describe('openLineageDatasetId', () => {
     expect(openLineageDatasetId('postgres://db:5432', 'public.orders')).toBe(id);
     expect(openLineageDatasetId('postgres://db:5433', 'public.orders')).not.toBe(id);
     expect(openLineageDatasetId('s3://lake', 'a/b')).not.toBe(openLineageDatasetId('s3://lake', 'a-b'));
+  });
+
+  it('gives an empty namespace or name (the spec allows them) a valid id, whose record satisfies its contract', () => {
+    expect(openLineageDatasetId('', 'orders')).toMatch(/^dataset:ol-[0-9a-f]{8}\/orders$/);
+    expect(openLineageDatasetId('crm', '')).toMatch(/^dataset:crm\/ol-[0-9a-f]{8}$/);
+    const event = exampleRunEvent(DSV) as unknown as OpenLineageRunEvent;
+    const unnamed = { ...event, inputs: [{ namespace: '', name: '' }], outputs: [] } as OpenLineageRunEvent;
+    const { datasets } = mapRunEvent(unnamed, { registeredDatasetVersions: new Set(), defaultOwner: 'etl' });
+    expect(datasets).toHaveLength(1);
+    expect(validatePayload('dataset.registered', 1, datasets[0])).toEqual([]);
   });
 });
