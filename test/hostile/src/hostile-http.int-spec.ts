@@ -238,6 +238,30 @@ describe('hostile input over HTTP', () => {
     expect(checked.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('answers 400 naming the parameter to a time no calendar has, in every date-time query parameter', async () => {
+    const checked: string[] = [];
+    for (const route of probedRoutes.filter((r) => r.pathParameters.length === 0)) {
+      for (const { name } of route.queryParameters.filter((p) => p.schema.format === 'date-time')) {
+        for (const time of IMPOSSIBLE_TIMES) {
+          const query = `?${name}=${encodeURIComponent(time)}`;
+          const answer = await refused('impossible-time', route, `${placeholder(route)}${query}`, undefined, {});
+          const named = (answer.body.error?.details ?? []).some((d) => d.path === name);
+          expect({ route: label(route), name, time, status: answer.status, named }).toEqual({
+            route: label(route),
+            name,
+            time,
+            status: 400,
+            named: true,
+          });
+        }
+        checked.push(`${label(route)} ?${name}`);
+      }
+    }
+    findings['impossibleQueryTimes'] = { parameters: checked, times: IMPOSSIBLE_TIMES };
+    // The alerts' `since` at least.
+    expect(checked).toContain('GET /v1/alerts ?since');
+  });
+
   it('refuses arbitrary JSON bodies with a 4xx, never a 5xx', async () => {
     for (const route of writeRoutes) {
       await fc.assert(

@@ -22,13 +22,18 @@ export interface DocumentedRoute {
   /** The OpenAPI path, with `{param}` placeholders. */
   path: string;
   pathParameters: string[];
+  /** The query parameters, with their schemas. */
+  queryParameters: Array<{ name: string; schema: JsonSchema }>;
   /** The JSON request body's schema, references resolved one level (components are at hand through `resolve`). */
   body?: JsonSchema;
   resolve: (schema: JsonSchema) => JsonSchema;
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: unknown }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Array<{ name: string; in: string; schema?: JsonSchema }>; requestBody?: unknown }>
+  >;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
@@ -72,6 +77,9 @@ export async function documentedRoutes(
           method: method.toUpperCase(),
           path,
           pathParameters: (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+          queryParameters: (operation.parameters ?? [])
+            .filter((p) => p.in === 'query')
+            .map((p) => ({ name: p.name, schema: resolve(p.schema ?? {}) })),
           body: body ? resolve(body) : undefined,
           resolve,
         });

@@ -36,5 +36,5 @@ export const customValidatorSchemas: ISchemaConverters = {
   isJsonValue: {},
   isStringMap: map({ type: 'string', maxLength: 4096 }),
   isMetricMap: map({ type: 'number' }),
-  isSeedMap: map({ type: 'integer' }),
+  isSeedMap: map({ type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
 };

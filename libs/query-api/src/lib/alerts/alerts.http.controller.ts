@@ -1,3 +1,4 @@
+import { ApiAnswer } from '@prov/http-service';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FieldCondition } from '@prov/projections';
@@ -12,6 +13,7 @@ export class AlertsHttpController {
   constructor(private readonly views: ActiveViews) {}
 
   /** Open lineage alerts, oldest first: gaps, digest mismatches, revoked or flagged lineage. */
+  @ApiAnswer(200, 'AlertsAnswer', 'Open alerts, oldest first')
   @Get()
   async list(@Query() query: AlertsRequest) {
     const where: Record<string, FieldCondition> = {};
