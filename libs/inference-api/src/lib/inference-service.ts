@@ -7,6 +7,7 @@ import type { KnownPredictions } from './predictions/known-predictions.port';
 import { PredictionsModule } from './predictions/predictions.module';
 import { DEFAULT_RECENT_PREDICTIONS } from './predictions/recent-predictions';
 import { DEFAULT_MAX_OUTPUT_BYTES } from './predictions/output-size';
+import { answerSchemas } from '@prov/sdk';
 
 export interface InferenceServiceOptions {
   /** The provenance policies: deployments allowed only output digests get raw outputs refused. */
@@ -49,6 +50,7 @@ export function createInferenceService(
       ],
       topics: [Topics.inference],
       readsRecordsOf: [],
+      answerSchemas,
       payloadValidators: {
         'prediction.batch.recorded': compileCurrentPayloadValidator('prediction.batch.recorded'),
         'privacy.subject.erased': compileCurrentPayloadValidator('privacy.subject.erased'),

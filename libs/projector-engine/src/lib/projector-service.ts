@@ -15,6 +15,7 @@ import { GenerationsModule } from './generations/generations.module';
 import { Projector } from './generations/projector';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import type { FeedProgress } from './projection/generation-feed';
+import { answerSchemas } from '@prov/sdk';
 
 export interface ProjectorDependencies {
   log: EventLog;
@@ -107,6 +108,7 @@ export function createProjectorHttp(
     ],
     bodyLimitBytes: 64 * 1024,
     metricsRegistry: deps.metrics.registry,
+    answerSchemas,
   });
 }
 

@@ -15,6 +15,7 @@ import { PolicyCatalog } from '@prov/policy-directory';
 import { PredictionsModule } from './predictions/predictions.module';
 import { SessionModule } from './session/session.module';
 import { ViewsModule } from './views/views.module';
+import { answerSchemas } from '@prov/sdk';
 
 export interface QueryGatewayDependencies {
   store: LineageStore;
@@ -52,6 +53,7 @@ export async function createQueryGateway(deps: QueryGatewayDependencies): Promis
       SessionModule,
     ],
     apiKeys: deps.apiKeys,
+    answerSchemas,
     readinessChecks: [
       { name: 'lineage-store', check: async () => (await deps.store.activeGeneration()) !== undefined },
     ],

@@ -5,6 +5,7 @@ import { DeploymentsModule } from './deployments/deployments.module';
 import { ModelVersionsModule } from './model-versions/model-versions.module';
 import type { PolicyCheck, PromotionPolicies } from './promotions/policy-check.port';
 import { PromotionsModule } from './promotions/promotions.module';
+import { answerSchemas } from '@prov/sdk';
 
 /** What promotions are checked with: the policies that may apply, and where they are evaluated. */
 export interface PromotionDependencies {
@@ -29,6 +30,7 @@ export function createRegistryService(
       modules: [ModelVersionsModule, PromotionsModule.with(promotions.policies, promotions.check), DeploymentsModule],
       topics: [Topics.registry],
       readsRecordsOf: [Topics.registry, Topics.training],
+      answerSchemas,
     },
     deps,
   );

@@ -7,6 +7,8 @@ import { OpenLineageModule } from './openlineage/openlineage.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RunsModule } from './runs/runs.module';
 import { SlicesModule } from './slices/slices.module';
+import { answerSchemas } from '@prov/sdk';
+import { openLineageRunEventSchemas } from '@prov/interop';
 
 /**
  * The training service: registers datasets, dataset versions, slices,
@@ -22,6 +24,8 @@ export function createTrainingService(deps: ProducerServiceDependencies): Promis
       modules: [DatasetsModule, SlicesModule, PipelinesModule, RunsModule, EvaluationsModule, OpenLineageModule],
       topics: [Topics.training],
       readsRecordsOf: [Topics.training, Topics.registry],
+      answerSchemas,
+      documentSchemas: openLineageRunEventSchemas(),
     },
     deps,
   );

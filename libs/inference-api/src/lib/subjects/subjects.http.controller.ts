@@ -2,7 +2,16 @@ import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { DATA_SUBJECT_PATTERN } from '@prov/contracts';
-import { CurrentPrincipal, InvalidRequestError, plain, RequireRoles, UnprocessableError } from '@prov/http-service';
+import {
+  ApiAnswer,
+  ApiPathParam,
+  ApiRefusal,
+  CurrentPrincipal,
+  InvalidRequestError,
+  plain,
+  RequireRoles,
+  UnprocessableError,
+} from '@prov/http-service';
 import { ProvenancePublisher } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { SUBJECT_SEALING, type SubjectSealing } from '../predictions/subject-sealing';
@@ -24,6 +33,9 @@ export class SubjectsHttpController {
    * The events themselves, their digests and the audit proofs are unchanged.
    * Erasing again destroys what was sealed since.
    */
+  @ApiAnswer(201, 'SubjectErased', "The subject's keys were destroyed and the erasure recorded")
+  @ApiRefusal(422, 'This inference service has no store for data-subject keys')
+  @ApiPathParam('dataSubject', DATA_SUBJECT_PATTERN, 'The data subject')
   @Post(':dataSubject/erasure')
   async erase(
     @Param('dataSubject') dataSubject: string,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { RequireRoles } from '@prov/http-service';
+import { ApiAnswer, ApiRefusal, RequireRoles } from '@prov/http-service';
 import type { LineageStore } from '@prov/lineage-store';
 import { AuditRebuildRequest } from './audit-rebuild.request';
 import { Projector } from './projector';
@@ -19,6 +19,7 @@ export class GenerationsController {
     @Inject(LINEAGE_STORE) private readonly store: LineageStore,
   ) {}
 
+  @ApiAnswer(200, 'GenerationsAnswer', 'The view generations, and how far those catching up have come')
   @Get()
   async list() {
     return {
@@ -32,6 +33,7 @@ export class GenerationsController {
   }
 
   /** Replays every topic into a new generation, activated once it has caught up. */
+  @ApiAnswer(202, 'RebuildStarted', 'A rebuild into a new generation started, or the one running (joined)')
   @Post('rebuild')
   @HttpCode(202)
   async rebuild() {
@@ -41,6 +43,8 @@ export class GenerationsController {
   }
 
   /** Folds what was recorded up to `asOf` into `audit-<name>`, never activated. */
+  @ApiAnswer(202, 'AuditRebuildStarted', 'An audit rebuild as of asOf started')
+  @ApiRefusal(409, 'An audit rebuild is running already (named)')
   @Post('audit')
   @HttpCode(202)
   async audit(@Body() request: AuditRebuildRequest) {

@@ -1,10 +1,19 @@
+import { ID_PATTERNS } from '@prov/contracts';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { ConflictError, InvalidRequestError, NotFoundError, RequireRoles } from '@prov/http-service';
+import {
+  ApiAnswer,
+  ApiPathParam,
+  ApiRefusal,
+  ConflictError,
+  InvalidRequestError,
+  NotFoundError,
+  RequireRoles,
+} from '@prov/http-service';
 import { AuditRecord, LineageStore, ProofFailure, consistencyProofOf, inclusionProofOf } from '@prov/lineage-store';
 import { ActiveViews } from '../views/active-views';
 import { SealedValues } from '../views/sealed-values';
-import { checkedId } from '../views/entity-id';
+import { ApiIdParam, checkedId } from '../views/entity-id';
 import { assembleBundle } from './audit-bundle.assembly';
 import { BundleRequest, ConsistencyProofRequest, InclusionProofRequest, LogEventsRequest } from './audit.requests';
 
@@ -29,6 +38,7 @@ export class AuditHttpController {
   ) {}
 
   /** Every log and how far it has grown. */
+  @ApiAnswer(200, 'AuditLogsAnswer', 'Every audit log and its size')
   @Get('logs')
   async logs() {
     return {
@@ -42,12 +52,15 @@ export class AuditHttpController {
   }
 
   /** The keys that signed the checkpoints and the logged events (SPKI PEM), for offline verifiers. */
+  @ApiAnswer(200, 'AuditKeysAnswer', 'The keys that signed events and checkpoints')
   @Get('keys')
   async keys() {
     return { keys: await this.store.auditLog.keys() };
   }
 
   /** A page of a log's events as published, in log order, with their stored leaves. */
+  @ApiAnswer(200, 'LogEventsPage', "A page of the log's events, in leaf order")
+  @ApiPathParam('logId', ID_PATTERNS.auditLog, 'An audit log: auditlog:<topic>.p<partition>')
   @Get('logs/:logId/events')
   async logEvents(@Param('logId') logId: string, @Query() query: LogEventsRequest) {
     if (!LOG_ID.test(logId))
@@ -59,6 +72,8 @@ export class AuditHttpController {
   }
 
   /** One event as published, with its place in its log. */
+  @ApiAnswer(200, 'LoggedEventAnswer', 'The event as published, with its place in its log')
+  @ApiPathParam('eventId', EVENT_ID, 'An event id (a UUID)')
   @Get('events/:eventId')
   async event(@Param('eventId') eventId: string) {
     const record = await this.store.auditLog.recordByEventId(checkedEventId(eventId));
@@ -68,6 +83,9 @@ export class AuditHttpController {
   }
 
   /** A prediction's audit bundle: trace, events, inclusion proofs, checkpoints and keys, to verify offline. */
+  @ApiAnswer(200, 'AuditBundle', "The prediction's audit bundle, to verify offline")
+  @ApiIdParam('id', 'prediction')
+  @ApiRefusal(409, 'An event of the chain is not covered by a signed checkpoint yet; retry')
   @Get('predictions/:id/bundle')
   async bundle(@Param('id') id: string, @Query() query: BundleRequest) {
     const predictionId = checkedId('id', id, 'prediction');
@@ -88,12 +106,15 @@ export class AuditHttpController {
   }
 
   /** The latest signed checkpoint of every log. */
+  @ApiAnswer(200, 'CheckpointsAnswer', 'The latest signed checkpoint of every log')
   @Get('checkpoints/latest')
   async latest() {
     return { checkpoints: await this.store.auditLog.latestCheckpoints() };
   }
 
   /** Every checkpoint of one log, oldest first. */
+  @ApiAnswer(200, 'CheckpointsAnswer', 'Every checkpoint of the log, oldest first')
+  @ApiPathParam('logId', ID_PATTERNS.auditLog, 'An audit log: auditlog:<topic>.p<partition>')
   @Get('logs/:logId/checkpoints')
   async checkpoints(@Param('logId') logId: string) {
     const checkpoints = await this.store.auditLog.checkpoints(logId);
@@ -102,6 +123,9 @@ export class AuditHttpController {
   }
 
   /** RFC 9162 inclusion proof of an event in its log, at the latest checkpoint or at `treeSize`. */
+  @ApiAnswer(200, 'InclusionProofAnswer', 'The inclusion proof at the checkpoint')
+  @ApiPathParam('eventId', EVENT_ID, 'An event id (a UUID)')
+  @ApiRefusal(409, 'The event is not covered by a signed checkpoint yet; retry')
   @Get('events/:eventId/proof')
   async proof(@Param('eventId') eventId: string, @Query() query: InclusionProofRequest) {
     return answer(
@@ -111,6 +135,8 @@ export class AuditHttpController {
   }
 
   /** RFC 9162 consistency proof: the checkpoint of `to` leaves extends the one of `from`. */
+  @ApiAnswer(200, 'ConsistencyProofAnswer', 'The consistency proof between the two checkpoints')
+  @ApiRefusal(404, 'The log has no signed checkpoint of one of the tree sizes')
   @Get('consistency')
   async consistency(@Query() query: ConsistencyProofRequest) {
     if (query.from > query.to)

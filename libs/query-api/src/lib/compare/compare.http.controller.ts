@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '@prov/http-service';
+import { ApiAnswer, ApiRefusal, NotFoundError } from '@prov/http-service';
 import { compareLineages, resolveLineage } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
 import { checkedId } from '../views/entity-id';
@@ -12,6 +12,8 @@ export class CompareHttpController {
   constructor(private readonly views: ActiveViews) {}
 
   /** Whether two deployments or model versions share their data snapshot, and every difference by path. */
+  @ApiAnswer(200, 'LineageComparison', 'How the lineages of the two differ')
+  @ApiRefusal(404, 'No lineage is recorded for one of the two (named)')
   @Get()
   async compare(@Query() query: CompareRequest) {
     const views = await this.views.current();

@@ -1,9 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '@prov/http-service';
+import { ApiAnswer, NotFoundError } from '@prov/http-service';
 import { servingOfDeployment } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
-import { checkedId } from '../views/entity-id';
+import { ApiIdParam, checkedId } from '../views/entity-id';
 
 @ApiTags('deployments')
 @Controller('v1/deployments')
@@ -11,6 +11,8 @@ export class DeploymentsHttpController {
   constructor(private readonly views: ActiveViews) {}
 
   /** The deployment's serving windows, the model version it serves now and the capture level its policy requires. */
+  @ApiAnswer(200, 'DeploymentServing', 'Which model versions the deployment served, and when')
+  @ApiIdParam('id', 'deployment')
   @Get(':id')
   async serving(@Param('id') id: string) {
     const serving = await servingOfDeployment(await this.views.current(), checkedId('id', id, 'deployment'));

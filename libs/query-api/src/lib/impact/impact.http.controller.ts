@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '@prov/http-service';
+import { ApiAnswer, NotFoundError } from '@prov/http-service';
 import {
   impactOfDatasetVersion,
   impactOfSlice,
@@ -9,7 +9,7 @@ import {
   timelineOfSlice,
 } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
-import { checkedId } from '../views/entity-id';
+import { ApiIdParam, checkedId } from '../views/entity-id';
 import { PredictionPageRequest } from './prediction-page.request';
 import { TimelineRequest } from './timeline.request';
 
@@ -19,6 +19,8 @@ export class ImpactHttpController {
   constructor(private readonly views: ActiveViews) {}
 
   /** The model versions and deployments a slice touched, and their predictions by model version. */
+  @ApiAnswer(200, 'SliceImpact', 'The models and predictions the slice touched')
+  @ApiIdParam('id', 'dataSlice')
   @Get('slices/:id/impact')
   async ofSlice(@Param('id') id: string) {
     const impact = await impactOfSlice(await this.views.current(), checkedId('id', id, 'dataSlice'));
@@ -27,6 +29,8 @@ export class ImpactHttpController {
   }
 
   /** The ids of the predictions a slice touched, a page at a time. */
+  @ApiAnswer(200, 'PredictionPage', 'A page of the predictions the slice touched')
+  @ApiIdParam('id', 'dataSlice')
   @Get('slices/:id/impact/predictions')
   async predictionsOfSlice(@Param('id') id: string, @Query() query: PredictionPageRequest) {
     const page = await impactPredictionPage(
@@ -40,6 +44,8 @@ export class ImpactHttpController {
   }
 
   /** The predictions of the model versions a slice trained, per time bucket, by model version and in total. */
+  @ApiAnswer(200, 'SliceTimeline', 'The predictions the slice touched, by time bucket')
+  @ApiIdParam('id', 'dataSlice')
   @Get('slices/:id/impact/timeline')
   async timelineOfSlice(@Param('id') id: string, @Query() query: TimelineRequest) {
     const timeline = await timelineOfSlice(
@@ -52,6 +58,8 @@ export class ImpactHttpController {
   }
 
   /** The impact of every slice of a dataset version. */
+  @ApiAnswer(200, 'DatasetVersionImpact', 'The models and predictions the dataset version touched')
+  @ApiIdParam('id', 'datasetVersion')
   @Get('dataset-versions/:id/impact')
   async ofDatasetVersion(@Param('id') id: string) {
     const impact = await impactOfDatasetVersion(await this.views.current(), checkedId('id', id, 'datasetVersion'));
@@ -60,6 +68,8 @@ export class ImpactHttpController {
   }
 
   /** The predictions per time bucket over every slice of a dataset version. */
+  @ApiAnswer(200, 'DatasetVersionTimeline', 'The predictions the dataset version touched, by time bucket')
+  @ApiIdParam('id', 'datasetVersion')
   @Get('dataset-versions/:id/impact/timeline')
   async timelineOfDatasetVersion(@Param('id') id: string, @Query() query: TimelineRequest) {
     const timeline = await timelineOfDatasetVersion(

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { NotFoundError } from '@prov/http-service';
+import { ApiAnswer, NotFoundError } from '@prov/http-service';
 import { lineageGraph } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
-import { checkedId } from '../views/entity-id';
+import { ApiIdParam, checkedId } from '../views/entity-id';
 import { LineageGraphRequest } from './lineage-graph.request';
 
 @ApiTags('lineage')
@@ -12,6 +12,18 @@ export class LineageHttpController {
   constructor(private readonly views: ActiveViews) {}
 
   /** The lineage graph around a node, as nodes and edges ready for a graph view. */
+  @ApiAnswer(200, 'LineageGraph', 'The lineage graph around the node')
+  @ApiIdParam(
+    'nodeId',
+    'dataset',
+    'datasetVersion',
+    'dataSlice',
+    'pipeline',
+    'trainingRun',
+    'evaluation',
+    'modelVersion',
+    'deployment',
+  )
   @Get(':nodeId')
   async graph(@Param('nodeId') nodeId: string, @Query() query: LineageGraphRequest) {
     const id = checkedId(

@@ -1,4 +1,5 @@
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 
 export class CompletenessRequest {
   /** The capture level to check against, when no policy is named. */
@@ -11,7 +12,9 @@ export class CompletenessRequest {
 
 /** A policy document given in the request, for pipelines that check before they publish it. */
 export class PolicyCheckRequest {
-  /** The policy document (provenance/v1 ProvenancePolicy), as its YAML would parse. */
-  @IsObject() policy!: Record<string, unknown>;
+  /** The policy document (provenance/v1 ProvenancePolicy), as its YAML would parse; checked as a policy file is. */
+  @IsObject()
+  @JSONSchema({ $ref: '#/components/schemas/ProvenancePolicy' })
+  policy!: Record<string, unknown>;
   @IsOptional() @IsString() @Length(1, 256) approver?: string;
 }

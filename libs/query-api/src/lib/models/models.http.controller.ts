@@ -2,13 +2,13 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiTags } from '@nestjs/swagger';
 import { Principal, mayReadSensitive } from '@prov/auth';
 import { PolicyError, ProvenancePolicy, evaluatePolicy, validatePolicy } from '@prov/governance';
-import { CurrentPrincipal, InvalidRequestError, NotFoundError } from '@prov/http-service';
+import { ApiAnswer, CurrentPrincipal, InvalidRequestError, NotFoundError } from '@prov/http-service';
 import type { SigningKeyPair } from '@prov/integrity';
 import { attestModelLineage, modelLineageToProv } from '@prov/interop';
 import { modelCompleteness, modelLineageOf } from '@prov/lineage-queries';
 import type { ModelLineageDocument } from '@prov/projections';
 import { ActiveViews } from '../views/active-views';
-import { checkedId } from '../views/entity-id';
+import { ApiIdParam, checkedId } from '../views/entity-id';
 import { CompletenessRequest, PolicyCheckRequest } from './completeness.request';
 import { PolicyCatalog } from '@prov/policy-directory';
 
@@ -25,6 +25,8 @@ export class ModelsHttpController {
   ) {}
 
   /** A model version's whole upstream closure: run, pipeline, slices, dataset versions, evaluations, stages. */
+  @ApiAnswer(200, 'ModelLineageDocument', "The model version's lineage")
+  @ApiIdParam('modelVersionId', 'modelVersion')
   @Get(':modelVersionId/lineage')
   async lineage(@Param('modelVersionId') id: string, @CurrentPrincipal() principal: Principal) {
     const lineage = await modelLineageOf(await this.views.current(), checkedId('modelVersionId', id, 'modelVersion'), {
@@ -35,6 +37,8 @@ export class ModelsHttpController {
   }
 
   /** The lineage as a W3C PROV-JSON document (redacted as the lineage is). */
+  @ApiAnswer(200, 'ProvDocument', "The model version's lineage as W3C PROV-JSON")
+  @ApiIdParam('modelVersionId', 'modelVersion')
   @Get(':modelVersionId/lineage.prov.json')
   async provJson(@Param('modelVersionId') id: string, @CurrentPrincipal() principal: Principal) {
     return modelLineageToProv(await this.lineage(id, principal));
@@ -45,6 +49,8 @@ export class ModelsHttpController {
    * whose predicate (ModelLineage/v1) carries its lineage, in a DSSE envelope
    * signed with the gateway's Ed25519 key (public key: GET /v1/attestations/keys).
    */
+  @ApiAnswer(200, 'DsseEnvelope', "An in-toto statement of the model version's lineage, signed (DSSE)")
+  @ApiIdParam('modelVersionId', 'modelVersion')
   @Get(':modelVersionId/attestation')
   async attestation(@Param('modelVersionId') id: string) {
     const { privateKey, keyId } = this.attestationKey;
@@ -60,6 +66,8 @@ export class ModelsHttpController {
    * with `policy`, whether it satisfies that policy of PROV_POLICY_DIR,
    * requirement by requirement.
    */
+  @ApiAnswer(200, 'ModelCompleteness', "How complete the model version's provenance is, or a policy's verdict on it")
+  @ApiIdParam('modelVersionId', 'modelVersion')
   @Get(':modelVersionId/completeness')
   async completeness(@Param('modelVersionId') id: string, @Query() query: CompletenessRequest) {
     const modelVersionId = checkedId('modelVersionId', id, 'modelVersion');
@@ -83,6 +91,8 @@ export class ModelsHttpController {
   }
 
   /** Whether the model version satisfies the policy document in the body (e.g. a pipeline's before it lands). */
+  @ApiAnswer(200, 'PolicyEvaluation', "The policy's verdict on the model version")
+  @ApiIdParam('modelVersionId', 'modelVersion')
   @Post(':modelVersionId/completeness')
   @HttpCode(200)
   async check(@Param('modelVersionId') id: string, @Body() body: PolicyCheckRequest) {

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Principal, mayReadSensitive } from '@prov/auth';
-import { CurrentPrincipal, NotFoundError } from '@prov/http-service';
+import { ApiAnswer, CurrentPrincipal, NotFoundError } from '@prov/http-service';
 import { traceToProv } from '@prov/interop';
 import { traceOfPrediction } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
 import { SealedValues } from '../views/sealed-values';
-import { checkedId } from '../views/entity-id';
+import { ApiIdParam, checkedId } from '../views/entity-id';
 import { TraceRequest } from './trace.request';
 
 @ApiTags('predictions')
@@ -18,12 +18,16 @@ export class PredictionsHttpController {
   ) {}
 
   /** What produced a prediction, link by link, with what is missing and the event behind each link. */
+  @ApiAnswer(200, 'PredictionTrace', 'What produced the prediction')
+  @ApiIdParam('id', 'prediction')
   @Get(':id/trace')
   trace(@Param('id') id: string, @Query() query: TraceRequest, @CurrentPrincipal() principal: Principal) {
     return this.traceOf(id, query, principal);
   }
 
   /** The same trace as a W3C PROV-JSON document: entities, activities, agents and their relations. */
+  @ApiAnswer(200, 'ProvDocument', "The prediction's trace as W3C PROV-JSON")
+  @ApiIdParam('id', 'prediction')
   @Get(':id/trace.prov.json')
   async provJson(@Param('id') id: string, @Query() query: TraceRequest, @CurrentPrincipal() principal: Principal) {
     return traceToProv(await this.traceOf(id, query, principal));

@@ -1,8 +1,16 @@
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
-import { ID_PATTERNS, deploymentId } from '@prov/contracts';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles, answerPublished, plain } from '@prov/http-service';
+import { deploymentId, ID_PATTERNS, NAME_PATTERN } from '@prov/contracts';
+import {
+  answerPublished,
+  ApiPathParam,
+  ApiRecords,
+  CurrentPrincipal,
+  InvalidRequestError,
+  plain,
+  RequireRoles,
+} from '@prov/http-service';
 import { KnownRecords, ProvenancePublisher, UnknownRecordError, UnknownReferenceError } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { CreateDeploymentRequest } from './create-deployment.request';
@@ -17,6 +25,7 @@ export class DeploymentsHttpController {
     private readonly known: KnownRecords,
   ) {}
 
+  @ApiRecords('The deployment')
   @Post()
   async create(
     @Body() body: CreateDeploymentRequest,
@@ -41,6 +50,8 @@ export class DeploymentsHttpController {
     return answerPublished(reply, id, published);
   }
 
+  @ApiRecords('The revision')
+  @ApiPathParam('name', NAME_PATTERN, "The deployment's name")
   @Post(':name/revisions')
   async revise(
     @Param('name') name: string,

@@ -1,8 +1,16 @@
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
-import { ID_PATTERNS, modelVersionId } from '@prov/contracts';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles, answerPublished, plain } from '@prov/http-service';
+import { ID_PATTERNS, modelVersionId, NAME_PATTERN, VERSION_PATTERN } from '@prov/contracts';
+import {
+  answerPublished,
+  ApiPathParam,
+  ApiRecords,
+  CurrentPrincipal,
+  InvalidRequestError,
+  plain,
+  RequireRoles,
+} from '@prov/http-service';
 import { InvalidManifestError, artifactManifestDigest, buildManifest } from '@prov/integrity';
 import { KnownRecords, ProvenancePublisher, UnknownRecordError, UnknownReferenceError } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
@@ -18,6 +26,8 @@ export class ModelVersionsHttpController {
     private readonly known: KnownRecords,
   ) {}
 
+  @ApiRecords('The model version')
+  @ApiPathParam('name', NAME_PATTERN, "The model's name")
   @Post(':name/versions')
   async register(
     @Param('name') name: string,
@@ -66,6 +76,9 @@ export class ModelVersionsHttpController {
     return answerPublished(reply, id, published);
   }
 
+  @ApiRecords('The revocation')
+  @ApiPathParam('name', NAME_PATTERN, "The model's name")
+  @ApiPathParam('version', VERSION_PATTERN, 'The version')
   @Post(':name/versions/:version/revoke')
   async revoke(
     @Param('name') name: string,

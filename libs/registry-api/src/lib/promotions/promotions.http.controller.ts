@@ -1,9 +1,17 @@
 import { Body, Controller, Inject, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
-import { PROMOTION_STAGES, modelVersionId } from '@prov/contracts';
+import { modelVersionId, NAME_PATTERN, PROMOTION_STAGES, VERSION_PATTERN } from '@prov/contracts';
 import { policyApplies, type PolicyEvaluation } from '@prov/governance';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles, UnprocessableError } from '@prov/http-service';
+import {
+  ApiAnswer,
+  ApiPathParam,
+  ApiRefusal,
+  CurrentPrincipal,
+  InvalidRequestError,
+  RequireRoles,
+  UnprocessableError,
+} from '@prov/http-service';
 import { KnownRecords, ProvenancePublisher, UnknownRecordError } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { ChangeStageRequest } from './change-stage.request';
@@ -29,6 +37,10 @@ export class PromotionsHttpController {
    * policy's digest. Without an applicable policy, and for archiving, it is
    * a `model.stage.changed`. Nothing is published when the check cannot be made (503).
    */
+  @ApiAnswer(201, 'StageChanged', 'The stage change was checked against the policies and recorded')
+  @ApiRefusal(422, 'A policy refuses the promotion (each failing requirement named)')
+  @ApiPathParam('name', NAME_PATTERN, "The model's name")
+  @ApiPathParam('version', VERSION_PATTERN, 'The version')
   @Post(':name/versions/:version/stage')
   async changeStage(
     @Param('name') name: string,

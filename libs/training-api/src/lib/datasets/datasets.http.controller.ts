@@ -1,14 +1,24 @@
 import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
-import { ID_PATTERNS, datasetId as toDatasetId } from '@prov/contracts';
-import { answerPublished, CurrentPrincipal, InvalidRequestError, plain, RequireRoles } from '@prov/http-service';
+import { datasetId as toDatasetId, ID_PATTERNS, NAME_PATTERN } from '@prov/contracts';
+import {
+  answerPublished,
+  ApiPathParam,
+  ApiRecords,
+  CurrentPrincipal,
+  InvalidRequestError,
+  plain,
+  RequireRoles,
+} from '@prov/http-service';
 import { InvalidManifestError, buildManifest, datasetVersionId } from '@prov/integrity';
 import { KnownRecords, ProvenancePublisher, UnknownRecordError } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { RegisterDatasetVersionRequest } from './register-dataset-version.request';
 import { RegisterDatasetRequest } from './register-dataset.request';
 
+/** A dataset id in a path: `dataset:<namespace>/<name>`, or `<namespace>/<name>`. */
+const DATASET_PATH_PATTERN = new RegExp(ID_PATTERNS.dataset.source.replace('^dataset:', '^(?:dataset:)?'));
 @ApiTags('datasets')
 @Controller('v1/datasets')
 @RequireRoles('data-steward')
@@ -18,6 +28,7 @@ export class DatasetsHttpController {
     private readonly known: KnownRecords,
   ) {}
 
+  @ApiRecords('The dataset')
   @Post()
   async register(
     @Body() body: RegisterDatasetRequest,
@@ -33,6 +44,12 @@ export class DatasetsHttpController {
   }
 
   /** The dataset id in the path, URL-encoded (`dataset:crm%2Fevents`) or as `<namespace>/<name>`. */
+  @ApiRecords('The dataset version')
+  @ApiPathParam(
+    'datasetId',
+    DATASET_PATH_PATTERN,
+    'The dataset: dataset:<namespace>/<name>, or <namespace>/<name>, URL-encoded',
+  )
   @Post(':datasetId/versions')
   registerVersion(
     @Param('datasetId') datasetId: string,
@@ -43,6 +60,9 @@ export class DatasetsHttpController {
     return this.publishVersion(datasetId, body, principal, reply);
   }
 
+  @ApiRecords('The dataset version')
+  @ApiPathParam('namespace', NAME_PATTERN, "The dataset's namespace")
+  @ApiPathParam('name', NAME_PATTERN, "The dataset's name")
   @Post(':namespace/:name/versions')
   registerVersionByName(
     @Param('namespace') namespace: string,

@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { evaluationId as toEvaluationId } from '@prov/contracts';
-import { answerPublished, CurrentPrincipal, plain, RequireRoles } from '@prov/http-service';
+import { answerPublished, ApiRecords, CurrentPrincipal, plain, RequireRoles } from '@prov/http-service';
 import { KnownRecords, ProvenancePublisher, UnknownReferenceError, uuidFromIdempotencyKey } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
@@ -17,6 +17,7 @@ export class EvaluationsHttpController {
     private readonly known: KnownRecords,
   ) {}
 
+  @ApiRecords('The evaluation')
   @Post()
   async record(
     @Body() body: RecordEvaluationRequest,

@@ -1,7 +1,9 @@
 import { Body, Controller, Logger, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { MAX_KEY_LENGTH, MAX_MAP_ENTRIES } from '@prov/contracts';
 import type { Principal } from '@prov/auth';
-import { CurrentPrincipal, InvalidRequestError, RequireRoles } from '@prov/http-service';
+import { ApiAnswer, ApiRefusal, CurrentPrincipal, InvalidRequestError, RequireRoles } from '@prov/http-service';
 import {
   OpenLineageRunEvent,
   OpenLineageSchemaValidator,
@@ -20,6 +22,25 @@ import type { FastifyReply } from 'fastify';
  * for facets nested deeper than an event of the log can hold (a Spark logical
  * plan many nodes deep), which are dropped and named in the answer.
  */
+
+/**
+ * A RunEvent as the spec's schema defines it, within what an event of the
+ * log holds: at its top level as many keys, each as long, as a JSON map of
+ * the contracts may have; a job and datasets with a namespace and a name
+ * that are not empty (their records must name them).
+ */
+const NAMED = { properties: { namespace: { minLength: 1 }, name: { minLength: 1 } } };
+const NAMED_DATASETS = { type: 'array', items: NAMED };
+const RUN_EVENT_BODY = {
+  allOf: [
+    { $ref: '#/components/schemas/OpenLineage.RunEvent' },
+    {
+      maxProperties: MAX_MAP_ENTRIES,
+      propertyNames: { minLength: 1, maxLength: MAX_KEY_LENGTH },
+      properties: { job: NAMED, inputs: NAMED_DATASETS, outputs: NAMED_DATASETS },
+    },
+  ],
+} as SchemaObject;
 @ApiTags('openlineage')
 @Controller('api/v1/lineage')
 @RequireRoles('data-steward')
@@ -32,6 +53,10 @@ export class OpenLineageHttpController {
     private readonly known: KnownRecords,
   ) {}
 
+  @ApiBody({ description: 'An OpenLineage RunEvent (spec 2-0-2)', schema: RUN_EVENT_BODY })
+  @ApiAnswer(201, 'OpenLineageAccepted', 'The RunEvent was recorded, with the datasets and slices it names')
+  @ApiAnswer(200, 'OpenLineageAccepted', 'The same RunEvent was recorded before; nothing was published')
+  @ApiRefusal(409, 'A dataset or slice it names was recorded before with other content')
   @Post()
   async ingest(
     @Body() body: unknown,

@@ -2,7 +2,7 @@ import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { pipelineId } from '@prov/contracts';
-import { answerPublished, CurrentPrincipal, plain, RequireRoles } from '@prov/http-service';
+import { answerPublished, ApiRecords, CurrentPrincipal, plain, RequireRoles } from '@prov/http-service';
 import { ProvenancePublisher } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
 import { RegisterPipelineRequest } from './register-pipeline.request';
@@ -13,6 +13,7 @@ import { RegisterPipelineRequest } from './register-pipeline.request';
 export class PipelinesHttpController {
   constructor(private readonly publisher: ProvenancePublisher) {}
 
+  @ApiRecords('The pipeline')
   @Post()
   async register(
     @Body() body: RegisterPipelineRequest,

@@ -2,7 +2,15 @@ import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { ID_PATTERNS, trainingRunId } from '@prov/contracts';
-import { answerPublished, CurrentPrincipal, InvalidRequestError, plain, RequireRoles } from '@prov/http-service';
+import {
+  answerPublished,
+  ApiPathParam,
+  ApiRecords,
+  CurrentPrincipal,
+  InvalidRequestError,
+  plain,
+  RequireRoles,
+} from '@prov/http-service';
 import {
   KnownRecords,
   ProvenancePublisher,
@@ -16,6 +24,8 @@ import { normaliseRunId } from '../shared/run-id';
 import { CompleteRunRequest } from './complete-run.request';
 import { StartRunRequest } from './start-run.request';
 
+/** A run id in a path: `run:<uuid>`, or the bare UUID. */
+const RUN_PATH_PATTERN = new RegExp(ID_PATTERNS.trainingRun.source.replace('^run:', '^(?:run:)?'));
 @ApiTags('runs')
 @Controller('v1/runs')
 @RequireRoles('model-engineer')
@@ -25,6 +35,7 @@ export class RunsHttpController {
     private readonly known: KnownRecords,
   ) {}
 
+  @ApiRecords('The training run')
   @Post()
   async start(
     @Body() body: StartRunRequest,
@@ -56,6 +67,8 @@ export class RunsHttpController {
     return answerPublished(reply, runId, published);
   }
 
+  @ApiRecords("The run's completion")
+  @ApiPathParam('runId', RUN_PATH_PATTERN, 'The run: run:<uuid>, or the bare UUID')
   @Post(':runId/complete')
   async complete(
     @Param('runId') rawRunId: string,

@@ -2,7 +2,15 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@prov/auth';
 import { ID_PATTERNS } from '@prov/contracts';
-import { answerPublished, CurrentPrincipal, InvalidRequestError, plain, RequireRoles } from '@prov/http-service';
+import {
+  answerPublished,
+  ApiPathParam,
+  ApiRecords,
+  CurrentPrincipal,
+  InvalidRequestError,
+  plain,
+  RequireRoles,
+} from '@prov/http-service';
 import { dataSliceId } from '@prov/integrity';
 import { KnownRecords, ProvenancePublisher, UnknownRecordError, UnknownReferenceError } from '@prov/publishing';
 import type { FastifyReply } from 'fastify';
@@ -18,6 +26,7 @@ export class SlicesHttpController {
     private readonly known: KnownRecords,
   ) {}
 
+  @ApiRecords('The slice')
   @Post()
   async define(
     @Body() body: DefineSliceRequest,
@@ -47,6 +56,8 @@ export class SlicesHttpController {
     return answerPublished(reply, id, published);
   }
 
+  @ApiRecords('The flag')
+  @ApiPathParam('sliceId', ID_PATTERNS.dataSlice, 'The slice: slice:sha256:<64 hex>')
   @Post(':sliceId/flag')
   async flag(
     @Param('sliceId') sliceId: string,
