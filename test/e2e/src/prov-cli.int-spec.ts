@@ -1,12 +1,11 @@
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import { freePort, integrationEnv, uniqueName } from '@prov/testing';
+import { integrationEnv, uniqueName } from '@prov/testing';
 import { RunningServices } from '@prov/platform-testing';
-import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
+import { join } from 'node:path';
+import { EmbeddedPlatform, embeddedPlatformEnv } from './embedded-platform';
 import { prov } from './prov-command';
 
 /**
@@ -16,7 +15,6 @@ import { prov } from './prov-command';
  * the answer is the same. Then the same commands against the production
  * services, each its own process, on real Kafka and FerretDB.
  */
-const ROOT = resolve(__dirname, '..', '..', '..');
 
 interface DemoAnswer {
   scenario: {
@@ -36,13 +34,6 @@ async function provJson<T>(args: string[], env: Record<string, string>): Promise
   const result = await prov([...args, '--json'], env);
   if (result.code !== 0) throw new Error(`prov ${args.join(' ')} exited ${result.code}:\n${result.stderr}`);
   return JSON.parse(result.stdout) as T;
-}
-
-/** Whether a process still runs, or is gone (or a zombie, which holds nothing). */
-async function processState(pid: number): Promise<'running' | 'gone'> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return 'gone';
-  return ['Z', 'X'].includes(stat.slice(stat.lastIndexOf(')') + 2)[0]) ? 'gone' : 'running';
 }
 
 /** What the demo's scenario must answer, whichever mode recorded it. */
@@ -87,69 +78,25 @@ function expectDemoAnswers(demo: DemoAnswer, trace: PredictionTrace): void {
 describe('npm start and the prov command line, embedded', () => {
   let dataDir: string;
   let env: Record<string, string>;
-  let platform: ChildProcess | undefined;
-  let platformOutput = '';
-
-  /** `npm start` in its own process group, so that a SIGKILL reaches the platform and not only npm. */
-  const startPlatform = async () => {
-    platformOutput = '';
-    const child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, ...env }, detached: true });
-    child.stdout?.on('data', (d) => (platformOutput += d));
-    child.stderr?.on('data', (d) => (platformOutput += d));
-    platform = child;
-    const deadline = Date.now() + 90_000;
-    // Nx forces colours on in the tasks it runs (FORCE_COLOR), so the line is matched without them.
-    while (!/^ready: /m.test(stripVTControlCharacters(platformOutput))) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}):\n${platformOutput}`);
-      if (Date.now() > deadline) throw new Error(`npm start was not ready within 90 s:\n${platformOutput}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const killPlatform = async (signal: NodeJS.Signals) => {
-    const child = platform;
-    if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return null;
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    const owner = await readFile(join(dataDir, 'log', 'LOCK'), 'utf8').then(Number, () => undefined);
-    try {
-      process.kill(-child.pid, signal);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-    }
-    const code = await exited;
-    // npm has exited; the platform under it may take a moment longer to be gone (a SIGKILL mid-fsync).
-    const deadline = Date.now() + 10_000;
-    while (owner && Date.now() < deadline && (await processState(owner)) === 'running')
-      await new Promise((r) => setTimeout(r, 50));
-    return code;
-  };
+  let platform: EmbeddedPlatform;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'prov-embedded-'));
-    env = {
-      PROV_DATA_DIR: dataDir,
-      PROV_TRAINING_PORT: String(await freePort()),
-      PROV_REGISTRY_PORT: String(await freePort()),
-      PROV_INFERENCE_PORT: String(await freePort()),
-      PROV_PROJECTOR_PORT: String(await freePort()),
-      PROV_GATEWAY_PORT: String(await freePort()),
-      PROV_PROJECTOR_POLL_MS: '200',
-      // Nx forces colours on its tasks' children; the lines read here are matched as plain text.
-      NO_COLOR: '1',
-    };
-    await startPlatform();
+    env = await embeddedPlatformEnv(dataDir);
+    platform = new EmbeddedPlatform(env);
+    await platform.start();
   }, 120_000);
 
   afterAll(async () => {
-    await killPlatform('SIGKILL');
+    await platform.kill('SIGKILL');
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it('runs the demo, traces a prediction, and answers the same after a SIGKILL and a restart', async () => {
     // The banner names every service and the local key, which the CLI finds in the data directory.
-    expect(platformOutput).toContain(`query-gateway      http://127.0.0.1:${env['PROV_GATEWAY_PORT']}`);
+    expect(platform.output).toContain(`query-gateway      http://127.0.0.1:${env['PROV_GATEWAY_PORT']}`);
     const localKey = JSON.parse(await readFile(join(dataDir, 'local-api-key.json'), 'utf8')) as { token: string };
-    expect(platformOutput).toContain(localKey.token);
+    expect(platform.output).toContain(localKey.token);
 
     const demo = await provJson<DemoAnswer>(['demo'], env);
     const trace = await provJson<PredictionTrace>(['trace', 'demo-000042'], env);
@@ -200,8 +147,8 @@ describe('npm start and the prov command line, embedded', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('spec.captureLevel');
 
-    await killPlatform('SIGKILL');
-    await startPlatform();
+    await platform.kill('SIGKILL');
+    await platform.start();
     // The views were rebuilt from the log: the very same answer.
     expect(await provJson<PredictionTrace>(['trace', 'demo-000042'], env)).toEqual(trace);
     const impact = await provJson<SliceImpact>(['impact', demo.scenario.flaggedSlice], env);
@@ -221,9 +168,9 @@ describe('npm start and the prov command line, embedded', () => {
 
     // Ctrl-C (SIGINT to the terminal's process group) stops everything cleanly: the log's lock is released.
     expect(existsSync(join(dataDir, 'log', 'LOCK'))).toBe(true);
-    await killPlatform('SIGINT');
-    expect(platformOutput).toContain('SIGINT: stopping the platform');
-    expect(platformOutput).not.toMatch(/while stopping/);
+    await platform.kill('SIGINT');
+    expect(platform.output).toContain('SIGINT: stopping the platform');
+    expect(platform.output).not.toMatch(/while stopping/);
     expect(existsSync(join(dataDir, 'log', 'LOCK'))).toBe(false);
   }, 240_000);
 });
