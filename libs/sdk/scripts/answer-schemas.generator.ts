@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import * as ts from 'typescript';
 import * as TJS from 'typescript-json-schema';
 
 /**
@@ -50,9 +51,15 @@ const root = resolve(__dirname, '..', '..', '..');
 export const ANSWER_SCHEMAS_FILE = join(root, 'libs', 'sdk', 'src', 'lib', 'answers.schema.json');
 
 export function generateAnswerSchemas(): Record<string, Schema> {
-  const program = TJS.programFromConfig(join(root, 'tsconfig.base.json'), [
-    join(root, 'libs', 'sdk', 'src', 'index.ts'),
-  ]);
+  // The workspace's compiler options, with the Node types found from the root whatever the working directory.
+  const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), (path) => ts.sys.readFile(path));
+  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
+  const program = ts.createProgram([join(root, 'libs', 'sdk', 'src', 'index.ts')], {
+    ...options,
+    noEmit: true,
+    typeRoots: [join(root, 'node_modules', '@types')],
+    types: ['node'],
+  });
   const generator = TJS.buildGenerator(program, {
     required: true,
     // Answers may grow fields; a client ignores the ones it does not know.

@@ -99,7 +99,7 @@ describe('inference service', () => {
   it('documents each answer of POST /v1/predictions:batch with its schema', async () => {
     const document = (await service.app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
     const { responses } = document.paths['/v1/predictions:batch'].post;
-    expect(Object.keys(responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '422', '503']);
+    expect(Object.keys(responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '422', '503']);
     const schemaOf = (status: string) => {
       const { $ref } = responses[status].content['application/json'].schema;
       return document.components.schemas[$ref.replace('#/components/schemas/', '')];
