@@ -53,3 +53,5 @@ export { affectedDerived } from './lib/affected-derived';
 export type { AffectedDerived } from './lib/affected-derived';
 export { derivedWrites } from './lib/derived-writes';
 export { projectEvents, foldFacts, applyUntilSettled } from './lib/project-events';
+export { openLineageDatasetId, openLineageJobId } from './lib/openlineage-ids';
+export type { OpenLineageFact, OpenLineageNode } from './lib/openlineage-run.projection';

@@ -1,4 +1,5 @@
 import { EventEnvelope, OpenLineageRunEventReceivedV1, Topics } from '@prov/contracts';
+import type { LineageGraph } from '@prov/lineage-queries';
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { artifactManifestDigest, dataSliceId, datasetVersionId, signingKeyPairFromPem } from '@prov/integrity';
 import { ProvJsonSchemaValidator } from '@prov/interop';
@@ -182,6 +183,48 @@ describe('interoperability: OpenLineage in, PROV-JSON and in-toto out', () => {
     expect(added.filter((e) => e.type === 'dataset.slice.defined').map((e) => e.subject)).toEqual([slice]);
     expect(added.filter((e) => e.type === 'dataset.registered')).toHaveLength(2);
     sliceFromOpenLineage = slice;
+
+    // In the lineage graph as a run posted to /v1/runs is: the job it ran, the version and slice it read, its output.
+    const run = `run:${sent.runId}`;
+    const job = 'job:airflow/churn.prepare_features';
+    const [, orders] = received[1].payload.inputs;
+    const [features] = received[1].payload.outputs;
+    const deadline = Date.now() + 60_000;
+    let graph: LineageGraph | undefined;
+    while (Date.now() < deadline) {
+      const answer = await gateway(`/v1/lineage/${encodeURIComponent(version.id)}?direction=downstream&depth=3`);
+      graph = answer.ok ? ((await answer.json()) as LineageGraph) : undefined;
+      if (graph?.nodes.some((n) => n.id === run)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Downstream of the version: the run that read it, and what the run generated.
+    expect(graph?.nodes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: run, kind: 'run', known: true }),
+        expect.objectContaining({ id: features.datasetId, kind: 'dataset' }),
+      ]),
+    );
+    const around = (await (await gateway(`/v1/lineage/${encodeURIComponent(run)}?depth=1`)).json()) as LineageGraph;
+    expect(around.nodes).toContainEqual(expect.objectContaining({ id: job, kind: 'job', known: true }));
+    expect(around.edges).toEqual(
+      expect.arrayContaining([
+        { from: run, to: job, rel: 'ran' },
+        {
+          from: run,
+          to: version.id,
+          rel: 'used',
+          attrs: { role: 'input', resolution: 'registered', version: version.id },
+        },
+        { from: run, to: slice, rel: 'used', attrs: { role: 'input' } },
+        { from: run, to: orders.datasetId, rel: 'used', attrs: { role: 'input', resolution: 'unversioned' } },
+        {
+          from: features.datasetId,
+          to: run,
+          rel: 'generated-by',
+          attrs: { role: 'output', resolution: 'external', version: '2026-11-04' },
+        },
+      ]),
+    );
   });
 
   it('exports the trace of a prediction on that slice as PROV-JSON, and attests its model with in-toto', async () => {

@@ -23,6 +23,8 @@ export const ID_PATTERNS = {
   deadLetter: new RegExp(`^deadletter:${NAME}/\\d{1,9}/\\d{1,19}$`),
   /** An OpenLineage event as received: the digest of its canonical JSON. */
   openLineageEvent: new RegExp(`^olevent:sha256:${HEX64}$`),
+  /** An OpenLineage job, by its namespace and name (each cleaned into a name as a dataset's are). */
+  job: new RegExp(`^job:${NAME}/${NAME}$`),
 } as const;
 
 export type EntityKind = keyof typeof ID_PATTERNS;
@@ -42,6 +44,7 @@ export const ID_SHAPES: Record<EntityKind, string> = {
   auditLog: 'auditlog:<name>',
   deadLetter: 'deadletter:<topic>/<partition>/<offset>',
   openLineageEvent: 'olevent:sha256:<64 lowercase hex>',
+  job: 'job:<namespace>/<name>',
 };
 
 export const NAME_PATTERN = new RegExp(`^${NAME}$`);
@@ -54,6 +57,7 @@ export function isEntityId(kind: EntityKind, value: unknown): value is string {
 }
 
 export const datasetId = (namespace: string, name: string): string => `dataset:${namespace}/${name}`;
+export const jobId = (namespace: string, name: string): string => `job:${namespace}/${name}`;
 export const pipelineId = (name: string, version: string): string => `pipeline:${name}@${version}`;
 export const modelVersionId = (name: string, version: string): string => `model:${name}@${version}`;
 export const deploymentId = (name: string): string => `deployment:${name}`;

@@ -15,6 +15,7 @@ const KIND_COLOURS: Record<string, string> = {
   'dataset-version': '#1d4ed8',
   dataset: '#334155',
   evaluation: '#7c2d12',
+  job: '#a16207',
   unknown: '#6b7280',
 };
 

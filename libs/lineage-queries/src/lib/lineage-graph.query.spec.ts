@@ -102,4 +102,54 @@ describe('lineageGraph', () => {
       InvalidGraphQueryError,
     );
   });
+
+  it('shows a run posted through OpenLineage as one posted to /v1/runs: job, run, inputs at their versions, outputs', async () => {
+    const world = churnUpstream();
+    const { events, ids: churn } = world;
+    const runId = events.uuid();
+    const start = events.openLineageRun(runId, 'START', churn.version, churn.trainSlice);
+    const complete = events.openLineageRun(runId, 'COMPLETE', churn.version, churn.trainSlice);
+    const [, unversioned] = start.payload.inputs;
+    const [output] = start.payload.outputs;
+    const job = 'job:airflow/churn.prepare_features';
+    const run = `run:${runId}`;
+    // START and COMPLETE (and a repeat) in either order give the same graph.
+    const inOrder = await projected(...world.all, start, complete);
+    const reversed = await projected(...world.all, complete, start, complete);
+    const graph = await lineageGraph(inOrder, run, { direction: 'both', depth: 1, maxNodes: 100 });
+    expect(await lineageGraph(reversed, run, { direction: 'both', depth: 1, maxNodes: 100 })).toEqual(graph);
+
+    expect(graph?.nodes).toEqual(
+      expect.arrayContaining([
+        { id: run, kind: 'run', label: runId, known: true, attention: false },
+        { id: job, kind: 'job', label: 'airflow/churn.prepare_features', known: true, attention: false },
+      ]),
+    );
+    expect(graph?.edges).toEqual(
+      expect.arrayContaining([
+        { from: run, to: job, rel: 'ran' },
+        // The registered version the datasetVersion facet names, never the dataset's latest.
+        {
+          from: run,
+          to: churn.version,
+          rel: 'used',
+          attrs: { role: 'input', resolution: 'registered', version: churn.version },
+        },
+        { from: run, to: churn.trainSlice, rel: 'used', attrs: { role: 'input' } },
+        { from: run, to: unversioned.datasetId, rel: 'used', attrs: { role: 'input', resolution: 'unversioned' } },
+        {
+          from: output.datasetId,
+          to: run,
+          rel: 'generated-by',
+          attrs: { role: 'output', resolution: 'external', version: output.version },
+        },
+      ]),
+    );
+    expect(graph?.edges).toHaveLength(5);
+    // From the data: the dataset version reaches the run, and the job beyond it.
+    const downstream = await lineageGraph(inOrder, churn.version, { direction: 'downstream', depth: 2, maxNodes: 100 });
+    expect(ids(downstream)).toEqual(expect.arrayContaining([run, churn.trainSlice]));
+    const fromJob = await lineageGraph(inOrder, job, { direction: 'downstream', depth: 2, maxNodes: 100 });
+    expect(ids(fromJob)).toEqual(expect.arrayContaining([job, run, output.datasetId]));
+  });
 });

@@ -50,6 +50,7 @@ const ID_PREFIXES: Record<string, NodeKind> = {
   eval: 'evaluation',
   model: 'model-version',
   deployment: 'deployment',
+  job: 'job',
 };
 
 /**
@@ -111,7 +112,9 @@ function graphNode(id: string, node: NodeDocument | undefined): GraphNode {
   const kind = node?.kind ?? ID_PREFIXES[prefix] ?? 'unknown';
   const attention =
     Object.keys(node?.['flags'] ?? {}).length > 0 || Object.keys(node?.['revocations'] ?? {}).length > 0;
-  return { id, kind, label: labelOf(id, prefix), known: node?.definition !== undefined, attention };
+  // A run or job known from OpenLineage has its RunEvents rather than a definition.
+  const known = node?.definition !== undefined || Object.keys(node?.['openlineage'] ?? {}).length > 0;
+  return { id, kind, label: labelOf(id, prefix), known, attention };
 }
 
 /** The id without its kind prefix; content digests shortened to 12 hex digits. */

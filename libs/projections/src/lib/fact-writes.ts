@@ -1,3 +1,4 @@
+import { openLineageRunEventWrites } from './openlineage-run.projection';
 import type { ProvenanceEvent } from '@prov/contracts';
 import {
   datasetRegisteredWrites,
@@ -58,9 +59,9 @@ export function factWrites(event: ProvenanceEvent): ViewWrite[] {
     case 'deadletter.message.rejected':
     case 'audit.checkpoint.signed':
       return [];
-    // Kept verbatim by the log; what it maps onto arrives as dataset and slice events of its own.
+    // Kept verbatim by the log; the datasets and slices it maps onto arrive as events of their own.
     case 'openlineage.run-event.received':
-      return [];
+      return openLineageRunEventWrites(event);
     // An erasure destroys keys outside the log; the views keep the sealed values, which no longer open.
     case 'privacy.subject.erased':
       return [];

@@ -20,6 +20,7 @@ export const NODE_KINDS = [
   'evaluation',
   'model-version',
   'deployment',
+  'job',
 ] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 
@@ -32,6 +33,7 @@ export const EDGE_RELATIONS = [
   'evaluates',
   'evaluated-on',
   'serves',
+  'generated-by',
 ] as const;
 export type EdgeRelation = (typeof EDGE_RELATIONS)[number];
 

@@ -11,7 +11,7 @@ import {
   type ProvenanceEvent,
   type TrainingInput,
 } from '@prov/contracts';
-import { dataSliceId, datasetVersionId, payloadDigest } from '@prov/integrity';
+import { dataSliceId, datasetVersionId, payloadDigest, sha256Hex } from '@prov/integrity';
 
 export const START = Date.parse('2026-11-01T00:00:00.000Z');
 
@@ -206,6 +206,27 @@ export class LineageEvents {
 
   auditCheckpoint() {
     return this.event('audit.checkpoint.signed', example('audit.checkpoint.signed'));
+  }
+
+  /**
+   * An OpenLineage RunEvent as received: `runId` read `datasetVersionId`
+   * (registered, through the slice its subset defines, when given) and an
+   * unversioned table, and wrote an externally versioned feature table.
+   */
+  openLineageRun(runId: string, eventType: 'START' | 'COMPLETE', datasetVersionIdRead: string, sliceId?: string) {
+    const base = example('openlineage.run-event.received');
+    const [{ sliceId: _exampleSlice, ...registered }, unversioned] = base.inputs;
+    const read = { ...registered, version: datasetVersionIdRead, datasetVersionId: datasetVersionIdRead };
+    const eventTime = new Date(START + (eventType === 'START' ? 0 : 60_000)).toISOString();
+    return this.event('openlineage.run-event.received', {
+      ...base,
+      eventKey: `olevent:sha256:${sha256Hex(Buffer.from(`${runId}/${eventType}`))}`,
+      eventType,
+      eventTime,
+      runId,
+      inputs: [sliceId ? { ...read, sliceId } : read, unversioned],
+      event: { eventType, eventTime },
+    });
   }
 }
 

@@ -23,6 +23,7 @@ export class LineageHttpController {
     'evaluation',
     'modelVersion',
     'deployment',
+    'job',
   )
   @Get(':nodeId')
   async graph(@Param('nodeId') nodeId: string, @Query() query: LineageGraphRequest) {
@@ -37,6 +38,7 @@ export class LineageHttpController {
       'evaluation',
       'modelVersion',
       'deployment',
+      'job',
     );
     const graph = await lineageGraph(await this.views.current(), id, {
       direction: query.direction ?? 'both',
