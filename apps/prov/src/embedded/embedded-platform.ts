@@ -139,7 +139,13 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       const { keyId, privateKey } = signers[index];
       apps.push([
         name,
-        await create({ log, apiKeys, signer: { keyId, privateKey }, bodyLimitBytes: config.PROV_MAX_BODY_BYTES }),
+        await create({
+          log,
+          apiKeys,
+          signer: { keyId, privateKey },
+          bodyLimitBytes: config.PROV_MAX_BODY_BYTES,
+          maxFieldBytes: config.PROV_MAX_FIELD_BYTES,
+        }),
       ]);
     }
     apps.push(['projector', await createProjectorHttp(projector, { log, store, apiKeys, metrics })]);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Logger, Module, Param, Post, Query } from '@nest
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OmitType } from '@nestjs/swagger';
 import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
+import { IsJsonObject } from '@prov/contracts';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { CurrentPrincipal, RequireRoles } from './auth/auth.decorators';
@@ -18,6 +19,7 @@ class ManifestDto {
   @IsArray() @ValidateNested({ each: true }) @Type(() => PartDto) parts!: PartDto[];
   @IsObject() labels!: Record<string, string>;
   @IsOptional() @IsString() note?: string;
+  @IsOptional() @IsJsonObject() params?: Record<string, unknown>;
 }
 
 class ManifestQuery {
@@ -69,6 +71,7 @@ describe('http service', () => {
       apiKeys: new ApiKeyVerifier([steward.record, viewer.record]),
       readinessChecks: [{ name: 'event-log', check: async () => ready }],
       bodyLimitBytes: 64 * 1024,
+      maxFieldBytes: 1024,
       answerSchemas: {
         Manifest: { type: 'object', properties: { id: { $ref: '#/components/schemas/answers.ManifestId' } } },
         ManifestId: { type: 'string' },
@@ -296,7 +299,7 @@ describe('http service', () => {
     });
     const bare = openapi.json().components.schemas.BareManifestRequest;
     expect(bare).toMatchObject({ required: ['source', 'parts'], additionalProperties: false });
-    expect(Object.keys(bare.properties).sort()).toEqual(['note', 'parts', 'source']);
+    expect(Object.keys(bare.properties).sort()).toEqual(['note', 'params', 'parts', 'source']);
   });
 
   it('refuses null where the schema has none, naming the field, and takes it inside a user map', async () => {
@@ -367,5 +370,17 @@ describe('http service', () => {
     expect(document.components.schemas.ApiErrorBodySchema).toBeDefined();
     const health = document.paths['/healthz'];
     if (health) expect(health.get.responses['401']).toBeUndefined();
+  });
+
+  it('answers 413 naming each value of a free-form map larger than the field bound, and takes those within it', async () => {
+    const big = { layers: 'x'.repeat(2000) };
+    const refused = await post({ ...valid, params: { small: 1, big, other: [big] } });
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().error.code).toBe('payload_too_large');
+    expect(refused.json().error.details).toEqual([
+      { path: 'params.big', problem: expect.stringContaining('more than the 1024 allowed (PROV_MAX_FIELD_BYTES)') },
+      { path: 'params.other', problem: expect.stringContaining('bytes as JSON') },
+    ]);
+    expect((await post({ ...valid, params: { small: 1, nested: { a: [1, 2, 3] } } })).statusCode).toBe(201);
   });
 });

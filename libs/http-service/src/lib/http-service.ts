@@ -28,6 +28,8 @@ export interface HttpServiceOptions {
   bodyLimitBytes: number;
   /** A registry the service's own metrics are already in; `/metrics` serves it, with the common metrics added. */
   metricsRegistry?: Registry;
+  /** The largest JSON of one value of a free-form map (a hyperparameter); 64 KiB by default. */
+  maxFieldBytes?: number;
   /** The schemas of the answers its routes name with `@ApiAnswer` (the SDK's `answerSchemas`). */
   answerSchemas?: Readonly<Record<string, Record<string, unknown>>>;
   /** Schemas its routes refer to beyond those, by component name (an OpenLineage RunEvent). */
@@ -85,7 +87,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
   });
 
   app.useGlobalFilters(new ApiErrorFilter());
-  app.useGlobalPipes(createRequestValidationPipe());
+  app.useGlobalPipes(createRequestValidationPipe(options.maxFieldBytes));
   mountOpenApi(app, options);
   return app;
 }

@@ -1,26 +1,37 @@
 import { ArgumentMetadata, Type, ValidationPipe } from '@nestjs/common';
 import { toValidationProblems, validatedClassSchemas } from '@prov/contracts';
-import { InvalidRequestError } from './errors/api-error';
-import { nullFields } from './json-body/null-fields';
+import { FieldTooLargeError, InvalidRequestError } from './errors/api-error';
+import { DEFAULT_MAX_FIELD_BYTES, fieldProblems } from './json-body/field-checks';
 
 type Schema = Record<string, unknown>;
 
 /**
  * The global request validation: class-validator DTOs, unknown fields
  * refused (so `$`-prefixed or dotted keys outside user-supplied maps are
- * refused too), null refused where the schema has none, no implicit type
- * conversion, and every problem reported with its field path.
+ * refused too), null refused where the schema has none, each value of a
+ * free-form map bounded in size (413), no implicit type conversion, and
+ * every problem reported with its field path.
  */
 class RequestValidationPipe extends ValidationPipe {
   private schemas: Record<string, Schema> | undefined;
+
+  constructor(
+    options: ConstructorParameters<typeof ValidationPipe>[0],
+    private readonly maxFieldBytes: number,
+  ) {
+    super(options);
+  }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && typeof value === 'object' && value !== null) {
       // Read once the controllers are loaded: every request class is declared by then.
       this.schemas ??= validatedClassSchemas('#/components/schemas/');
       const schema = schemaOf(metadata.metatype, this.schemas);
-      const problems = schema ? nullFields(value, schema, this.schemas) : [];
-      if (problems.length > 0) throw new InvalidRequestError(problems);
+      if (schema) {
+        const { nulls, tooLarge } = fieldProblems(value, schema, this.schemas, this.maxFieldBytes);
+        if (tooLarge.length > 0) throw new FieldTooLargeError(tooLarge);
+        if (nulls.length > 0) throw new InvalidRequestError(nulls);
+      }
     }
     return super.transform(value, metadata);
   }
@@ -34,14 +45,17 @@ function schemaOf(type: Type, schemas: Record<string, Schema>): Schema | undefin
   return undefined;
 }
 
-export function createRequestValidationPipe(): ValidationPipe {
-  return new RequestValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new InvalidRequestError(toValidationProblems(errors)),
-  });
+export function createRequestValidationPipe(maxFieldBytes = DEFAULT_MAX_FIELD_BYTES): ValidationPipe {
+  return new RequestValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new InvalidRequestError(toValidationProblems(errors)),
+    },
+    maxFieldBytes,
+  );
 }

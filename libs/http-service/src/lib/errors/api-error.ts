@@ -43,6 +43,15 @@ export class UnprocessableError extends DomainError {
   readonly retriable = false;
 }
 
+/** A field of the request is larger than its bound; each is named with its size. */
+export class FieldTooLargeError extends DomainError {
+  readonly kind = 'too-large';
+  readonly retriable = false;
+  constructor(details: ValidationProblem[]) {
+    super(describeProblems(details), details);
+  }
+}
+
 /** A dependency (the event log) did not acknowledge; nothing was accepted. */
 export class ServiceUnavailableError extends DomainError {
   readonly kind = 'unavailable';

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { DEFAULT_MAX_FIELD_BYTES } from '../json-body/field-checks';
 
 /**
  * Settings every producer service reads from its environment. Defaults are
@@ -38,4 +39,6 @@ export class ProducerServiceConfig {
   /** PKCS#8 PEM Ed25519 key the service signs its events with; generated into the data directory when absent. */
   @IsOptional() @IsString() PROV_SIGNING_KEY_FILE?: string;
   @IsInt() @Min(1024) PROV_MAX_BODY_BYTES: number = 32 * 1024 * 1024;
+  /** The largest JSON of one value of a free-form map (a hyperparameter, a pipeline step's parameter). */
+  @IsInt() @Min(1024) PROV_MAX_FIELD_BYTES: number = DEFAULT_MAX_FIELD_BYTES;
 }

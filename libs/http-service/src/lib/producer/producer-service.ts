@@ -12,6 +12,8 @@ export interface ProducerServiceDependencies {
   apiKeys: ApiKeyVerifier;
   signer: EnvelopeSigner;
   bodyLimitBytes: number;
+  /** The largest JSON of one value of a free-form map (PROV_MAX_FIELD_BYTES). */
+  maxFieldBytes?: number;
 }
 
 export interface ProducerServiceDefinition {
@@ -57,6 +59,7 @@ export async function createProducerService(
       { name: 'event-log', check: async () => (await deps.log.offsets(definition.topics[0])).length > 0 },
     ],
     bodyLimitBytes: deps.bodyLimitBytes,
+    maxFieldBytes: deps.maxFieldBytes,
     answerSchemas: definition.answerSchemas,
     documentSchemas: definition.documentSchemas,
   });

@@ -31,6 +31,7 @@ export async function runProducerService(
     apiKeys,
     signer: { keyId: keys.keyId, privateKey: keys.privateKey },
     bodyLimitBytes: config.PROV_MAX_BODY_BYTES,
+    maxFieldBytes: config.PROV_MAX_FIELD_BYTES,
   });
   await app.listen(port, config.PROV_HOST);
   logger.log(`listening on http://${config.PROV_HOST}:${port} (signing key ${keys.keyId})`);
