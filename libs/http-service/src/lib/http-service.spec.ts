@@ -314,6 +314,9 @@ describe('http service', () => {
       problem: expect.stringContaining('null'),
     });
     expect((await post({ ...valid, labels: { a: null } })).statusCode).toBe(201);
+    // Beside what the validation rules find: every problem at once.
+    const both = await post({ source: 's3://lake/x', labels: {}, note: null });
+    expect(both.json().error.details.map((d: { path: string }) => d.path)).toEqual(['note', 'parts']);
     expect((await post({ ...valid, note: 'kept' })).statusCode).toBe(201);
   });
 

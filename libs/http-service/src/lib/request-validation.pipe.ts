@@ -23,17 +23,26 @@ class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && metadata.metatype && typeof value === 'object' && value !== null) {
-      // Read once the controllers are loaded: every request class is declared by then.
-      this.schemas ??= validatedClassSchemas('#/components/schemas/');
-      const schema = schemaOf(metadata.metatype, this.schemas);
-      if (schema) {
-        const { nulls, tooLarge } = fieldProblems(value, schema, this.schemas, this.maxFieldBytes);
-        if (tooLarge.length > 0) throw new FieldTooLargeError(tooLarge);
-        if (nulls.length > 0) throw new InvalidRequestError(nulls);
-      }
+    if (metadata.type !== 'body' || !metadata.metatype || typeof value !== 'object' || value === null)
+      return super.transform(value, metadata);
+    // Read once the controllers are loaded: every request class is declared by then.
+    this.schemas ??= validatedClassSchemas('#/components/schemas/');
+    const schema = schemaOf(metadata.metatype, this.schemas);
+    const { nulls, tooLarge } = schema
+      ? fieldProblems(value, schema, this.schemas, this.maxFieldBytes)
+      : { nulls: [], tooLarge: [] };
+    if (tooLarge.length > 0) throw new FieldTooLargeError(tooLarge);
+    let validated: unknown;
+    try {
+      validated = await super.transform(value, metadata);
+    } catch (error) {
+      // Every problem at once: the nulls beside what the validation rules found, each path once.
+      if (!(error instanceof InvalidRequestError) || nulls.length === 0) throw error;
+      const named = new Set(nulls.map((p) => p.path));
+      throw new InvalidRequestError([...nulls, ...error.details.filter((p) => !named.has(p.path))]);
     }
-    return super.transform(value, metadata);
+    if (nulls.length > 0) throw new InvalidRequestError(nulls);
+    return validated;
   }
 }
 
