@@ -5,7 +5,8 @@ usage: emit_openlineage.py <training-service url> <api key> <dataset version id>
 
 The run reads crm/customer-events at exactly that version, a subset of it
 (country = DE), and an unversioned table; it writes a feature table. START
-then COMPLETE are emitted, then COMPLETE once more (a retried delivery).
+then COMPLETE are emitted, then COMPLETE once more (a retried delivery), each
+body gzip-compressed.
 Prints the run id and the emitted events as JSON on stdout.
 """
 
@@ -26,13 +27,21 @@ from openlineage.client.facet_v2 import (
     source_code_location_job,
 )
 from openlineage.client.serde import Serde
-from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport
+from openlineage.client.transport.http import ApiKeyTokenProvider, HttpCompression, HttpConfig, HttpTransport
 
 PRODUCER = "https://github.com/provenance-platform/test/e2e/python/emit_openlineage.py"
 
 
 def main(url: str, api_key: str, dataset_version: str) -> None:
-    transport = HttpTransport(HttpConfig(url=url, auth=ApiKeyTokenProvider({"apiKey": api_key}), retry={"total": 0}))
+    # Bodies gzip-compressed, an option of the client's HTTP transport that the platform inflates.
+    transport = HttpTransport(
+        HttpConfig(
+            url=url,
+            auth=ApiKeyTokenProvider({"apiKey": api_key}),
+            retry={"total": 0},
+            compression=HttpCompression.GZIP,
+        )
+    )
     client = OpenLineageClient(transport=transport)
     run_id = str(uuid.uuid4())
     parent_id = str(uuid.uuid4())

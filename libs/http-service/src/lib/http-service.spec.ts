@@ -6,6 +6,7 @@ import { IsJsonObject } from '@prov/contracts';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import { CurrentPrincipal, RequireRoles } from './auth/auth.decorators';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { ConflictError, NotFoundError } from './errors/api-error';
 import { ApiAnswer, ApiPathParam, ApiRefusal } from './openapi/openapi.decorators';
 import { createHttpService } from './http-service';
@@ -141,6 +142,31 @@ describe('http service', () => {
       payload: valid,
     });
     expect(res.statusCode).toBe(201);
+  });
+
+  it('takes bodies sent gzip- or deflate-encoded, counts the body limit on the inflated bytes, and refuses other encodings', async () => {
+    const send = (payload: Buffer, encoding: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/manifests',
+        headers: {
+          'content-type': 'application/json',
+          'content-encoding': encoding,
+          authorization: `Bearer ${steward.token}`,
+        },
+        payload,
+      });
+    const text = Buffer.from(JSON.stringify(valid));
+    expect((await send(gzipSync(text), 'gzip')).statusCode).toBe(201);
+    expect((await send(deflateSync(text), 'deflate')).statusCode).toBe(201);
+    // 64 KiB limit: a few hundred compressed bytes that inflate to 10 MB.
+    const bomb = gzipSync(Buffer.from(`{"source":"${'x'.repeat(10 * 1024 * 1024)}"}`));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const refused = await send(bomb, 'gzip');
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().error.code).toBe('payload_too_large');
+    expect((await send(text, 'br')).statusCode).toBe(415);
+    expect((await send(Buffer.from('not gzip'), 'gzip')).statusCode).toBe(400);
   });
 
   it('never logs a key sent in a query string', async () => {

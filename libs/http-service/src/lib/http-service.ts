@@ -1,3 +1,4 @@
+import fastifyCompress from '@fastify/compress';
 import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
 import { APP_GUARD, ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -77,6 +78,13 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Bodies sent with Content-Encoding gzip or deflate (an option of the OpenLineage client and most HTTP clients)
+  // are inflated before parsing, and the body limit counts the inflated bytes: a decompression bomb is a 413.
+  // Other encodings get a 415; answers are not compressed.
+  await app.register(fastifyCompress, {
+    globalCompression: false,
+    requestEncodings: ['gzip', 'deflate', 'identity'],
+  });
   useDepthLimitedJsonParser(fastify, options.bodyLimitBytes);
   answerUnservedMethods(fastify);
   fastify.addHook('onResponse', async (request, reply) => {

@@ -119,7 +119,7 @@ function addSharedRefusals(operation: Operation, handler: HandlerFacts): void {
     ],
     [404, 'Nothing is recorded under an id the path names', parameters.some((p) => p.in === 'path')],
     [413, 'The body is over the size limit', takesBody],
-    [415, 'The body is not JSON (Content-Type application/json), or is sent with a Content-Encoding', takesBody],
+    [415, 'The body is not JSON (Content-Type application/json), or is encoded other than gzip or deflate', takesBody],
     [503, 'A store or the event log did not answer; nothing was changed, retry', true],
   ];
   const responses = operation.responses as Record<string, { description: string; content?: unknown }>;
