@@ -101,6 +101,8 @@ describe('the OpenAPI documents hold for what the services answer', () => {
           CONFIG,
           'run',
           `${url(service)}/docs/openapi.json`,
+          '--checks',
+          'all',
           '--header',
           `Authorization: Bearer ${key}`,
           '--no-color',
