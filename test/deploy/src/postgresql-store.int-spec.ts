@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { storeInfra } from './local-infra';
 import { MongoClient } from 'mongodb';
 
 /**
@@ -14,9 +15,8 @@ import { MongoClient } from 'mongodb';
  * JIT-compiled scan and scanned the GIN pending lists (test/bench/RESULTS.md).
  */
 const ROOT = resolve(__dirname, '..', '..', '..');
-const INFRA = join(ROOT, 'deploy', 'local', 'infra.sh');
-const run = promisify(execFile);
 const DATABASE = 'deploy_postgresql_check';
+const run = promisify(execFile);
 
 interface Servers {
   env: NodeJS.ProcessEnv;
@@ -27,14 +27,7 @@ interface Servers {
 let servers: Servers;
 let client: MongoClient;
 
-async function infra(command: 'start' | 'stop' | 'reset'): Promise<void> {
-  try {
-    await run('bash', [INFRA, command, 'store'], { env: servers.env, timeout: 600_000, maxBuffer: 16 * 2 ** 20 });
-  } catch (error) {
-    const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`deploy/local/infra.sh ${command} store failed: ${message}\n${stdout ?? ''}\n${stderr ?? ''}`);
-  }
-}
+const infra = (command: 'start' | 'stop' | 'reset') => storeInfra(command, servers.env);
 
 /** psql of the PostgreSQL that infra.sh runs (Debian's), or the one on PATH. */
 function psqlBinary(): string {

@@ -1,7 +1,6 @@
 import { freePort } from '@prov/testing';
-import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { storeInfra } from './local-infra';
 import { MongoClient, type Document } from 'mongodb';
 
 /**
@@ -13,21 +12,12 @@ import { MongoClient, type Document } from 'mongodb';
  * expression for every collection table.
  */
 const ROOT = resolve(__dirname, '..', '..', '..');
-const INFRA = join(ROOT, 'deploy', 'local', 'infra.sh');
-const run = promisify(execFile);
 const DATABASE = 'deploy_sqlite_check';
 
 let env: NodeJS.ProcessEnv;
 let client: MongoClient;
 
-async function infra(command: 'start' | 'stop' | 'reset'): Promise<void> {
-  try {
-    await run('bash', [INFRA, command, 'store'], { env, timeout: 600_000, maxBuffer: 16 * 2 ** 20 });
-  } catch (error) {
-    const { stdout, stderr, message } = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`deploy/local/infra.sh ${command} store failed: ${message}\n${stdout ?? ''}\n${stderr ?? ''}`);
-  }
-}
+const infra = (command: 'start' | 'stop' | 'reset') => storeInfra(command, env);
 
 async function connect(): Promise<MongoClient> {
   return MongoClient.connect(`mongodb://127.0.0.1:${env['PROV_STORE_PORT']}/?directConnection=true`);

@@ -381,14 +381,11 @@ export class Projector {
     const done = (await this.store.generations())
       .filter((g) => g.kind === 'audit' && g.caughtUpAt !== undefined)
       .sort((a, b) => (a.caughtUpAt as string).localeCompare(b.caughtUpAt as string));
-    for (const old of done.slice(0, Math.max(0, done.length - kept))) {
-      try {
-        await this.store.dropGeneration(old.name);
-        this.say(`dropped audit generation ${old.name} (${kept} are kept)`);
-      } catch (error) {
-        this.say(`could not drop audit generation ${old.name}: ${(error as Error).message}`);
-      }
-    }
+    await this.dropGenerations(
+      done.slice(0, Math.max(0, done.length - kept)),
+      `audit generation`,
+      `(${kept} are kept)`,
+    );
   }
 
   /** Keeps the new generation and the one before it (to switch back to); drops older live ones. */
@@ -396,13 +393,17 @@ export class Projector {
     const live = (await this.store.generations())
       .filter((g) => g.kind === 'live' && g.name !== current && !this.building.has(g.name))
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    for (const old of live.slice(0, -1)) {
+    await this.dropGenerations(live.slice(0, -1), 'generation', '');
+  }
+
+  private async dropGenerations(old: ReadonlyArray<{ name: string }>, what: string, why: string): Promise<void> {
+    for (const { name } of old) {
       try {
-        await this.store.dropGeneration(old.name);
-        this.say(`dropped generation ${old.name}`);
+        await this.store.dropGeneration(name);
+        this.say(`dropped ${what} ${name}${why ? ` ${why}` : ''}`);
       } catch (error) {
         // Another replica may be dropping it too; what is left is dropped after the next rebuild.
-        this.say(`could not drop generation ${old.name}: ${(error as Error).message}`);
+        this.say(`could not drop ${what} ${name}: ${(error as Error).message}`);
       }
     }
   }
