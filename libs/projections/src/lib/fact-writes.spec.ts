@@ -134,7 +134,9 @@ describe('fact writes', () => {
 
   it('records stage changes, promotions, refusals and revocations as keyed facts of the model version', async () => {
     const staged = events.stageChanged(ids.model, 'staging');
-    const rejected = events.promotionRejected(ids.model);
+    // Refused when mallory asked: the decision names who tried, by the key that recorded it.
+    const refusal = events.promotionRejected(ids.model);
+    const rejected = { ...refusal, producer: { ...refusal.producer, principal: 'mallory' } };
     const promoted = events.promoted(ids.model);
     const revoked = events.revoked(ids.model);
     const views = await applied(model, staged, rejected, promoted, revoked);
@@ -143,6 +145,7 @@ describe('fact writes', () => {
       [staged.eventId]: {
         type: 'model.stage.changed',
         stage: 'staging',
+        requestedBy: 'alice',
         approvedBy: 'bob',
         policyDigest: null,
         failures: [],
@@ -151,6 +154,7 @@ describe('fact writes', () => {
       [rejected.eventId]: {
         type: 'model.promotion.rejected',
         stage: 'production',
+        requestedBy: 'mallory',
         approvedBy: null,
         policyDigest: rejected.payload.policyDigest,
         failures: rejected.payload.failures,
@@ -159,6 +163,7 @@ describe('fact writes', () => {
       [promoted.eventId]: {
         type: 'model.promoted',
         stage: 'production',
+        requestedBy: 'alice',
         approvedBy: 'bob',
         policyDigest: promoted.payload.policyDigest,
         failures: [],

@@ -7,6 +7,8 @@ import type { ViewWrite } from './view-store.port';
 export interface ModelDecision {
   type: 'model.stage.changed' | 'model.promoted' | 'model.promotion.rejected';
   stage: ModelStage;
+  /** Who asked for the stage change, by the API key that recorded it: an approver, or who tried and was refused. */
+  requestedBy: string;
   approvedBy: string | null;
   policyDigest: string | null;
   failures: PolicyFailure[];
@@ -34,6 +36,7 @@ export function modelDecisionWrites(
   const decision: Omit<ModelDecision, 'event'> = {
     type: event.type,
     stage: event.payload.stage,
+    requestedBy: event.producer.principal,
     approvedBy: 'approvedBy' in event.payload ? (event.payload.approvedBy ?? null) : null,
     policyDigest: 'policyDigest' in event.payload ? event.payload.policyDigest : null,
     failures: 'failures' in event.payload ? event.payload.failures : [],

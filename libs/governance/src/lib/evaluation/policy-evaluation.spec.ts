@@ -434,13 +434,40 @@ describe('evaluating a provenance policy against a model version lineage', () =>
       });
     });
 
-    it('is not satisfied when the run’s owner approves', async () => {
-      const world = churnWorld();
-      expect(await requirement('separationOfDuties', policy, world.lineage(), 'alice')).toEqual({
+    it('is not satisfied when the principal that recorded the run approves, whatever owner the run names', async () => {
+      const world = churnWorld({ owner: 'bob' });
+      // Recorded with mallory's key, naming bob as its owner: mallory may not approve.
+      const run = { ...world.parts.run, producer: { ...world.parts.run.producer, principal: 'mallory' } };
+      const lineage = world.lineage({ omit: ['run'], more: [run] });
+      expect(await requirement('separationOfDuties', policy, lineage, 'mallory')).toEqual({
         requirement: 'separationOfDuties',
         satisfied: false,
-        problem: `the approver alice is the owner of run ${world.ids.run}`,
+        problem: `the approver mallory recorded run ${world.ids.run}`,
       });
+      expect(await requirement('separationOfDuties', policy, lineage, 'bob')).toMatchObject({ satisfied: false });
+      expect(await requirement('separationOfDuties', policy, lineage, 'carol')).toMatchObject({ satisfied: true });
+    });
+
+    it('is not satisfied when the run’s owner approves', async () => {
+      const world = churnWorld({ owner: 'carol' });
+      expect(await requirement('separationOfDuties', policy, world.lineage(), 'carol')).toEqual({
+        requirement: 'separationOfDuties',
+        satisfied: false,
+        problem: `the approver carol is the owner of run ${world.ids.run}`,
+      });
+    });
+
+    it('with modelRegistrar, is not satisfied when the principal that registered the model version approves', async () => {
+      const world = churnWorld();
+      const model = { ...world.parts.model, producer: { ...world.parts.model.producer, principal: 'dave' } };
+      const lineage = world.lineage({ omit: ['model'], more: [model] });
+      const strict = policyWith({ separationOfDuties: { modelRegistrar: true } });
+      expect(await requirement('separationOfDuties', strict, lineage, 'dave')).toEqual({
+        requirement: 'separationOfDuties',
+        satisfied: false,
+        problem: `the approver dave registered model version ${MODEL}`,
+      });
+      expect(await requirement('separationOfDuties', policy, lineage, 'dave')).toMatchObject({ satisfied: true });
     });
 
     it('is not satisfied without an approver', async () => {
@@ -451,17 +478,18 @@ describe('evaluating a provenance policy against a model version lineage', () =>
       });
     });
 
-    it('is not satisfied when the run has no owner: nobody can be shown to differ from it', async () => {
+    it('holds on the recorder when the run names no owner', async () => {
       const upstream = churnUpstream();
-      // Runs published at schema v1 name no owner.
+      // Runs published at schema v1 name no owner; the key that recorded them is known all the same.
       const run = upstream.events.runStartedV1(upstream.ids.pipeline, upstream.run.payload.inputs, 7);
       const model = upstream.events.modelRegistered('churn-classifier', '3.1.0', run.payload.runId);
       const history = upstream.all.filter((event) => event !== upstream.run && event !== upstream.completed);
       const lineage = projectedLineage(MODEL, ...history, run, model);
-      expect(await requirement('separationOfDuties', policy, lineage, 'bob')).toEqual({
+      expect(await requirement('separationOfDuties', policy, lineage, 'bob')).toMatchObject({ satisfied: true });
+      expect(await requirement('separationOfDuties', policy, lineage, 'alice')).toEqual({
         requirement: 'separationOfDuties',
         satisfied: false,
-        problem: `the owner of run ${run.payload.runId} is unknown, so the approver cannot be shown to differ`,
+        problem: `the approver alice recorded run ${run.payload.runId}`,
       });
     });
   });

@@ -39,7 +39,13 @@ export function evaluatePolicy(
     ...(requiredFields ?? []).map((field) => fieldRequirement(lineage, field)),
     ...(requiredEvaluations ?? []).map((required) => evaluationRequirement(lineage, required)),
     ...(forbidFlaggedSlices ? [flaggedSlicesRequirement(lineage, forbidFlaggedSlices)] : []),
-    ...(separationOfDuties ? [separationOfDutiesRequirement(lineage, context.approver)] : []),
+    ...(separationOfDuties
+      ? [
+          separationOfDutiesRequirement(lineage, context.approver, {
+            modelRegistrar: typeof separationOfDuties === 'object' && separationOfDuties.modelRegistrar,
+          }),
+        ]
+      : []),
   ];
   return {
     policy: { name: policy.metadata.name, digest: policyDigest(policy) },

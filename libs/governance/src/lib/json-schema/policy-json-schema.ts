@@ -7,6 +7,7 @@ import {
   PolicySpec,
   ProvenancePolicy,
   RequiredEvaluation,
+  SeparationOfDutiesRule,
 } from '../policy/provenance-policy.document';
 
 type Schema = Record<string, unknown>;
@@ -15,7 +16,7 @@ type Schema = Record<string, unknown>;
 export const POLICY_SCHEMA_FILE_NAME = 'provenance-policy.schema.json';
 
 // The classes the root refers to; a missing one leaves a dangling $ref, which the schema test catches.
-const PARTS = [PolicyMetadata, PolicySpec, PolicyScope, RequiredEvaluation, FlaggedSliceRule];
+const PARTS = [PolicyMetadata, PolicySpec, PolicyScope, RequiredEvaluation, FlaggedSliceRule, SeparationOfDutiesRule];
 
 /**
  * The JSON Schema (draft-07) of a policy document, from the same

@@ -65,6 +65,11 @@ export class FlaggedSliceRule {
   @IsIn(FLAG_SEVERITIES) minSeverity!: FlagSeverity;
 }
 
+/** `{ modelRegistrar: true }`: the principal that registered the model version may not approve it either. */
+export class SeparationOfDutiesRule {
+  @IsBoolean() modelRegistrar!: boolean;
+}
+
 /** A metric the model version must have been evaluated on, within bounds. */
 export class RequiredEvaluation {
   @Matches(SLICE_SELECTOR, {
@@ -111,8 +116,19 @@ export class PolicySpec {
   // The generator cannot see a union in the declarations: state it.
   @JSONSchema((generated) => ({ oneOf: [{ type: 'boolean' }, generated] }))
   forbidFlaggedSlices?: boolean | FlaggedSliceRule;
-  /** The approver of a promotion must not be the owner of the run that trained the model (DESIGN.md §6). */
-  @IsOptional() @IsBoolean() separationOfDuties?: boolean;
+  /**
+   * The approver of a promotion must be neither the principal that recorded
+   * the run that trained the model (its API key, whatever the run's payload
+   * names) nor the run's declared owner; `{ modelRegistrar: true }` also
+   * excludes the principal that registered the model version (DESIGN.md §6).
+   */
+  @IsOptional()
+  @ValidateIf((spec: PolicySpec) => typeof spec.separationOfDuties !== 'boolean')
+  @IsObject({ message: 'separationOfDuties must be true, false or { modelRegistrar }' })
+  @ValidateNested()
+  @Type(() => SeparationOfDutiesRule)
+  @JSONSchema((generated) => ({ oneOf: [{ type: 'boolean' }, generated] }))
+  separationOfDuties?: boolean | SeparationOfDutiesRule;
   /**
    * `digest-only`: the inference service refuses raw prediction outputs of
    * the deployments the policy applies to, so only their digests are ever
