@@ -224,7 +224,7 @@ describe('governance: promotion gates and alerts on the production services', ()
     const own = await promote(engineer, '1', 'production');
     expect(own.status).toBe(422);
     expect(own.details).toEqual([
-      { path: 'separationOfDuties', problem: expect.stringContaining('e2e-model-engineer is the owner of run') },
+      { path: 'separationOfDuties', problem: expect.stringContaining('the approver e2e-model-engineer recorded run') },
     ]);
     const accepted = await promote(approver, '1', 'production');
     expect(accepted.status).toBe(201);
