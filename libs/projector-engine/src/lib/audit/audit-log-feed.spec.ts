@@ -52,17 +52,17 @@ describe('the audit log feed', () => {
     }
   }
 
-  const feedOn = (store: InMemoryLineageStore) =>
-    new AuditLogFeed(log, {
-      store: store.auditLog,
-      policy,
-      signer: { keyId: platformKey.keyId, privateKey: platformKey.privateKey },
-      service: 'projector',
-      checkpointEvery: 1_000_000,
-      checkpointIntervalMs: 3_600_000,
-      maxBatchSize: 40,
-      pollIntervalMs: 20,
-    });
+  const feedOptions = (store: InMemoryLineageStore) => ({
+    store: store.auditLog,
+    policy,
+    signer: { keyId: platformKey.keyId, privateKey: platformKey.privateKey },
+    service: 'projector',
+    checkpointEvery: 1_000_000,
+    checkpointIntervalMs: 3_600_000,
+    maxBatchSize: 40,
+    pollIntervalMs: 20,
+  });
+  const feedOn = (store: InMemoryLineageStore) => new AuditLogFeed(log, feedOptions(store));
 
   /** Each partition's accepted events, hashed here from the records themselves, in offset order. */
   async function expectedLeaves(): Promise<Map<string, { eventIds: string[]; hashes: Buffer[] }>> {
@@ -109,6 +109,48 @@ describe('the audit log feed', () => {
     const again = new InMemoryLineageStore();
     await feedOn(again).catchUp();
     expect(await again.auditLog.states()).toEqual(states);
+  });
+
+  it('appends an event id once: copies of accepted events sent again, on any partition, are not leaves', async () => {
+    const own = await FileEventLog.open(join(directory, 'replays'), {
+      fsync: 'never',
+      onConsumerError: () => undefined,
+    });
+    try {
+      await own.ensureTopics([...PROJECTED_TOPICS, Topics.audit].map((name) => ({ name, partitions: 3 })));
+      const accepted = scenario.messages.filter((m) => m.event).slice(0, 60);
+      for (const topic of new Set(accepted.map((m) => m.topic)))
+        await own.publish(
+          topic,
+          accepted.filter((m) => m.topic === topic).map((m) => ({ key: m.key, value: m.value })),
+        );
+      const store = new InMemoryLineageStore();
+      const feed = new AuditLogFeed(own, { ...feedOptions(store), maxBatchSize: 1000 });
+      await feed.catchUp();
+      const before = await store.auditLog.states();
+      // Genuine, validly signed events re-serialised and sent again, under other keys (so other partitions) too.
+      const copies = accepted.slice(0, 12).map((m, i) => ({
+        topic: m.topic,
+        key: i % 2 === 0 ? m.key : `replay-${i}`,
+        value: Buffer.from(JSON.stringify(JSON.parse(m.value.toString()), null, 1)),
+      }));
+      for (const topic of new Set(copies.map((c) => c.topic)))
+        await own.publish(
+          topic,
+          copies.filter((c) => c.topic === topic).map(({ key, value }) => ({ key, value })),
+        );
+      await feed.catchUp();
+      const after = await store.auditLog.states();
+      expect(after.map((s) => [s.logId, s.treeSize])).toEqual(before.map((s) => [s.logId, s.treeSize]));
+      // A feed that reads the whole log from the start appends each event once too.
+      const fresh = new InMemoryLineageStore();
+      await new AuditLogFeed(own, { ...feedOptions(fresh), maxBatchSize: 7 }).catchUp();
+      expect((await fresh.auditLog.states()).map((s) => [s.logId, s.treeSize])).toEqual(
+        before.map((s) => [s.logId, s.treeSize]),
+      );
+    } finally {
+      await own.close();
+    }
   });
 
   it('keeps each event as published with its leaf, and the keys that signed the log and its events', async () => {

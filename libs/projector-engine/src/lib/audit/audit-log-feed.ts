@@ -159,10 +159,13 @@ export class AuditLogFeed {
     const nodes: AuditNode[] = [];
     const keys: AuditKey[] = [];
     const from = BigInt(state.nextOffset);
+    const inBatch = new Set<string>();
     for (const record of records) {
       if (BigInt(record.offset) < from) continue;
       const decoded = decodeRecord(record, this.options.policy);
       if (decoded.kind === 'rejected') continue;
+      if (await this.isReplay(decoded.event.eventId, logId, record.offset, inBatch)) continue;
+      inBatch.add(decoded.event.eventId);
       // The leaf is auditLeafHash of the envelope as published; its canonical JSON is kept for bundles.
       const envelope = canonicalJson(JSON.parse(record.value.toString('utf8')));
       const leaf = leafHash(Buffer.from(envelope, 'utf8'));
@@ -194,6 +197,18 @@ export class AuditLogFeed {
     await this.options.store.append(leaves, nodes, next);
     this.states.set(logId, next);
     await this.checkpointGrown(this.options.checkpointEvery, logId);
+  }
+
+  /**
+   * An event id is a leaf once: a copy of an accepted event sent again (by a
+   * retrying producer or anyone with write access to the topics, on any
+   * partition) is not appended a second time. The leaf of the same record,
+   * written before a crash and appended again, is not a copy.
+   */
+  private async isReplay(eventId: string, logId: string, offset: string, inBatch: ReadonlySet<string>) {
+    if (inBatch.has(eventId)) return true;
+    const leaf = await this.options.store.leafByEventId(eventId);
+    return leaf !== undefined && !(leaf.logId === logId && leaf.offset === offset);
   }
 
   private async keepKeys(keys: AuditKey[]): Promise<void> {
