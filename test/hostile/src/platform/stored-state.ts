@@ -54,3 +54,14 @@ async function withDatabase<T>(mongodbUri: string, database: string, use: (db: D
     await client.close();
   }
 }
+
+/** How far the audit log has read each partition: `<topic>/<partition>` to the next offset it will consider. */
+export async function auditLogPositions(mongodbUri: string, database: string): Promise<Map<string, bigint>> {
+  return withDatabase(mongodbUri, database, async (db) => {
+    const states = await db
+      .collection<{ topic: string; partition: number; nextOffset: string }>('audit_logs')
+      .find({})
+      .toArray();
+    return new Map(states.map((s) => [`${s.topic}/${s.partition}`, BigInt(s.nextOffset)]));
+  });
+}
