@@ -50,6 +50,8 @@ export type DivergenceKind =
   | 'missing-event'
   /** Events appear in another order than the one they were logged in. */
   | 'out-of-order'
+  /** An event id is logged twice (a copy of an event appended again, on its log or another): a leaf is once. */
+  | 'duplicate-event'
   /** A checkpoint's signature does not verify with a trusted checkpoint key. */
   | 'checkpoint-signature'
   /** The root recomputed from the events is not the signed one. */

@@ -185,4 +185,30 @@ describe('verifyAuditLogs', () => {
       verifyAuditLogs({ events: events().slice(0, -1), checkpoints: log.checkpoints }, trust).divergence,
     ).toMatchObject({ kind: 'checkpoint-beyond-log', expected: `${log.events.length} events` });
   });
+
+  it('names an event logged twice: a copy appended again, on its own log or another', () => {
+    const copied = scenario.messages.filter((m) => m.event)[3];
+    const withCopy = auditTestLog({ ...scenario, messages: [...scenario.messages, copied] }, 8);
+    const report = verifyAuditLogs(
+      { events: withCopy.events, checkpoints: withCopy.checkpoints },
+      { keys: withCopy.keys },
+    );
+    const eventId = (copied.event as { eventId: string }).eventId;
+    const again = withCopy.events.length - 1;
+    expect(report.ok).toBe(false);
+    expect(report.divergence).toMatchObject({
+      kind: 'duplicate-event',
+      logId: LOG_ID,
+      index: again,
+      eventId,
+      expected: `event ${eventId} once, at 3 of ${LOG_ID}`,
+      found: `event ${eventId} again at ${again} of ${LOG_ID}`,
+    });
+    // On another log: the same id is found across logs.
+    const elsewhere = withCopy.events.map((e, i) => (i === again ? { ...e, logId: `${LOG_ID}-other`, index: 0 } : e));
+    const across = verifyAuditLogs({ events: elsewhere, checkpoints: [] }, { keys: withCopy.keys });
+    expect(across.divergences).toContainEqual(
+      expect.objectContaining({ kind: 'duplicate-event', logId: `${LOG_ID}-other`, index: 0, eventId }),
+    );
+  });
 });

@@ -28,14 +28,48 @@ export function verifyAuditLogs(evidence: AuditLogEvidence, trust: AuditTrust): 
   const logIds = [...new Set([...eventsByLog.keys(), ...checkpointsByLog.keys()])].sort();
   const logs: LogSummary[] = [];
   const divergences: Divergence[] = [];
+  const firstPlaces = new Map<string, { logId: string; index: number }>();
   for (const logId of logIds) {
     const events = eventsByLog.get(logId) ?? [];
     const checkpoints = [...(checkpointsByLog.get(logId) ?? [])].sort((a, b) => a.treeSize - b.treeSize);
     const outcome = verifyLog(logId, events, checkpoints, keys, signers, requireSignatures);
     logs.push({ logId, events: events.length, checkpoints: checkpoints.length, verifiedTreeSize: outcome.verified });
-    if (outcome.divergence) divergences.push(outcome.divergence);
+    const divergence = outcome.divergence ?? duplicateDivergence(logId, events, firstPlaces);
+    if (divergence) divergences.push(divergence);
   }
   return { ok: divergences.length === 0, logs, divergence: divergences[0], divergences };
+}
+
+/**
+ * The first event of a log whose id an earlier leaf (of this log, or of one
+ * verified before it) already holds: a copy appended again. `firstPlaces`
+ * keeps where each id was first seen, across logs.
+ */
+function duplicateDivergence(
+  logId: string,
+  events: readonly LoggedEvent[],
+  firstPlaces: Map<string, { logId: string; index: number }>,
+): Divergence | undefined {
+  let found: Divergence | undefined;
+  events.forEach((logged, index) => {
+    const eventId = eventIdOf(logged.event);
+    if (eventId === undefined) return;
+    const first = firstPlaces.get(eventId);
+    if (!first) {
+      firstPlaces.set(eventId, { logId, index });
+      return;
+    }
+    found ??= {
+      kind: 'duplicate-event',
+      logId,
+      index,
+      eventId,
+      expected: `event ${eventId} once, at ${first.index} of ${first.logId}`,
+      found: `event ${eventId} again at ${index} of ${logId}`,
+      message: `event ${eventId} is logged twice: at ${first.index} of ${first.logId} and at ${index} of ${logId}`,
+    };
+  });
+  return found;
 }
 
 function verifyLog(
