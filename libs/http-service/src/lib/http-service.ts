@@ -1,6 +1,6 @@
 import fastifyCompress from '@fastify/compress';
 import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
-import { APP_GUARD, ModulesContainer, NestFactory } from '@nestjs/core';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyVerifier } from '@prov/auth';
@@ -16,6 +16,7 @@ import { useDepthLimitedJsonParser } from './json-body/json-body.parser';
 import { createRequestValidationPipe } from './request-validation.pipe';
 import { ApiErrorBodySchema } from './errors/api-error.schema';
 import { completeOpenApiDocument } from './openapi/complete-openapi-document';
+import { controllerHandlers } from './openapi/controller-handlers';
 import { answerUnservedMethods } from './openapi/method-not-allowed';
 
 export interface HttpServiceOptions {
@@ -95,12 +96,41 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
   });
 
   app.useGlobalFilters(new ApiErrorFilter());
-  app.useGlobalPipes(createRequestValidationPipe(options.maxFieldBytes));
-  mountOpenApi(app, options);
+  // Request bodies are declared once, with class-validator: the pipe walks a body along its class's schema, and
+  // the document describes it by the same schema.
+  const schemas = requestSchemas(app);
+  app.useGlobalPipes(createRequestValidationPipe(schemas, options.maxFieldBytes));
+  mountOpenApi(app, options, schemas);
   return app;
 }
 
-function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void {
+/**
+ * The JSON Schema of every validated class, and of every class a handler
+ * takes as a parameter: a request class that only extends a mapped type
+ * (`extends OmitType(Payload, [...])`) has no validation metadata of its
+ * own, so it gets its nearest validated ancestor's (or it would be `{}`).
+ */
+function requestSchemas(app: INestApplication): Record<string, Record<string, unknown>> {
+  const schemas = validatedClassSchemas('#/components/schemas/');
+  for (const { parameterTypes } of controllerHandlers(app)) {
+    for (const type of parameterTypes) {
+      if (typeof type !== 'function' || schemas[type.name]) continue;
+      for (let parent = Object.getPrototypeOf(type); parent?.name; parent = Object.getPrototypeOf(parent)) {
+        if (schemas[parent.name]) {
+          schemas[type.name] = schemas[parent.name];
+          break;
+        }
+      }
+    }
+  }
+  return schemas;
+}
+
+function mountOpenApi(
+  app: INestApplication,
+  options: HttpServiceOptions,
+  schemas: Record<string, Record<string, unknown>>,
+): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -112,39 +142,10 @@ function mountOpenApi(app: INestApplication, options: HttpServiceOptions): void 
       .build(),
     { extraModels: [ApiErrorBodySchema] },
   );
-  // Request bodies are declared once, with class-validator; their schemas come from those declarations.
-  const schemas = validatedClassSchemas('#/components/schemas/');
-  // A request class that only extends a mapped type (`extends OmitType(Payload, [...])`) has no validation metadata
-  // of its own, so no schema above: it is its nearest validated ancestor's, or the document would describe it as `{}`.
-  for (const type of parameterTypes(app)) {
-    if (schemas[type.name]) continue;
-    for (let parent = Object.getPrototypeOf(type); parent?.name; parent = Object.getPrototypeOf(parent)) {
-      if (schemas[parent.name]) {
-        schemas[type.name] = schemas[parent.name];
-        break;
-      }
-    }
-  }
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...schemas, ...options.documentSchemas },
   };
   const complete = completeOpenApiDocument(document, app, schemas, options.answerSchemas ?? {});
   SwaggerModule.setup('docs', app, complete, { jsonDocumentUrl: 'docs/openapi.json' });
-}
-
-/** The classes the controllers' handlers take as parameters (their request bodies and queries among them). */
-function parameterTypes(app: INestApplication): Set<Type> {
-  const types = new Set<Type>();
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const { metatype } of module.controllers.values()) {
-      const prototype = (metatype as Type | undefined)?.prototype;
-      if (!prototype) continue;
-      for (const method of Object.getOwnPropertyNames(prototype)) {
-        const parameters: unknown[] = Reflect.getMetadata('design:paramtypes', prototype, method) ?? [];
-        for (const parameter of parameters) if (typeof parameter === 'function') types.add(parameter as Type);
-      }
-    }
-  }
-  return types;
 }

@@ -1,5 +1,5 @@
-import { ArgumentMetadata, Type, ValidationPipe } from '@nestjs/common';
-import { toValidationProblems, validatedClassSchemas } from '@prov/contracts';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { toValidationProblems } from '@prov/contracts';
 import { FieldTooLargeError, InvalidRequestError } from './errors/api-error';
 import { DEFAULT_MAX_FIELD_BYTES, fieldProblems } from './json-body/field-checks';
 
@@ -13,10 +13,9 @@ type Schema = Record<string, unknown>;
  * every problem reported with its field path.
  */
 class RequestValidationPipe extends ValidationPipe {
-  private schemas: Record<string, Schema> | undefined;
-
   constructor(
     options: ConstructorParameters<typeof ValidationPipe>[0],
+    private readonly schemas: Record<string, Schema>,
     private readonly maxFieldBytes: number,
   ) {
     super(options);
@@ -25,9 +24,7 @@ class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body' || !metadata.metatype || typeof value !== 'object' || value === null)
       return super.transform(value, metadata);
-    // Read once the controllers are loaded: every request class is declared by then.
-    this.schemas ??= validatedClassSchemas('#/components/schemas/');
-    const schema = schemaOf(metadata.metatype, this.schemas);
+    const schema = this.schemas[metadata.metatype.name];
     const { nulls, tooLarge } = schema
       ? fieldProblems(value, schema, this.schemas, this.maxFieldBytes)
       : { nulls: [], tooLarge: [] };
@@ -46,15 +43,11 @@ class RequestValidationPipe extends ValidationPipe {
   }
 }
 
-/** A request class's schema, or its nearest validated ancestor's (a class that only extends a mapped type). */
-function schemaOf(type: Type, schemas: Record<string, Schema>): Schema | undefined {
-  for (let current = type; current?.name; current = Object.getPrototypeOf(current)) {
-    if (schemas[current.name]) return schemas[current.name];
-  }
-  return undefined;
-}
-
-export function createRequestValidationPipe(maxFieldBytes = DEFAULT_MAX_FIELD_BYTES): ValidationPipe {
+/** `schemas`: the JSON Schema of each request class, by class name (what the OpenAPI document holds). */
+export function createRequestValidationPipe(
+  schemas: Record<string, Schema>,
+  maxFieldBytes = DEFAULT_MAX_FIELD_BYTES,
+): ValidationPipe {
   return new RequestValidationPipe(
     {
       whitelist: true,
@@ -65,6 +58,7 @@ export function createRequestValidationPipe(maxFieldBytes = DEFAULT_MAX_FIELD_BY
       validationError: { target: false, value: false },
       exceptionFactory: (errors) => new InvalidRequestError(toValidationProblems(errors)),
     },
+    schemas,
     maxFieldBytes,
   );
 }

@@ -105,7 +105,8 @@ export function singleFactWrite(event: ProvenanceEvent, kind: NodeKind, field: s
 
 const EVENT_KEY = /^[A-Za-z0-9_-]+$/;
 
-function eventKey(eventId: string): string {
+/** An event id as a key of a facts map (a field name): refused unless it is safe as one. */
+export function eventKey(eventId: string): string {
   if (!EVENT_KEY.test(eventId)) throw new UnsafeEventIdError(eventId);
   return eventId;
 }

@@ -1,8 +1,7 @@
 import type { EventOf, OpenLineageDatasetRef } from '@prov/contracts';
 import { eventRefOf, type EventRef } from './event-ref';
-import { edgeWrite, type NodeDocument } from './lineage-graph';
+import { edgeWrite, eventKey, type NodeDocument } from './lineage-graph';
 import { openLineageJobId } from './openlineage-ids';
-import { UnsafeEventIdError } from './projection.errors';
 import type { ViewWrite } from './view-store.port';
 
 /** One RunEvent of an OpenLineage run or job, as its node keeps it (`openlineage.<eventId>`). */
@@ -20,8 +19,6 @@ export interface OpenLineageNode extends NodeDocument {
   openlineage?: Record<string, OpenLineageFact>;
 }
 
-const EVENT_KEY = /^[A-Za-z0-9_-]+$/;
-
 /**
  * An OpenLineage RunEvent in the lineage graph, as a run posted to
  * `/v1/runs` is: the run (`run:<runId>`) ran its job (`job:<namespace>/<name>`)
@@ -34,7 +31,6 @@ const EVENT_KEY = /^[A-Za-z0-9_-]+$/;
  * the same graph.
  */
 export function openLineageRunEventWrites(event: EventOf<'openlineage.run-event.received'>): ViewWrite[] {
-  if (!EVENT_KEY.test(event.eventId)) throw new UnsafeEventIdError(event.eventId);
   const { runId: olRunId, job, inputs, outputs, eventType, eventTime, parent } = event.payload;
   const runId = `run:${olRunId.toLowerCase()}`;
   const jobNodeId = openLineageJobId(job.namespace, job.name);
@@ -44,7 +40,7 @@ export function openLineageRunEventWrites(event: EventOf<'openlineage.run-event.
     job: { namespace: job.namespace, name: job.name, ...(job.jobType ? { jobType: job.jobType } : {}) },
     event: eventRefOf(event),
   };
-  const fieldPath = `openlineage.${event.eventId}`;
+  const fieldPath = `openlineage.${eventKey(event.eventId)}`;
   return [
     {
       op: 'set',

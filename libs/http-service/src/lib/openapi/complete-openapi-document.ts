@@ -1,9 +1,9 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from '../auth/auth.decorators';
+import { controllerHandlers } from './controller-handlers';
 
 type Schema = Record<string, unknown>;
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -60,29 +60,20 @@ export function completeOpenApiDocument(
 
 function handlerFacts(app: INestApplication): Map<string, HandlerFacts> {
   const facts = new Map<string, HandlerFacts>();
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const { metatype } of module.controllers.values()) {
-      const controller = metatype as Type | undefined;
-      if (!controller?.prototype) continue;
-      for (const method of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = controller.prototype[method] as unknown;
-        if (method === 'constructor' || typeof handler !== 'function') continue;
-        const metadata = <T>(key: string): T | undefined =>
-          Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller);
-        const types: unknown[] = Reflect.getMetadata('design:paramtypes', controller.prototype, method) ?? [];
-        const args: Record<string, { index: number; data?: unknown }> =
-          Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
-        const query = Object.entries(args).find(
-          ([key, arg]) => key.split(':')[0] === String(RouteParamtypes.QUERY) && arg.data === undefined,
-        );
-        const queryType = query ? types[query[1].index] : undefined;
-        facts.set(`${controller.name}_${method}`, {
-          isPublic: metadata<boolean>(PUBLIC_ROUTE) === true,
-          roles: metadata<string[]>(REQUIRED_ROLES) ?? [],
-          query: typeof queryType === 'function' && queryType !== Object ? (queryType as Type) : undefined,
-        });
-      }
-    }
+  for (const { controller, method, handler, parameterTypes } of controllerHandlers(app)) {
+    const metadata = <T>(key: string): T | undefined =>
+      Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller);
+    const args: Record<string, { index: number; data?: unknown }> =
+      Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {};
+    const query = Object.entries(args).find(
+      ([key, arg]) => key.split(':')[0] === String(RouteParamtypes.QUERY) && arg.data === undefined,
+    );
+    const queryType = query ? parameterTypes[query[1].index] : undefined;
+    facts.set(`${controller.name}_${method}`, {
+      isPublic: metadata<boolean>(PUBLIC_ROUTE) === true,
+      roles: metadata<string[]>(REQUIRED_ROLES) ?? [],
+      query: typeof queryType === 'function' && queryType !== Object ? (queryType as Type) : undefined,
+    });
   }
   return facts;
 }
