@@ -5,7 +5,7 @@ import { ApiKeyVerifier, Principal, generateApiKey } from '@prov/auth';
 import { IsJsonObject } from '@prov/contracts';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
-import { CurrentPrincipal, RequireRoles } from './auth/auth.decorators';
+import { CurrentPrincipal, PublicRoute, RequireRoles } from './auth/auth.decorators';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { ConflictError, NotFoundError } from './errors/api-error';
 import { ApiAnswer, ApiPathParam, ApiRefusal } from './openapi/openapi.decorators';
@@ -44,6 +44,12 @@ class ManifestController {
   accept(@Body() body: ManifestDto, @CurrentPrincipal() principal: Principal) {
     if (body.source === 'taken') throw new ConflictError('manifest already registered with other content');
     return { accepted: body.parts.length, by: principal.id, labels: body.labels };
+  }
+
+  @Get('formats')
+  @PublicRoute()
+  formats() {
+    return { formats: ['json'] };
   }
 
   @Get(':id')
@@ -397,8 +403,8 @@ describe('http service', () => {
       $ref: '#/components/schemas/ApiErrorBodySchema',
     });
     expect(document.components.schemas.ApiErrorBodySchema).toBeDefined();
-    const health = document.paths['/healthz'];
-    if (health) expect(health.get.responses['401']).toBeUndefined();
+    // A public route needs no key: neither 401 nor 403 is documented for it.
+    expect(Object.keys(document.paths['/v1/manifests/formats'].get.responses).sort()).toEqual(['200', '503']);
   });
 
   it('answers 413 naming each value of a free-form map larger than the field bound, and takes those within it', async () => {
