@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import { UpdateGate } from './update-gate';
 
 /** Commands running now, over every recording collection, and the most seen at once. */
@@ -52,5 +52,40 @@ describe('UpdateGate', () => {
     expect(c.sizes).toEqual([10, 10, 10, 10, 10]);
     await gate.bulkWrite(c.collection, updates(5));
     expect(c.sizes).toHaveLength(6);
+  });
+
+  it('sends again only the upserts that lost a race to insert the same new _id; any other failure stands', async () => {
+    /** The driver's error for a command some of whose statements failed, each with its index and code. */
+    const bulkError = (writeErrors: Array<{ index: number; code: number }>) => {
+      const error = Object.create(MongoBulkWriteError.prototype) as MongoBulkWriteError;
+      Object.defineProperty(error, 'writeErrors', { value: writeErrors });
+      return error;
+    };
+    const upserts = [0, 1, 2].map((i) => ({
+      updateOne: { filter: { _id: `r:${i}` }, update: { $inc: { revision: 1 } }, upsert: true },
+    })) as unknown as AnyBulkWriteOperation<Document>[];
+    const sent: AnyBulkWriteOperation<Document>[][] = [];
+    const racing = {
+      bulkWrite: async (operations: AnyBulkWriteOperation<Document>[]) => {
+        sent.push(operations);
+        if (sent.length === 1) throw bulkError([{ index: 1, code: 11000 }]);
+        return {};
+      },
+    } as unknown as Collection<Document>;
+    await new UpdateGate().bulkWrite(racing, upserts);
+    expect(sent).toEqual([upserts, [upserts[1]]]);
+
+    // A duplicate key on a plain update, or another code, is not a race: it is reported.
+    for (const [operations, code] of [
+      [updates(3), 11000],
+      [upserts, 121],
+    ] as const) {
+      const refusing = {
+        bulkWrite: async () => {
+          throw bulkError([{ index: 0, code }]);
+        },
+      } as unknown as Collection<Document>;
+      await expect(new UpdateGate().bulkWrite(refusing, operations)).rejects.toBeInstanceOf(MongoBulkWriteError);
+    }
   });
 });

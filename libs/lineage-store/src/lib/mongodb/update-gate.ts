@@ -1,4 +1,4 @@
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 
 /**
  * FerretDB 1.24 on PostgreSQL keeps one pooled backend connection per
@@ -33,7 +33,7 @@ export class UpdateGate {
       const chunk = operations.slice(start, start + this.statementsPerCommand);
       commands.push(
         this.admitted(async () => {
-          await collection.bulkWrite(chunk, { ordered: false });
+          await upsertingAgainOnRace(collection, chunk);
         }),
       );
     }
@@ -59,4 +59,39 @@ export class UpdateGate {
       else this.inFlight -= 1;
     }
   }
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Sends one unordered command. Two writers upserting the same new `_id` at
+ * once can both miss it, and the second insert then fails with a duplicate
+ * key (MongoDB retries such an upsert itself; FerretDB does not): the
+ * document exists by then, so those upserts alone are sent once more, and
+ * now update it. Any other failure stands.
+ */
+async function upsertingAgainOnRace<T extends Document>(
+  collection: Collection<T>,
+  operations: readonly AnyBulkWriteOperation<T>[],
+): Promise<void> {
+  try {
+    await collection.bulkWrite([...operations], { ordered: false });
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) throw error;
+    const failed = [error.writeErrors].flat();
+    const raced = failed.filter((e) => e.code === DUPLICATE_KEY && isUpsert(operations[e.index]));
+    if (raced.length === 0 || raced.length < failed.length) throw error;
+    await collection.bulkWrite(
+      raced.map((e) => operations[e.index]),
+      { ordered: false },
+    );
+  }
+}
+
+function isUpsert<T extends Document>(operation: AnyBulkWriteOperation<T> | undefined): boolean {
+  if (!operation) return false;
+  if ('updateOne' in operation) return operation.updateOne.upsert === true;
+  if ('updateMany' in operation) return operation.updateMany.upsert === true;
+  if ('replaceOne' in operation) return operation.replaceOne.upsert === true;
+  return false;
 }
