@@ -14,7 +14,7 @@ export { artifactManifestDigest, dataSliceId, datasetVersionId } from './lib/con
 export type { DatasetManifest } from './lib/content-ids';
 export { generateSigningKeyPair, keyIdOf, signingKeyPairFromPem } from './lib/signing-key';
 export type { SigningKeyPair } from './lib/signing-key';
-export { envelopeSigningInput, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './lib/envelope-signature';
+export { envelopeSigningInput, eventDigest, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './lib/envelope-signature';
 export type { EnvelopeRejection, EnvelopeVerification } from './lib/envelope-signature';
 export { EMPTY_TREE_HASH, leafHash, merkleRoot, nodeHash } from './lib/merkle-tree';
 export type { Hash, LeafHashSource, SubtreeAddress, SubtreeRoot } from './lib/merkle-tree';

@@ -1,4 +1,4 @@
-import { EVENT_CATALOG, EventEnvelope, EventType, MessageRejectedV1 } from '@prov/contracts';
+import { EVENT_CATALOG, EventEnvelope, EventType, MessageRejectedV2 } from '@prov/contracts';
 import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { generateSigningKeyPair, payloadDigest, signEnvelope } from '@prov/integrity';
 import {
@@ -18,8 +18,9 @@ import { StoredState, auditLogPositions, storedDocumentsText, storedState } from
  * Hostile messages on every topic the projector folds: random bytes,
  * truncated events, JSON that is no event, unknown types and schema
  * versions, payloads changed under their digest, forged and untrusted
- * signatures, a producer out of its domain, nesting 10,000 levels deep, and
- * replays of events already folded. Each refused message becomes exactly one
+ * signatures, a producer out of its domain, nesting 10,000 levels deep,
+ * Kafka headers naming another event than the envelope, an accepted event's
+ * id on other content, and replays of events already folded. Each refused message becomes exactly one
  * dead letter naming its position and reason, the projector keeps folding
  * what comes after, and the views are as they were: no event lost, none
  * duplicated.
@@ -44,6 +45,7 @@ interface HostileMessage {
   value: Buffer;
   /** The reasons the dead letter may give; empty: the message must be folded as the duplicate it is, no dead letter. */
   reasons: string[];
+  headers?: Record<string, string>;
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -57,8 +59,14 @@ const eventsOn = (topic: string) =>
 function hostileMessages(): HostileMessage[] {
   const untrusted = generateSigningKeyPair();
   const messages: HostileMessage[] = [];
-  const add = (category: string, topic: string, value: Buffer, reasons: string[], key = `hostile-${category}`) =>
-    messages.push({ category, topic, key, value, reasons });
+  const add = (
+    category: string,
+    topic: string,
+    value: Buffer,
+    reasons: string[],
+    key = `hostile-${category}`,
+    headers?: Record<string, string>,
+  ) => messages.push({ category, topic, key, value, reasons, headers });
   const random = fc.sample(fc.uint8Array({ minLength: 0, maxLength: 2048 }), { numRuns: 20, seed: 13 });
   for (const topic of PROJECTED) {
     const events = eventsOn(topic);
@@ -154,6 +162,21 @@ function hostileMessages(): HostileMessage[] {
     );
     // Replays: events already folded, published again verbatim (Kafka redelivers; producers retry).
     for (const replay of events.slice(0, 5)) add('replayed-event', topic, replay.value, [], replay.key);
+    // A replay whose Kafka headers describe another event than its envelope.
+    const described = { 'event-type': 'model.promoted', 'schema-version': String(original.schemaVersion) };
+    add('disagreeing-headers', topic, events[1].value, ['invalid-envelope'], events[1].key, described);
+    // The id of an accepted event on other content, signed by its own producer: the first one stands.
+    const producer = scenario.signers[original.producer.service as keyof typeof scenario.signers];
+    const conflicting = signEnvelope(
+      {
+        ...bare,
+        occurredAt: '2020-01-01T00:00:00Z',
+        integrity: { payloadDigest: original.integrity.payloadDigest },
+      } as EventEnvelope,
+      producer.privateKey,
+      producer.keyId,
+    );
+    add('conflicting-event', topic, json(conflicting), ['conflicting-event'], original.subject);
   }
   // A producer out of its domain: a prediction batch signed and sent by the training service.
   const batch = eventsOn('provenance.inference.v1')[0].event;
@@ -214,7 +237,7 @@ describe('hostile messages on the projected topics', () => {
 
   const deadLetters = async () =>
     (await readEvents(log, 'provenance.deadletter.v1')) as unknown as Array<
-      EventEnvelope & { payload: MessageRejectedV1 }
+      EventEnvelope & { payload: MessageRejectedV2 }
     >;
 
   /** The stored state once the projector is idle: two reads 1.5 s apart that agree. */
@@ -253,7 +276,9 @@ describe('hostile messages on the projected topics', () => {
     const lettersBefore = (await deadLetters()).length;
     const messages = hostileMessages();
     for (const message of messages) {
-      const [position] = await log.publish(message.topic, [{ key: message.key, value: message.value }]);
+      const [position] = await log.publish(message.topic, [
+        { key: message.key, value: message.value, headers: message.headers },
+      ]);
       sent.push({ ...message, ...position });
     }
     const refused = sent.filter((m) => m.reasons.length > 0);
@@ -266,7 +291,7 @@ describe('hostile messages on the projected topics', () => {
     });
     // Dead letters name positions as the namespaced log shows them: without the prefix.
     const at = (topic: string, partition: number, offset: string) => `${topic}/${partition}/${offset}`;
-    const byPosition = new Map<string, MessageRejectedV1[]>();
+    const byPosition = new Map<string, MessageRejectedV2[]>();
     for (const letter of letters) {
       const { topic, partition, offset } = letter.payload.source;
       const key = `${topic}/${partition}/${offset}`;

@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@prov/contracts';
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { digestOf, payloadDigest } from './digest';
-import { envelopeSigningInput, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './envelope-signature';
+import { envelopeSigningInput, eventDigest, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './envelope-signature';
 import { InvalidSigningKeyError } from './integrity.errors';
 import { generateSigningKeyPair } from './signing-key';
 
@@ -38,6 +38,18 @@ describe('envelope signatures', () => {
         `"recordedAt":"2026-11-04T12:00:01.250Z","schemaVersion":1,"subject":"${payload.sliceId}",` +
         '"type":"dataset.slice.flagged"}',
     );
+  });
+
+  it('gives a copy of an event the same event digest however it is signed, and another content another one', () => {
+    const resigned = signEnvelope(signed, otherKeys.privateKey, otherKeys.keyId);
+    expect(eventDigest(signed)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(eventDigest(resigned)).toBe(eventDigest(signed));
+    expect(eventDigest(unsigned)).toBe(eventDigest(signed));
+    const otherPayload = { ...payload, reason: 'labels shifted in April' };
+    expect(eventDigest({ ...signed, payload: otherPayload, integrity: { payloadDigest: payloadDigest(otherPayload) } })).not.toBe(
+      eventDigest(signed),
+    );
+    expect(eventDigest({ ...signed, recordedAt: '2026-11-04T12:00:02Z' })).not.toBe(eventDigest(signed));
   });
 
   it('adds a base64url signature and the key id, and verifies', () => {

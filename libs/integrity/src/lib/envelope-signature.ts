@@ -1,7 +1,7 @@
 import type { EventEnvelope } from '@prov/contracts';
 import { KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import { payloadDigest } from './digest';
+import { payloadDigest, sha256Hex } from './digest';
 import { InvalidSigningKeyError, NonCanonicalizableValueError } from './integrity.errors';
 
 /**
@@ -14,6 +14,16 @@ import { InvalidSigningKeyError, NonCanonicalizableValueError } from './integrit
 export function envelopeSigningInput(envelope: EventEnvelope): Buffer {
   const { payload: _payload, upcastFrom: _upcastFrom, integrity, ...header } = envelope;
   return Buffer.from(canonicalJson({ ...header, integrity: { payloadDigest: integrity.payloadDigest } }), 'utf8');
+}
+
+/**
+ * What identifies an event's content: the digest of what its signature
+ * covers (every header field and the payload's digest). Two copies of one
+ * event id with the same event digest are the same event sent again; with
+ * another, they conflict.
+ */
+export function eventDigest(envelope: EventEnvelope): string {
+  return `sha256:${sha256Hex(envelopeSigningInput(envelope))}`;
 }
 
 /**

@@ -28,4 +28,6 @@ export const VIEW_INDEXES: Readonly<Record<ViewName, readonly IndexKey[]>> = {
   model_lineage: [{ sliceIds: 1 }, { datasetVersionIds: 1 }, { runId: 1 }, { pipelineId: 1 }],
   slice_impact: [{ datasetVersionId: 1 }],
   alerts: [{ modelVersionId: 1 }, { type: 1, firstRecordedAt: 1 }],
+  // Read by `_id` only, and only for ids that were admitted already.
+  folded_events: [],
 };

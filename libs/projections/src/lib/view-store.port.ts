@@ -18,6 +18,8 @@ export const VIEW_NAMES = [
   'model_lineage',
   'slice_impact',
   'alerts',
+  /** The event ids a generation admitted, each with its event digest: replays and conflicting copies are told apart by it. */
+  'folded_events',
 ] as const;
 export type ViewName = (typeof VIEW_NAMES)[number];
 

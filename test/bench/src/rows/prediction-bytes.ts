@@ -5,13 +5,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { BenchSession } from '../bench-session';
 
-/** The views that hold predictions and what their batches share: what a prediction costs the store. */
+/** The views that hold predictions and what their batches share (their events' admission too): what a prediction costs the store. */
 const PREDICTION_VIEWS: ViewName[] = [
   'predictions',
   'prediction_batches',
   'prediction_batch_ids',
   'prediction_claims',
   'prediction_losses',
+  'folded_events',
 ];
 
 /**

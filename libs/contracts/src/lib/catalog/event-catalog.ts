@@ -23,7 +23,7 @@ import {
 import { DeploymentCreatedV1, DeploymentRevisedV1 } from '../events/deployment.events';
 import { PredictionBatchRecordedV1, PredictionBatchRecordedV2 } from '../events/prediction.events';
 import { SubjectErasedV1 } from '../events/privacy.events';
-import { MessageRejectedV1 } from '../events/dead-letter.events';
+import { MessageRejectedV1, MessageRejectedV2 } from '../events/dead-letter.events';
 import { AuditCheckpointSignedV1 } from '../events/audit.events';
 import { OpenLineageRunEventReceivedV1 } from '../events/openlineage.events';
 
@@ -46,7 +46,7 @@ export interface CurrentPayloads {
   'deployment.revised': DeploymentRevisedV1;
   'prediction.batch.recorded': PredictionBatchRecordedV2;
   'privacy.subject.erased': SubjectErasedV1;
-  'deadletter.message.rejected': MessageRejectedV1;
+  'deadletter.message.rejected': MessageRejectedV2;
   'audit.checkpoint.signed': AuditCheckpointSignedV1;
   'openlineage.run-event.received': OpenLineageRunEventReceivedV1;
 }
@@ -261,8 +261,8 @@ export const EVENT_CATALOG: { readonly [T in EventType]: EventDefinition<T> } = 
     type: 'deadletter.message.rejected',
     topic: Topics.deadLetter,
     domain: 'platform',
-    currentVersion: 1,
-    versions: { 1: MessageRejectedV1 },
+    currentVersion: 2,
+    versions: { 1: MessageRejectedV1, 2: MessageRejectedV2 },
     subjectOf: (p) => p.deadLetterId,
     sensitivePaths: ['rawBase64'],
     description: 'A message was refused by the projector, kept with the reason and its bytes.',

@@ -25,8 +25,13 @@ export const REJECTION_REASONS = [
   'payload-digest-mismatch',
   'bad-signature',
   'forbidden-producer',
+  /** v2: an event id already accepted with another digest (the first one stands). */
+  'conflicting-event',
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** The reasons `deadletter.message.rejected` v1 could name. */
+export const REJECTION_REASONS_V1 = REJECTION_REASONS.filter((reason) => reason !== 'conflicting-event');
 
 /** Max bytes of the original message kept in a dead letter (base64 of at most 1 MiB). */
 export const MAX_DEAD_LETTER_BYTES = 1024 * 1024;
@@ -44,11 +49,10 @@ export class ValidationProblemRecord {
   @IsString() @Length(1, 4000) problem!: string;
 }
 
-/** `deadletter.message.rejected` v1: a message the projector refused, with why and its exact bytes. */
-export class MessageRejectedV1 {
+/** What every version of `deadletter.message.rejected` holds: a refused message, why, and its exact bytes. */
+abstract class MessageRejectedBase {
   @IsEntityId('deadLetter') deadLetterId!: string;
   @IsObject() @ValidateNested() @Type(() => MessagePosition) source!: MessagePosition;
-  @IsIn(REJECTION_REASONS) reason!: RejectionReason;
   @IsArray()
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
@@ -58,4 +62,14 @@ export class MessageRejectedV1 {
   @IsString() @Length(0, 1_400_000) @IsBase64() rawBase64!: string;
   @IsOptional() @IsBoolean() truncated?: boolean;
   @IsString() @Length(1, 256) rejectedBy!: string;
+}
+
+/** `deadletter.message.rejected` v1. */
+export class MessageRejectedV1 extends MessageRejectedBase {
+  @IsIn(REJECTION_REASONS_V1) reason!: Exclude<RejectionReason, 'conflicting-event'>;
+}
+
+/** `deadletter.message.rejected` v2: as v1, and the reason may be `conflicting-event`. */
+export class MessageRejectedV2 extends MessageRejectedBase {
+  @IsIn(REJECTION_REASONS) reason!: RejectionReason;
 }

@@ -227,6 +227,14 @@ export const EXAMPLE_PAYLOADS: { readonly [T in EventType]: Readonly<Record<numb
       rawBase64: 'eyJicm9rZW4iOnRydWV9',
       rejectedBy: 'projector',
     },
+    2: {
+      deadLetterId: 'deadletter:provenance.training.v1/0/77',
+      source: { topic: 'provenance.training.v1', partition: 0, offset: '77', key: `run:sha256:${hex('5')}` },
+      reason: 'conflicting-event',
+      problems: [{ path: 'eventId', problem: 'the event was accepted before with other content' }],
+      rawBase64: 'eyJldmVudElkIjoiLi4uIn0=',
+      rejectedBy: 'projector',
+    },
   },
   'audit.checkpoint.signed': {
     1: {

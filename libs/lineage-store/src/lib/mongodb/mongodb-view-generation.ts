@@ -18,7 +18,7 @@ import { ViewBulk, toViewBulks } from './view-writes.bulk';
  */
 const POINT_READS = 32;
 /**
- * Views that grow with every prediction: an `$in` scans the whole
+ * Views that grow with every prediction (or event): an `$in` scans the whole
  * collection on FerretDB, so their ids are always read by equality, at
  * most POINT_READS in flight, however many are asked for (a re-sent batch
  * reads hundreds of earlier records; a scan of millions of predictions
@@ -30,6 +30,7 @@ const PREDICTION_VIEWS: ReadonlySet<ViewName> = new Set<ViewName>([
   'prediction_batch_ids',
   'prediction_claims',
   'prediction_losses',
+  'folded_events',
 ]);
 
 interface RevisionDocument {

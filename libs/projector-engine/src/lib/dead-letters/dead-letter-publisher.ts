@@ -1,6 +1,6 @@
 import {
   MAX_DEAD_LETTER_BYTES,
-  MessageRejectedV1,
+  MessageRejectedV2,
   RejectionReason,
   Topics,
   ValidationProblem,
@@ -23,7 +23,7 @@ const MAX_PROBLEM_LENGTH = 4000;
  * bytes (up to MAX_DEAD_LETTER_BYTES). Its id is the message's position, so
  * a message refused again after a restart names the same dead letter.
  */
-export function deadLetterOf(rejection: Rejection, rejectedBy: string): MessageRejectedV1 {
+export function deadLetterOf(rejection: Rejection, rejectedBy: string): MessageRejectedV2 {
   const { record } = rejection;
   const truncated = record.value.length > MAX_DEAD_LETTER_BYTES;
   return {
@@ -60,7 +60,7 @@ export class DeadLetterPublisher {
     if (rejections.length === 0) return;
     const known = await this.knownIds();
     const recordedAt = this.clock().toISOString();
-    const letters = new Map<string, MessageRejectedV1>();
+    const letters = new Map<string, MessageRejectedV2>();
     for (const rejection of rejections) {
       const letter = deadLetterOf(rejection, this.service);
       if (!known.has(letter.deadLetterId)) letters.set(letter.deadLetterId, letter);

@@ -1,6 +1,6 @@
 import { EXAMPLE_PAYLOADS, Topics, compileCurrentPayloadValidator } from '@prov/contracts';
 import type { LogRecord } from '@prov/event-log';
-import { generateSigningKeyPair, payloadDigest, signEnvelope } from '@prov/integrity';
+import { eventDigest, generateSigningKeyPair, payloadDigest, signEnvelope } from '@prov/integrity';
 import { sealEvent } from '@prov/publishing';
 import { DecodingPolicy, decodeRecord } from './record-decoder';
 import { TrustedKeys } from './trusted-keys';
@@ -29,6 +29,27 @@ function flagEvent(signer = training, service = 'training-service') {
   );
 }
 
+/** A `training.run.started` event as schema version 1 published it. */
+function runStartedV1(eventId: string) {
+  const payload = EXAMPLE_PAYLOADS['training.run.started'][1];
+  const v1 = signEnvelope(
+    {
+      eventId,
+      type: 'training.run.started',
+      schemaVersion: 1,
+      subject: payload['runId'] as string,
+      occurredAt: '2026-11-04T12:00:00.000Z',
+      recordedAt: '2026-11-04T12:00:00.000Z',
+      producer: { service: 'training-service', principal: 'alice' },
+      payload,
+      integrity: { payloadDigest: payloadDigest(payload) },
+    },
+    training.privateKey,
+    training.keyId,
+  );
+  return { v1, payload };
+}
+
 function recordOf(value: unknown, overrides: Partial<LogRecord> = {}): LogRecord {
   const event = value as { subject?: string };
   return {
@@ -46,26 +67,33 @@ function recordOf(value: unknown, overrides: Partial<LogRecord> = {}): LogRecord
 describe('decoding a log record', () => {
   it('gives the event of a signed, valid record', () => {
     const event = flagEvent();
-    expect(decodeRecord(recordOf(event), policy)).toEqual({ kind: 'event', event });
+    expect(decodeRecord(recordOf(event), policy)).toEqual({ kind: 'event', event, digest: eventDigest(event) });
+  });
+
+  it('accepts headers that describe the envelope, and refuses headers that name another type or version', () => {
+    const event = flagEvent();
+    const described = { 'event-type': event.type, 'schema-version': '1', 'content-type': 'application/json' };
+    expect(decodeRecord(recordOf(event, { headers: described }), policy)).toMatchObject({ kind: 'event' });
+    for (const [name, value] of [
+      ['event-type', 'prediction.batch.recorded'],
+      ['schema-version', '2'],
+    ]) {
+      expect(decodeRecord(recordOf(event, { headers: { ...described, [name]: value } }), policy)).toEqual({
+        kind: 'rejected',
+        reason: 'invalid-envelope',
+        problems: [{ path: `headers.${name}`, problem: expect.stringContaining(JSON.stringify(value)) }],
+      });
+    }
+  });
+
+  it('gives an upcast event the digest of the envelope as published', () => {
+    const { v1 } = runStartedV1('0190f1a4-8c1e-7b2a-9c3d-4e5f60718204');
+    const decoded = decodeRecord(recordOf(v1), policy);
+    expect(decoded.kind === 'event' && decoded.digest).toBe(eventDigest(v1));
   });
 
   it('upcasts an old schema version to the current one', () => {
-    const payload = EXAMPLE_PAYLOADS['training.run.started'][1];
-    const v1 = signEnvelope(
-      {
-        eventId: '0190f1a4-8c1e-7b2a-9c3d-4e5f60718202',
-        type: 'training.run.started',
-        schemaVersion: 1,
-        subject: payload['runId'] as string,
-        occurredAt: '2026-11-04T12:00:00.000Z',
-        recordedAt: '2026-11-04T12:00:00.000Z',
-        producer: { service: 'training-service', principal: 'alice' },
-        payload,
-        integrity: { payloadDigest: payloadDigest(payload) },
-      },
-      training.privateKey,
-      training.keyId,
-    );
+    const { v1, payload } = runStartedV1('0190f1a4-8c1e-7b2a-9c3d-4e5f60718202');
     expect(decodeRecord(recordOf(v1), policy)).toMatchObject({
       kind: 'event',
       event: { schemaVersion: 2, upcastFrom: 1, payload: { runId: payload['runId'], seeds: expect.any(Object) } },

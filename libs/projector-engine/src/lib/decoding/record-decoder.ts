@@ -9,12 +9,13 @@ import {
   validateEnvelope,
 } from '@prov/contracts';
 import type { LogRecord } from '@prov/event-log';
-import { verifyEnvelope } from '@prov/integrity';
+import { eventDigest, verifyEnvelope } from '@prov/integrity';
 import { TextDecoder } from 'node:util';
 import type { TrustedKeys } from './trusted-keys';
 
 export type DecodedRecord =
-  | { kind: 'event'; event: ProvenanceEvent }
+  /** `digest` is the event digest of the envelope as published (before any upcast): what replays share. */
+  | { kind: 'event'; event: ProvenanceEvent; digest: string }
   | { kind: 'rejected'; reason: RejectionReason; problems: ValidationProblem[] };
 
 export interface DecodingPolicy {
@@ -43,7 +44,8 @@ export const PRODUCER_TOPICS: Readonly<Record<string, string>> = {
  * UTF-8 JSON, an envelope or payload off its contract, an event on another
  * type's topic or under another key, a digest that does not match, a
  * signature that does not verify, a key that does not vouch for the
- * claimed producer, or a producer outside its own topic. Pure: the same record always decodes the same way.
+ * claimed producer, a producer outside its own topic, or Kafka headers
+ * that name another type or version than the envelope. Pure: the same record always decodes the same way.
  */
 export function decodeRecord(record: LogRecord, policy: DecodingPolicy): DecodedRecord {
   let raw: unknown;
@@ -77,6 +79,8 @@ export function decodeRecord(record: LogRecord, policy: DecodingPolicy): Decoded
   if (record.key !== envelope.subject) {
     return rejected('invalid-envelope', 'subject', `the message key ${JSON.stringify(record.key)} is not the subject`);
   }
+  const header = disagreeingHeader(record, envelope);
+  if (header) return rejected('invalid-envelope', `headers.${header.name}`, header.problem);
 
   const verification = verifyEnvelope(envelope, (keyId) => policy.keys.get(keyId)?.publicKey, {
     requireSignature: policy.requireSignatures,
@@ -116,7 +120,31 @@ export function decodeRecord(record: LogRecord, policy: DecodingPolicy): Decoded
         : `${JSON.stringify(producer)} is not a producer service of the platform`,
     );
   }
-  return { kind: 'event', event: upcastEvent(envelope) };
+  return { kind: 'event', event: upcastEvent(envelope), digest: eventDigest(envelope) };
+}
+
+/**
+ * The headers the platform's producers set, beside the envelope they
+ * describe. Consumers route on them without parsing the value, so a message
+ * whose headers say something else than its envelope is refused rather than
+ * read two ways. A producer that sets none is not refused.
+ */
+const DESCRIBING_HEADERS = {
+  'event-type': (envelope: { type: string }) => envelope.type,
+  'schema-version': (envelope: { schemaVersion: number }) => String(envelope.schemaVersion),
+} as const;
+
+function disagreeingHeader(
+  record: LogRecord,
+  envelope: { type: string; schemaVersion: number },
+): { name: string; problem: string } | undefined {
+  for (const [name, expected] of Object.entries(DESCRIBING_HEADERS)) {
+    const value = record.headers[name];
+    if (value !== undefined && value !== expected(envelope)) {
+      return { name, problem: `the header says ${JSON.stringify(value)}, the envelope ${JSON.stringify(expected(envelope))}` };
+    }
+  }
+  return undefined;
 }
 
 function rejected(reason: RejectionReason, path: string, problem: string): DecodedRecord {

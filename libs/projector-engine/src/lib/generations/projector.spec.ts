@@ -1,4 +1,5 @@
-import { Topics } from '@prov/contracts';
+import { Topics, type EventOf } from '@prov/contracts';
+import { payloadDigest, signEnvelope } from '@prov/integrity';
 import { FileEventLog } from '@prov/event-log';
 import { InMemoryLineageStore, LineageStore } from '@prov/lineage-store';
 import { VIEW_NAMES } from '@prov/projections';
@@ -128,6 +129,51 @@ describe('projector on the embedded file log and the in-process store', () => {
     await expect(projector.auditRebuild('yesterday', 'x')).rejects.toThrow(/RFC 3339/);
     await expect(projector.auditRebuild(scenario.betweenFlags, 'Not Valid')).rejects.toThrow(/\[a-z0-9-\]/);
   });
+
+  it('folds a copy of an accepted event as a replay, and dead-letters one with other content or headers', async () => {
+    const active = await activeAndCaughtUp();
+    const views = await store.generation(active);
+    const before = await Promise.all(VIEW_NAMES.map((view) => views.find(view, {})));
+    const metric = async (name: string) => (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+    const applied = (await metric('projector_events_applied_total')).reduce((sum, v) => sum + v.value, 0);
+
+    const message = scenario.messages.find((m) => m.topic === Topics.inference && m.value.includes('"prediction.'));
+    if (!message) throw new Error('the scenario has no prediction batch');
+    const batch = JSON.parse(message.value.toString('utf8')) as EventOf<'prediction.batch.recorded'>;
+    const fewer = { ...batch.payload, predictions: batch.payload.predictions.slice(1) };
+    const signer = scenario.signers['inference-service'];
+    const conflicting = signEnvelope(
+      { ...batch, payload: fewer, integrity: { payloadDigest: payloadDigest(fewer) } },
+      signer.privateKey,
+      signer.keyId,
+    );
+    const deadLettersBefore = await deadLetterCount();
+    await log.publish(Topics.inference, [
+      { key: batch.subject, value: Buffer.from(JSON.stringify(batch, null, 1)) },
+      { key: batch.subject, value: Buffer.from(JSON.stringify(conflicting)) },
+      {
+        key: batch.subject,
+        value: message.value,
+        headers: { 'event-type': 'model.promoted', 'schema-version': String(batch.schemaVersion) },
+      },
+    ]);
+    await activeAndCaughtUp();
+
+    expect(await Promise.all(VIEW_NAMES.map((view) => views.find(view, {})))).toEqual(before);
+    expect(await deadLetterCount()).toBe(deadLettersBefore + 2);
+    expect((await metric('projector_events_applied_total')).reduce((sum, v) => sum + v.value, 0)).toBe(applied);
+    expect(await metric('projector_events_replayed_total')).toContainEqual(
+      expect.objectContaining({ value: 1, labels: { generation: active, type: 'prediction.batch.recorded' } }),
+    );
+    const reasons = await metric('projector_dead_letters_total');
+    for (const reason of ['conflicting-event', 'invalid-envelope']) {
+      expect(reasons).toContainEqual(expect.objectContaining({ labels: { generation: active, reason } }));
+    }
+  });
+
+  async function deadLetterCount(): Promise<number> {
+    return (await log.offsets(Topics.deadLetter)).reduce((sum, p) => sum + Number(p.latest), 0);
+  }
 });
 
 describe('audit generations kept', () => {

@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 /** What the projector exports to Prometheus, by view generation. */
 export class ProjectorMetrics {
   readonly eventsApplied: Counter<'generation' | 'type'>;
+  readonly eventsReplayed: Counter<'generation' | 'type'>;
   readonly eventsSkipped: Counter<'generation'>;
   readonly deadLetters: Counter<'generation' | 'reason'>;
   readonly lag: Gauge<'generation' | 'topic' | 'partition'>;
@@ -17,6 +18,12 @@ export class ProjectorMetrics {
     this.eventsApplied = new Counter({
       name: 'projector_events_applied_total',
       help: 'Events folded into the views, by generation and event type',
+      labelNames: ['generation', 'type'],
+      registers,
+    });
+    this.eventsReplayed = new Counter({
+      name: 'projector_events_replayed_total',
+      help: 'Copies of events the generation had admitted already (same id, same digest): folded again, changing nothing',
       labelNames: ['generation', 'type'],
       registers,
     });

@@ -1,11 +1,12 @@
 import type { ProvenanceEvent } from '@prov/contracts';
-import type { ConsumerHandle, EventLog, PartitionPosition, RecordBatch } from '@prov/event-log';
+import type { ConsumerHandle, EventLog, LogRecord, PartitionPosition, RecordBatch } from '@prov/event-log';
 import type { ViewGeneration } from '@prov/lineage-store';
 import { applyUntilSettled, foldFacts, type AlertDocument, type ViewReader, type ViewWriter } from '@prov/projections';
 import { raisedAlerts } from '../alerts/raised-alerts';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
 import type { DeadLetterPublisher, Rejection } from '../dead-letters/dead-letter-publisher';
 import type { ProjectorMetrics } from '../metrics/projector-metrics';
+import { admitEvents, type DigestedEvent } from './event-admission';
 import { LineageViewCache } from './lineage-view-cache';
 import { LINEAGE_TOPICS, PROJECTED_TOPICS } from './projected-topics';
 
@@ -37,7 +38,8 @@ export interface FeedProgress {
 
 /**
  * Folds the provenance topics into one view generation through a consumer
- * group. Per batch: decode and verify every record, apply the fact writes,
+ * group. Per batch: decode and verify every record, admit each event id
+ * once (a copy with other content is refused), apply the fact writes,
  * then recompute the derived documents they touch, publish the dead
  * letters, and only then commit the batch's offsets. A crash anywhere
  * replays the batch, and every write is idempotent, so the views end up as a
@@ -185,15 +187,18 @@ export class GenerationFeed {
     if (batch.records.length === 0) return;
     this.delivered.set(key(batch.topic, batch.partition), Date.now());
     const { generation, metrics, policy } = this.options;
-    const events: ProvenanceEvent[] = [];
+    const decodedEvents: DigestedEvent[] = [];
     const rejections: Rejection[] = [];
     let skipped = 0;
     for (const record of batch.records) {
       const decoded = decodeRecord(record, policy);
       if (decoded.kind === 'rejected') rejections.push({ record, reason: decoded.reason, problems: decoded.problems });
       else if (this.asOfMs !== undefined && Date.parse(decoded.event.recordedAt) > this.asOfMs) skipped += 1;
-      else events.push(decoded.event);
+      else decodedEvents.push({ record, event: decoded.event, digest: decoded.digest });
     }
+    const admission = await admitEvents(decodedEvents, generation);
+    for (const { record, event } of admission.conflicting) rejections.push(conflictOf(record, event));
+    const events: ProvenanceEvent[] = admission.fold.map(({ event }) => event);
 
     const raised: AlertDocument[] = [];
     if (events.length > 0) {
@@ -213,7 +218,10 @@ export class GenerationFeed {
     this.positions.set(key(next.topic, next.partition), BigInt(next.offset));
     this.processed += batch.records.length;
 
-    for (const event of events) metrics.eventsApplied.inc({ generation: generation.name, type: event.type });
+    for (const { event, replay } of admission.fold) {
+      if (replay) metrics.eventsReplayed.inc({ generation: generation.name, type: event.type });
+      else metrics.eventsApplied.inc({ generation: generation.name, type: event.type });
+    }
     for (const r of rejections) metrics.deadLetters.inc({ generation: generation.name, reason: r.reason });
     if (skipped > 0) metrics.eventsSkipped.inc({ generation: generation.name }, skipped);
     for (const alert of raised) metrics.alertsRaised.inc({ generation: generation.name, type: alert.type });
@@ -251,6 +259,14 @@ export class GenerationFeed {
     }
     return committed;
   }
+}
+
+function conflictOf(record: LogRecord, event: ProvenanceEvent): Rejection {
+  return {
+    record,
+    reason: 'conflicting-event',
+    problems: [{ path: 'eventId', problem: `the event ${event.eventId} was accepted before with other content` }],
+  };
 }
 
 function key(topic: string, partition: number): string {
