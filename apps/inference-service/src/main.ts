@@ -1,6 +1,11 @@
 import { loadConfig, runProducerService } from '@prov/http-service';
 import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
-import { FileSubjectKeyStore, MongoSubjectKeyStore, type SubjectKeyStore } from '@prov/lineage-store';
+import {
+  FileKeyEncryptionKeys,
+  FileSubjectKeyStore,
+  MongoSubjectKeyStore,
+  type SubjectKeyStore,
+} from '@prov/lineage-store';
 import { PolicyCatalog } from '@prov/policy-directory';
 import { join } from 'node:path';
 
@@ -8,9 +13,11 @@ async function main(): Promise<void> {
   const config = loadConfig(InferenceServiceConfig);
   const policies = PolicyCatalog.fromDirectory(config.PROV_POLICY_DIR).all();
   // The gateway opens sealed values with the same keys: in production both read them from the views' store.
-  const subjectKeys: SubjectKeyStore = config.MONGODB_URI
-    ? await MongoSubjectKeyStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE })
-    : await FileSubjectKeyStore.open(join(config.PROV_DATA_DIR, 'subject-keys'));
+  const keks = new FileKeyEncryptionKeys(config.PROV_KEYRING_FILE ?? join(config.PROV_DATA_DIR, 'keyring.json'));
+  const store: SubjectKeyStore = config.MONGODB_URI
+    ? await MongoSubjectKeyStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE }, keks)
+    : await FileSubjectKeyStore.open(join(config.PROV_DATA_DIR, 'subject-keys'), keks);
+  const subjectKeys = { store, keks };
   await runProducerService('inference-service', config, config.PROV_INFERENCE_PORT, (deps) =>
     createInferenceService(deps, {
       policies,

@@ -9,6 +9,7 @@ import { VerifyOptions, auditBundle, auditExport, auditProve, auditVerify } from
 import { demo } from './commands/demo';
 import { check } from './commands/check';
 import { compare, impact, trace } from './commands/queries';
+import { rotateKeys } from './commands/keys';
 import { rebuild } from './commands/rebuild';
 import { up } from './commands/up';
 import { verifyData } from './commands/verify-data';
@@ -125,6 +126,15 @@ function program(): Command {
         rebuild(clientFor(globals), out, { wait: options.wait, timeoutSeconds: Number(options.timeout) }),
       )(),
     );
+
+  cli
+    .command('keys')
+    .description("the keys that wrap the data subjects' keys")
+    .command('rotate')
+    .description(
+      'wrap every live subject key under a new key-encryption key and destroy the old ones (role data-steward)',
+    )
+    .action(() => run((globals, out) => rotateKeys(clientFor(globals), out))());
 
   cli
     .command('verify-data <datasetVersionId> <path>')

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { loadApiKeys, loadConfig, loadSigningKey } from '@prov/http-service';
-import { MongoLineageStore } from '@prov/lineage-store';
+import { FileKeyEncryptionKeys, MongoLineageStore } from '@prov/lineage-store';
+import { join } from 'node:path';
 import { PolicyCatalog } from '@prov/policy-directory';
 import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 
@@ -15,7 +16,9 @@ async function main(): Promise<void> {
     apiKeys: loadApiKeys(config),
     policies: PolicyCatalog.fromDirectory(config.PROV_POLICY_DIR),
     attestationKey: loadSigningKey('query-gateway', config, logger),
-    subjectKeys: await store.subjectKeys(),
+    subjectKeys: await store.subjectKeys(
+      new FileKeyEncryptionKeys(config.PROV_KEYRING_FILE ?? join(config.PROV_DATA_DIR, 'keyring.json')),
+    ),
     explorerDirectory: config.PROV_EXPLORER_DIR,
   });
   await app.listen(config.PROV_GATEWAY_PORT, config.PROV_HOST);

@@ -14,7 +14,13 @@ export { artifactManifestDigest, dataSliceId, datasetVersionId } from './lib/con
 export type { DatasetManifest } from './lib/content-ids';
 export { generateSigningKeyPair, keyIdOf, signingKeyPairFromPem } from './lib/signing-key';
 export type { SigningKeyPair } from './lib/signing-key';
-export { envelopeSigningInput, eventDigest, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './lib/envelope-signature';
+export {
+  envelopeSigningInput,
+  eventDigest,
+  signEnvelope,
+  verifyEnvelope,
+  verifyEnvelopeSignature,
+} from './lib/envelope-signature';
 export type { EnvelopeRejection, EnvelopeVerification } from './lib/envelope-signature';
 export { EMPTY_TREE_HASH, leafHash, merkleRoot, nodeHash } from './lib/merkle-tree';
 export type { Hash, LeafHashSource, SubtreeAddress, SubtreeRoot } from './lib/merkle-tree';
@@ -32,3 +38,4 @@ export { auditLeafHash, checkpointSigningInput, signCheckpoint, verifyCheckpoint
 export type { CheckpointBody, SignedCheckpoint } from './lib/checkpoint-signature';
 export type { ConsistencyProof, InclusionProof } from './lib/log-proofs';
 export { generateSubjectKey, openSealedValue, sealValue, SealedValueError } from './lib/sealed-value';
+export { generateKeyEncryptionKey, KeyUnwrapError, unwrapKey, wrapKey, type WrappedKey } from './lib/key-wrapping';

@@ -23,6 +23,7 @@ export const ANSWER_TYPES = [
   'DsseEnvelope',
   'GenerationsAnswer',
   'InclusionProofAnswer',
+  'KeyEncryptionKeyRotated',
   'LineageComparison',
   'LineageGraph',
   'LogEventsPage',

@@ -4,7 +4,13 @@ import { ApiKeyRecord, ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
 import { openEventLog } from '@prov/event-log';
 import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningKey } from '@prov/http-service';
 import { InferenceServiceConfig, ViewKnownPredictions, createInferenceService } from '@prov/inference-api';
-import { FileSubjectKeyStore, InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
+import {
+  FileKeyEncryptionKeys,
+  FileSubjectKeyStore,
+  InMemoryLineageStore,
+  LineageStore,
+  MongoLineageStore,
+} from '@prov/lineage-store';
 import {
   ProjectorConfig,
   alertWebhookSettings,
@@ -85,10 +91,14 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     const store = await openStore(config);
     closers.push(() => store.close());
     // Kept apart from the in-process views (rebuilt from the log at start): keys are never in the log.
-    const subjectKeys =
+    const keks = new FileKeyEncryptionKeys(
+      inferenceConfig.PROV_KEYRING_FILE ?? join(settings.dataDirectory, 'keyring.json'),
+    );
+    const subjectKeyStore =
       store instanceof MongoLineageStore
-        ? await store.subjectKeys()
-        : await FileSubjectKeyStore.open(join(settings.dataDirectory, 'subject-keys'));
+        ? await store.subjectKeys(keks)
+        : await FileSubjectKeyStore.open(join(settings.dataDirectory, 'subject-keys'), keks);
+    const subjectKeys = { store: subjectKeyStore, keks };
 
     // One catalog for the gateway's policy checks and the registry's promotions.
     const policies = PolicyCatalog.fromDirectory(gatewayConfig.PROV_POLICY_DIR);
@@ -156,7 +166,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
         apiKeys,
         policies,
         attestationKey: loadSigningKey('query-gateway', config, logger),
-        subjectKeys,
+        subjectKeys: subjectKeyStore,
       }),
     ]);
     for (const [name, app] of apps) {

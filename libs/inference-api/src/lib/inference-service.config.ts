@@ -10,6 +10,11 @@ export class InferenceServiceConfig extends ProducerServiceConfig {
   /** Where the data subjects' keys are kept (the views' store); without it, in `<PROV_DATA_DIR>/subject-keys`. */
   @IsOptional() @IsString() MONGODB_URI?: string;
   @IsString() MONGODB_DATABASE: string = 'provenance';
+  /**
+   * The keyring of key-encryption keys that wrap the subject keys, never in the store or the log; without it,
+   * `<PROV_DATA_DIR>/keyring.json`. The gateway must read the same file (a mounted secret in production).
+   */
+  @IsOptional() @IsString() PROV_KEYRING_FILE?: string;
   /** How many recently published prediction ids are remembered to answer re-sends (0: none, every id counts as new). */
   @IsInt() @Min(0) PROV_RECENT_PREDICTIONS: number = DEFAULT_RECENT_PREDICTIONS;
   /** Largest raw `output` of one prediction, in bytes of its JSON: every rebuild replays it, so it is bounded. */

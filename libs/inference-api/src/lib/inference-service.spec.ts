@@ -1,7 +1,7 @@
 import { generateApiKey } from '@prov/auth';
 import { Topics, validateEnvelope, type SealedValue } from '@prov/contracts';
 import { digestOf, openSealedValue, payloadDigest, verifyEnvelope } from '@prov/integrity';
-import { InMemorySubjectKeyStore } from '@prov/lineage-store';
+import { InMemoryKeyEncryptionKeys, InMemorySubjectKeyStore } from '@prov/lineage-store';
 import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
 import { validatePolicy } from '@prov/governance';
 import type { ProducerServiceDependencies } from '@prov/http-service';
@@ -99,7 +99,18 @@ describe('inference service', () => {
   it('documents each answer of POST /v1/predictions:batch with its schema', async () => {
     const document = (await service.app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
     const { responses } = document.paths['/v1/predictions:batch'].post;
-    expect(Object.keys(responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '422', '503']);
+    expect(Object.keys(responses).sort()).toEqual([
+      '200',
+      '201',
+      '400',
+      '401',
+      '403',
+      '409',
+      '413',
+      '415',
+      '422',
+      '503',
+    ]);
     const schemaOf = (status: string) => {
       const { $ref } = responses[status].content['application/json'].schema;
       return document.components.schemas[$ref.replace('#/components/schemas/', '')];
@@ -232,11 +243,13 @@ describe('inference service', () => {
   describe('predictions about a data subject', () => {
     const steward = generateApiKey('carol', ['data-steward']);
     let keys: InMemorySubjectKeyStore;
+    let keks: InMemoryKeyEncryptionKeys;
     let sealing: ProducerServiceUnderTest;
     beforeEach(async () => {
-      keys = new InMemorySubjectKeyStore();
+      keks = new InMemoryKeyEncryptionKeys();
+      keys = new InMemorySubjectKeyStore(keks);
       sealing = await startProducerServiceUnderTest(
-        (deps) => createInferenceService(deps, { policies, subjectKeys: keys }),
+        (deps) => createInferenceService(deps, { policies, subjectKeys: { store: keys, keks } }),
         [serving.record, steward.record, engineer.record],
       );
     });
@@ -292,7 +305,12 @@ describe('inference service', () => {
       expect((await keys.keys([keyId])).get(keyId)?.state).toBe('active');
       const erased = await sealing.post('/v1/subjects/alice/erasure', { reason: 'request 7' }, steward.token);
       expect(erased.statusCode).toBe(201);
-      expect(erased.json()).toEqual({ dataSubject: 'alice', keysDestroyed: [keyId], eventId: expect.any(String) });
+      expect(erased.json()).toEqual({
+        dataSubject: 'alice',
+        keysDestroyed: [keyId],
+        erasedAt: expect.any(String),
+        eventId: expect.any(String),
+      });
       expect((await keys.keys([keyId])).get(keyId)?.state).toBe('destroyed');
       const events = await readEvents(sealing.log, Topics.inference);
       expect(events.map((e) => [e.type, e.payload])).toEqual([
@@ -305,6 +323,36 @@ describe('inference service', () => {
         predictions: Array<{ sealedOutput: SealedValue }>;
       };
       expect(later.predictions[0].sealedOutput.keyId).not.toBe(keyId);
+    });
+
+    it('answers a repeated erasure with the earlier one, recording nothing, and refuses a subject it never saw', async () => {
+      await sealing.post('/v1/predictions:batch', about('alice', 1), serving.token);
+      const first = await sealing.post('/v1/subjects/alice/erasure', { reason: 'request 7' }, steward.token);
+      const again = await sealing.post('/v1/subjects/alice/erasure', { reason: 'request 8' }, steward.token);
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toEqual({
+        dataSubject: 'alice',
+        keysDestroyed: first.json().keysDestroyed,
+        erasedAt: expect.any(String),
+      });
+      const unknown = await sealing.post('/v1/subjects/bob/erasure', { reason: 'request 9' }, steward.token);
+      expect(unknown.statusCode).toBe(404);
+      const erasures = (await readEvents(sealing.log, Topics.inference)).filter(
+        (e) => e.type === 'privacy.subject.erased',
+      );
+      expect(erasures).toHaveLength(1);
+    });
+
+    it('rotates the key-encryption key for a data steward: live keys still open, the old key-encryption key is gone', async () => {
+      await sealing.post('/v1/predictions:batch', about('alice', 1), serving.token);
+      const { keyId, key } = await keys.activeKey('alice');
+      const before = await keks.currentId();
+      expect((await sealing.post('/v1/key-encryption-keys/rotation', {}, serving.token)).statusCode).toBe(403);
+      const rotated = await sealing.post('/v1/key-encryption-keys/rotation', {}, steward.token);
+      expect(rotated.statusCode).toBe(200);
+      expect(rotated.json()).toEqual({ current: await keks.currentId(), rewrapped: 1, retired: [before] });
+      const state = (await keys.keys([keyId])).get(keyId);
+      expect(state?.state === 'active' && state.key.equals(key)).toBe(true);
     });
   });
 

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics, compileCurrentPayloadValidator } from '@prov/contracts';
 import type { ProvenancePolicy } from '@prov/governance';
-import type { SubjectKeyStore } from '@prov/lineage-store';
+import type { KeyEncryptionKeys, SubjectKeyStore } from '@prov/lineage-store';
 import { ProducerServiceDependencies, createProducerService } from '@prov/http-service';
 import type { KnownPredictions } from './predictions/known-predictions.port';
 import { PredictionsModule } from './predictions/predictions.module';
@@ -12,8 +12,8 @@ import { answerSchemas } from '@prov/sdk';
 export interface InferenceServiceOptions {
   /** The provenance policies: deployments allowed only output digests get raw outputs refused. */
   policies: readonly ProvenancePolicy[];
-  /** The data subjects' keys; without them, no prediction may name a data subject. */
-  subjectKeys?: SubjectKeyStore;
+  /** The data subjects' keys and the key-encryption keys that wrap them; without them, no prediction may name a data subject. */
+  subjectKeys?: { store: SubjectKeyStore; keks: KeyEncryptionKeys };
   /** How many recently published prediction ids are remembered to answer re-sends (PROV_RECENT_PREDICTIONS); 0: none. */
   recentPredictions?: number;
   /** What was recorded under ids the service does not remember; without it, those ids count as new. */

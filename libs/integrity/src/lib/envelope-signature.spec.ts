@@ -2,7 +2,13 @@ import type { EventEnvelope } from '@prov/contracts';
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { digestOf, payloadDigest } from './digest';
-import { envelopeSigningInput, eventDigest, signEnvelope, verifyEnvelope, verifyEnvelopeSignature } from './envelope-signature';
+import {
+  envelopeSigningInput,
+  eventDigest,
+  signEnvelope,
+  verifyEnvelope,
+  verifyEnvelopeSignature,
+} from './envelope-signature';
 import { InvalidSigningKeyError } from './integrity.errors';
 import { generateSigningKeyPair } from './signing-key';
 
@@ -46,9 +52,9 @@ describe('envelope signatures', () => {
     expect(eventDigest(resigned)).toBe(eventDigest(signed));
     expect(eventDigest(unsigned)).toBe(eventDigest(signed));
     const otherPayload = { ...payload, reason: 'labels shifted in April' };
-    expect(eventDigest({ ...signed, payload: otherPayload, integrity: { payloadDigest: payloadDigest(otherPayload) } })).not.toBe(
-      eventDigest(signed),
-    );
+    expect(
+      eventDigest({ ...signed, payload: otherPayload, integrity: { payloadDigest: payloadDigest(otherPayload) } }),
+    ).not.toBe(eventDigest(signed));
     expect(eventDigest({ ...signed, recordedAt: '2026-11-04T12:00:02Z' })).not.toBe(eventDigest(signed));
   });
 

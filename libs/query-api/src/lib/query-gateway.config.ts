@@ -13,6 +13,8 @@ export class QueryGatewayConfig {
   @IsOptional() @IsString() PROV_POLICY_DIR?: string;
   /** Where the attestation signing key is kept when PROV_SIGNING_KEY_FILE is not set: `<dir>/keys/query-gateway.pem`. */
   @IsString() PROV_DATA_DIR: string = '.provenance';
+  /** The keyring that wraps the subject keys (the inference service's PROV_KEYRING_FILE); without it, `<PROV_DATA_DIR>/keyring.json`. */
+  @IsOptional() @IsString() PROV_KEYRING_FILE?: string;
   /** A PKCS#8 PEM Ed25519 key for attestations; generated in PROV_DATA_DIR on first start when not set. */
   @IsOptional() @IsString() PROV_SIGNING_KEY_FILE?: string;
   /** The lineage explorer's build to serve at `/`; by default the workspace's dist/explorer-web. */

@@ -48,6 +48,7 @@ import type {
   PredictionsAccepted,
   EraseSubject,
   SubjectErased,
+  KeyEncryptionKeyRotated,
   RecordEvaluation,
   RecordPredictions,
   RegisterDataset,
@@ -164,13 +165,26 @@ export class ProvenanceClient {
       ).body,
     /**
      * Erases a data subject (a data steward's call): destroys the subject's keys, so every
-     * output and feature snapshot sealed for them shows as its digest only, from now on.
+     * output and feature snapshot sealed for them shows as its digest only, from now on. A subject
+     * erased before, with no key since, is answered with that erasure; one never seen is a 404.
      */
     eraseSubject: async (dataSubject: string, body: EraseSubject): Promise<SubjectErased> =>
       (
         await this.transport.post<SubjectErased>(
           this.url('inference', `/v1/subjects/${segment(dataSubject)}/erasure`),
           body,
+        )
+      ).body,
+    /**
+     * Rotates the key-encryption key (a data steward's call): every live subject key is wrapped
+     * again under a new one and the old ones are destroyed, so that nothing an erased subject's key
+     * left in the store's files or backups can be unwrapped.
+     */
+    rotateKeyEncryptionKey: async (): Promise<KeyEncryptionKeyRotated> =>
+      (
+        await this.transport.post<KeyEncryptionKeyRotated>(
+          this.url('inference', '/v1/key-encryption-keys/rotation'),
+          {},
         )
       ).body,
     /** A recorder that batches predictions by size and time (see PredictionRecorder). */

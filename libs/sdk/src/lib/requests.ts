@@ -51,8 +51,22 @@ export interface EraseSubject {
 
 export interface SubjectErased {
   dataSubject: string;
+  /** The subject's keys destroyed: by this call (201), or by the earlier erasures when none was left (200). */
   keysDestroyed: string[];
-  eventId: string;
+  /** When the last of them was destroyed. */
+  erasedAt: string;
+  /** The `privacy.subject.erased` event this call recorded (201 only: a repeated erasure records none). */
+  eventId?: string;
+}
+
+/** POST /v1/key-encryption-keys/rotation: the subject keys wrapped again under a new key-encryption key. */
+export interface KeyEncryptionKeyRotated {
+  /** The key-encryption key every live subject key is now wrapped under. */
+  current: string;
+  /** Live subject keys wrapped again. */
+  rewrapped: number;
+  /** Key-encryption keys destroyed: what they wrapped, an erased key's residue included, opens no more. */
+  retired: string[];
 }
 
 export interface RecordPredictions {

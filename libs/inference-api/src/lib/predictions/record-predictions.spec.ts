@@ -1,12 +1,18 @@
 import { generateApiKey } from '@prov/auth';
 import { Topics, type EventEnvelope, type SealedValue } from '@prov/contracts';
 import { digestOf } from '@prov/integrity';
-import { InMemorySubjectKeyStore } from '@prov/lineage-store';
+import { InMemoryKeyEncryptionKeys, InMemorySubjectKeyStore } from '@prov/lineage-store';
+
 import { ProducerServiceUnderTest, readEvents, startProducerServiceUnderTest } from '@prov/testing';
 import fc from 'fast-check';
 import { createInferenceService, type InferenceServiceOptions } from '../inference-service';
 import type { KnownPredictions } from './known-predictions.port';
 import type { RecordedPredictionContent } from './prediction-content';
+
+function subjectKeysInMemory() {
+  const keks = new InMemoryKeyEncryptionKeys();
+  return { store: new InMemorySubjectKeyStore(keks), keks };
+}
 
 const serving = generateApiKey('svc-churn', ['ml-service']);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -204,7 +210,7 @@ describe('recording predictions that were recorded before', () => {
   });
 
   describe('predictions about a data subject', () => {
-    beforeEach(() => start({ subjectKeys: new InMemorySubjectKeyStore() }));
+    beforeEach(() => start({ subjectKeys: subjectKeysInMemory() }));
 
     it('answers a re-send of a sealed output as a duplicate, and refuses another output', async () => {
       const about = (output: unknown) => batch([{ id: 'a', dataSubject: 'alice', output }]);
@@ -220,7 +226,7 @@ describe('recording predictions that were recorded before', () => {
   describe('known only to the known predictions', () => {
     it('asks them when the service remembers nothing (PROV_RECENT_PREDICTIONS=0)', async () => {
       const known = knownFromLog(() => service);
-      await start({ recentPredictions: 0, knownPredictions: known, subjectKeys: new InMemorySubjectKeyStore() });
+      await start({ recentPredictions: 0, knownPredictions: known, subjectKeys: subjectKeysInMemory() });
       await post(batch([...ids('a'), { id: 's', dataSubject: 'alice', output: 0.7 }]));
       const resent = await post(batch([...ids('a'), { id: 's', dataSubject: 'alice', output: 0.7 }]));
       expect(resent.json()).toMatchObject({ accepted: 0, duplicate: true });

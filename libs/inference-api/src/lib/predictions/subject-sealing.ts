@@ -1,7 +1,14 @@
 import type { JsonValue, PredictionRecordV2 } from '@prov/contracts';
 import { sealValue } from '@prov/integrity';
 import { sealingContext } from '@prov/lineage-queries';
-import type { SubjectKey, SubjectKeyStore } from '@prov/lineage-store';
+import {
+  rotateKeyEncryptionKeys,
+  type KeyEncryptionKeys,
+  type KeyRotation,
+  type SubjectKey,
+  type SubjectKeyHistory,
+  type SubjectKeyStore,
+} from '@prov/lineage-store';
 import { LRUCache } from 'lru-cache';
 
 /** The data subjects' keys, or null when this service was given none (then no prediction may name a subject). */
@@ -18,7 +25,10 @@ export const SUBJECT_KEY_CACHE_MS = 30_000;
 export class SubjectSealing {
   private readonly cache = new LRUCache<string, SubjectKey>({ max: 10_000, ttl: SUBJECT_KEY_CACHE_MS });
 
-  constructor(private readonly keys: SubjectKeyStore) {}
+  constructor(
+    private readonly keys: SubjectKeyStore,
+    private readonly keks: KeyEncryptionKeys,
+  ) {}
 
   async seal(predictions: PredictionRecordV2[]): Promise<PredictionRecordV2[]> {
     const subjects = [...new Set(predictions.map((p) => p.dataSubject).filter((s): s is string => s !== undefined))];
@@ -46,6 +56,19 @@ export class SubjectSealing {
   async erase(dataSubject: string): Promise<string[]> {
     this.cache.delete(dataSubject);
     return this.keys.destroy(dataSubject);
+  }
+
+  /** Whether the subject ever had a key, and its keys destroyed so far. */
+  history(dataSubject: string): Promise<SubjectKeyHistory> {
+    return this.keys.history(dataSubject);
+  }
+
+  /**
+   * Rotates the key-encryption key: every live subject key is wrapped again
+   * under a new one, and the earlier ones are destroyed.
+   */
+  rotate(): Promise<KeyRotation> {
+    return rotateKeyEncryptionKeys(this.keks, this.keys);
   }
 
   private async keyOf(dataSubject: string): Promise<SubjectKey> {

@@ -8,6 +8,7 @@ import {
   ApiRefusal,
   CurrentPrincipal,
   InvalidRequestError,
+  NotFoundError,
   plain,
   RequireRoles,
   UnprocessableError,
@@ -31,9 +32,12 @@ export class SubjectsHttpController {
    * subject's keys, so every value sealed with them (in events, views,
    * exports and copies) is unreadable from now on, then records the erasure.
    * The events themselves, their digests and the audit proofs are unchanged.
-   * Erasing again destroys what was sealed since.
+   * Erasing again destroys what was sealed since; when nothing was, it
+   * answers the earlier erasure and records nothing.
    */
   @ApiAnswer(201, 'SubjectErased', "The subject's keys were destroyed and the erasure recorded")
+  @ApiAnswer(200, 'SubjectErased', 'The subject was erased before and has no key since; nothing was recorded')
+  @ApiRefusal(404, 'No value about this data subject was ever sealed')
   @ApiRefusal(422, 'This inference service has no store for data-subject keys')
   @ApiPathParam('dataSubject', DATA_SUBJECT_PATTERN, 'The data subject')
   @Post(':dataSubject/erasure')
@@ -52,13 +56,33 @@ export class SubjectsHttpController {
       ]);
     }
     if (!this.sealing) throw new UnprocessableError('this inference service has no store for data-subject keys', []);
-    const keyIds = await this.sealing.erase(dataSubject);
     const { reason } = plain(body);
+    const keyIds = await this.sealing.erase(dataSubject);
+    if (keyIds.length === 0) return this.earlierErasure(dataSubject, reply);
     const published = await this.publisher.publish(
       { type: 'privacy.subject.erased', payload: { dataSubject, keyIds, reason } },
       principal,
     );
     void reply.status(201);
-    return { dataSubject, keysDestroyed: keyIds, eventId: published.event.eventId };
+    return {
+      dataSubject,
+      keysDestroyed: keyIds,
+      erasedAt: published.event.recordedAt,
+      eventId: published.event.eventId,
+    };
+  }
+
+  /** A subject with no key left: erased before (200), or never seen (404). */
+  private async earlierErasure(dataSubject: string, reply: FastifyReply) {
+    const { known, destroyed } = await (this.sealing as SubjectSealing).history(dataSubject);
+    if (!known || destroyed.length === 0) {
+      throw new NotFoundError(`no value about the data subject ${JSON.stringify(dataSubject)} was ever sealed`);
+    }
+    void reply.status(200);
+    return {
+      dataSubject,
+      keysDestroyed: destroyed.map((d) => d.keyId),
+      erasedAt: destroyed.map((d) => d.destroyedAt).sort()[destroyed.length - 1],
+    };
   }
 }

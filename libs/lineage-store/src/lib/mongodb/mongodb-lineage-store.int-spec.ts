@@ -33,10 +33,23 @@ async function dropDatabases(): Promise<void> {
 // A new database per test, so each starts with no generation and no active pointer.
 describeLineageStoreContract('MongoDB wire (real server)', freshStore);
 describeAuditLogContract('MongoDB wire (real server)', freshStore);
-describeSubjectKeyStoreContract('MongoDB wire (real server)', async () => {
+describeSubjectKeyStoreContract('MongoDB wire (real server)', async (keks) => {
   const database = uniqueName('subject-keys');
   databases.push(database);
-  return MongoSubjectKeyStore.connect({ uri: mongodbUri, database, serverSelectionTimeoutMS: 10_000 });
+  const store = await MongoSubjectKeyStore.connect(
+    { uri: mongodbUri, database, serverSelectionTimeoutMS: 10_000 },
+    keks,
+  );
+  const stored = async () => {
+    const client = await new MongoClient(mongodbUri, { serverSelectionTimeoutMS: 10_000 }).connect();
+    try {
+      const documents = await client.db(database).collection('subject_keys').find().toArray();
+      return documents.map((d) => JSON.stringify(d)).join('\n');
+    } finally {
+      await client.close();
+    }
+  };
+  return { store, stored };
 });
 afterAll(dropDatabases);
 

@@ -13,6 +13,7 @@ import {
   viewCollectionName,
   viewCollectionNames,
 } from './collection-names';
+import type { KeyEncryptionKeys } from '../subject-keys/key-encryption-keys.port';
 import { MongoSubjectKeyStore } from './mongodb-subject-key-store';
 import { MongoAuditLog } from './mongodb-audit-log';
 import { UpdateGate } from './update-gate';
@@ -70,8 +71,8 @@ export class MongoLineageStore implements LineageStore {
   }
 
   /** The subject keys kept beside these views, on the same connection (closed with the store). */
-  async subjectKeys(): Promise<MongoSubjectKeyStore> {
-    const keys = new MongoSubjectKeyStore(this.db);
+  async subjectKeys(keks: KeyEncryptionKeys): Promise<MongoSubjectKeyStore> {
+    const keys = new MongoSubjectKeyStore(this.db, keks);
     await keys.prepare();
     return keys;
   }

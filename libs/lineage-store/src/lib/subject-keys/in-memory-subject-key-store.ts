@@ -1,11 +1,19 @@
-import { generateSubjectKey } from '@prov/integrity';
+import { generateSubjectKey, type WrappedKey } from '@prov/integrity';
 import { v4 as uuidv4 } from 'uuid';
-import { subjectKeyId, type SubjectKey, type SubjectKeyState, type SubjectKeyStore } from './subject-key-store.port';
+import type { KeyEncryptionKeys } from './key-encryption-keys.port';
+import {
+  subjectKeyId,
+  type SubjectKey,
+  type SubjectKeyHistory,
+  type SubjectKeyState,
+  type SubjectKeyStore,
+} from './subject-key-store.port';
 
 interface KeyRecord {
   keyId: string;
   dataSubject: string;
-  key: Buffer | null;
+  /** The key, wrapped under a key-encryption key; null once destroyed. */
+  wrapped: WrappedKey | null;
   destroyedAt?: string;
 }
 
@@ -13,13 +21,18 @@ interface KeyRecord {
 export class InMemorySubjectKeyStore implements SubjectKeyStore {
   protected readonly records = new Map<string, KeyRecord>();
 
+  constructor(protected readonly keks: KeyEncryptionKeys) {}
+
   async activeKey(dataSubject: string): Promise<SubjectKey> {
     for (const record of this.records.values())
-      if (record.dataSubject === dataSubject && record.key) return { keyId: record.keyId, key: record.key };
-    const record: KeyRecord = { keyId: subjectKeyId(uuidv4()), dataSubject, key: generateSubjectKey() };
+      if (record.dataSubject === dataSubject && record.wrapped)
+        return { keyId: record.keyId, key: await this.keks.unwrap(record.keyId, record.wrapped) };
+    const keyId = subjectKeyId(uuidv4());
+    const key = generateSubjectKey();
+    const record: KeyRecord = { keyId, dataSubject, wrapped: await this.keks.wrap(keyId, key) };
     await this.persist(record);
     this.records.set(record.keyId, record);
-    return { keyId: record.keyId, key: record.key as Buffer };
+    return { keyId, key };
   }
 
   async keys(keyIds: readonly string[]): Promise<Map<string, SubjectKeyState>> {
@@ -29,8 +42,8 @@ export class InMemorySubjectKeyStore implements SubjectKeyStore {
       if (!record) continue;
       states.set(
         keyId,
-        record.key
-          ? { state: 'active', key: record.key }
+        record.wrapped
+          ? { state: 'active', key: await this.keks.unwrap(keyId, record.wrapped) }
           : { state: 'destroyed', destroyedAt: record.destroyedAt ?? '' },
       );
     }
@@ -40,19 +53,43 @@ export class InMemorySubjectKeyStore implements SubjectKeyStore {
   async destroy(dataSubject: string): Promise<string[]> {
     const destroyed: string[] = [];
     for (const record of [...this.records.values()]) {
-      if (record.dataSubject !== dataSubject || !record.key) continue;
+      if (record.dataSubject !== dataSubject || !record.wrapped) continue;
       const tombstone: KeyRecord = {
         keyId: record.keyId,
         dataSubject,
-        key: null,
+        wrapped: null,
         destroyedAt: new Date().toISOString(),
       };
       await this.persist(tombstone);
-      record.key.fill(0);
       this.records.set(record.keyId, tombstone);
       destroyed.push(record.keyId);
     }
-    return destroyed;
+    return destroyed.sort();
+  }
+
+  async history(dataSubject: string): Promise<SubjectKeyHistory> {
+    const records = [...this.records.values()].filter((r) => r.dataSubject === dataSubject);
+    return {
+      known: records.length > 0,
+      destroyed: records
+        .filter((r) => !r.wrapped)
+        .map((r) => ({ keyId: r.keyId, destroyedAt: r.destroyedAt ?? '' }))
+        .sort((a, b) => a.keyId.localeCompare(b.keyId)),
+    };
+  }
+
+  async rewrap(): Promise<number> {
+    const current = await this.keks.currentId();
+    let rewrapped = 0;
+    for (const record of [...this.records.values()]) {
+      if (!record.wrapped || record.wrapped.kekId === current) continue;
+      const key = await this.keks.unwrap(record.keyId, record.wrapped);
+      const next: KeyRecord = { ...record, wrapped: await this.keks.wrap(record.keyId, key) };
+      await this.persist(next);
+      this.records.set(record.keyId, next);
+      rewrapped += 1;
+    }
+    return rewrapped;
   }
 
   async close(): Promise<void> {

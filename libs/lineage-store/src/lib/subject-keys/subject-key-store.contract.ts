@@ -1,13 +1,64 @@
+import type { KeyEncryptionKeys } from './key-encryption-keys.port';
+import { rotateKeyEncryptionKeys } from './key-rotation';
+import { InMemoryKeyEncryptionKeys } from './keyring-key-encryption-keys';
 import type { SubjectKeyStore } from './subject-key-store.port';
 
-/** What every SubjectKeyStore adapter owes the inference service and the gateway; `open` gives an empty store. */
-export function describeSubjectKeyStoreContract(adapterName: string, open: () => Promise<SubjectKeyStore>): void {
+/**
+ * What every SubjectKeyStore adapter owes the inference service and the
+ * gateway. `open` gives an empty store wrapping its keys with `keks`;
+ * `stored` reads back everything it wrote, as text (documents or files).
+ */
+export function describeSubjectKeyStoreContract(
+  adapterName: string,
+  open: (keks: KeyEncryptionKeys) => Promise<{ store: SubjectKeyStore; stored: () => Promise<string> }>,
+): void {
   describe(`SubjectKeyStore contract: ${adapterName}`, () => {
     let store: SubjectKeyStore;
+    let stored: () => Promise<string>;
+    let keks: InMemoryKeyEncryptionKeys;
     beforeEach(async () => {
-      store = await open();
+      keks = new InMemoryKeyEncryptionKeys();
+      ({ store, stored } = await open(keks));
     });
     afterEach(() => store.close());
+
+    it('stores a key only wrapped: no spelling of it is in what the store wrote', async () => {
+      const { key } = await store.activeKey('customer-1');
+      const text = await stored();
+      expect(text).toContain('customer-1');
+      for (const spelling of [key.toString('base64'), key.toString('hex'), key.toString('latin1')]) {
+        expect(text).not.toContain(spelling);
+      }
+    });
+
+    it('wraps every live key again when the key-encryption key rotates, and they open after the old one is retired', async () => {
+      const live = await store.activeKey('customer-1');
+      const erased = await store.activeKey('customer-2');
+      await store.destroy('customer-2');
+      const rotation = await rotateKeyEncryptionKeys(keks, store);
+      expect(rotation).toEqual({
+        current: expect.stringMatching(/^kek:/),
+        rewrapped: 1,
+        retired: [expect.any(String)],
+      });
+      const states = await store.keys([live.keyId, erased.keyId]);
+      const state = states.get(live.keyId);
+      expect(state?.state === 'active' && state.key.equals(live.key)).toBe(true);
+      expect(states.get(erased.keyId)?.state).toBe('destroyed');
+      expect((await store.activeKey('customer-1')).keyId).toBe(live.keyId);
+      expect(await store.rewrap()).toBe(0);
+    });
+
+    it("knows a subject once it had a key, and lists the subject's destroyed keys with when", async () => {
+      expect(await store.history('nobody')).toEqual({ known: false, destroyed: [] });
+      const { keyId } = await store.activeKey('customer-1');
+      expect(await store.history('customer-1')).toEqual({ known: true, destroyed: [] });
+      await store.destroy('customer-1');
+      expect(await store.history('customer-1')).toEqual({
+        known: true,
+        destroyed: [{ keyId, destroyedAt: expect.stringMatching(/^\d{4}-/) }],
+      });
+    });
 
     it("creates a subject's key once and gives it again", async () => {
       const first = await store.activeKey('customer-1');
