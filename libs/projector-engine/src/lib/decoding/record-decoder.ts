@@ -141,7 +141,10 @@ function disagreeingHeader(
   for (const [name, expected] of Object.entries(DESCRIBING_HEADERS)) {
     const value = record.headers[name];
     if (value !== undefined && value !== expected(envelope)) {
-      return { name, problem: `the header says ${JSON.stringify(value)}, the envelope ${JSON.stringify(expected(envelope))}` };
+      return {
+        name,
+        problem: `the header says ${JSON.stringify(value)}, the envelope ${JSON.stringify(expected(envelope))}`,
+      };
     }
   }
   return undefined;

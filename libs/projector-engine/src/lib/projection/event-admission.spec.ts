@@ -16,7 +16,10 @@ const summary = (admission: Awaited<ReturnType<typeof admitEvents>>) => ({
 describe('admitting events into a generation', () => {
   it('admits each new event id once, and tells replays from conflicting copies within a batch', async () => {
     const views = new InMemoryViews();
-    const admission = await admitEvents([copy('a', 'd1', 0), copy('b', 'd2', 1), copy('a', 'd1', 2), copy('a', 'dX', 3)], views);
+    const admission = await admitEvents(
+      [copy('a', 'd1', 0), copy('b', 'd2', 1), copy('a', 'd1', 2), copy('a', 'dX', 3)],
+      views,
+    );
     expect(summary(admission)).toEqual({
       fold: [
         ['0', false],
