@@ -11,3 +11,4 @@ export * from './lib/free-port';
 export * from './lib/scenario-publisher';
 export * from './lib/service-processes';
 export * from './lib/process-memory';
+export * from './lib/local-store';

@@ -1,9 +1,9 @@
-import { freePort } from '@prov/testing';
+import { freePort, storeInfra } from '@prov/testing';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { storeInfra } from './local-infra';
+
 import { MongoClient } from 'mongodb';
 
 /**

@@ -1,6 +1,6 @@
-import { freePort } from '@prov/testing';
+import { freePort, storeInfra } from '@prov/testing';
 import { join, resolve } from 'node:path';
-import { storeInfra } from './local-infra';
+
 import { MongoClient, type Document } from 'mongodb';
 
 /**

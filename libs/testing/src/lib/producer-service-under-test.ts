@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export interface ProducerServiceUnderTest {
   app: NestFastifyApplication;
   log: FileEventLog;
+  /** Where the log's files are. */
+  logDirectory: string;
   keys: SigningKeyPair;
   /** POSTs JSON (or raw text) with a bearer token, in process (no network). */
   post(
@@ -45,6 +47,7 @@ export async function startProducerServiceUnderTest(
   return {
     app,
     log,
+    logDirectory: directory,
     keys,
     post: (url, body, token, headers = {}) =>
       app.inject({

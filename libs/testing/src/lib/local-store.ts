@@ -2,11 +2,15 @@ import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const INFRA = join(ROOT, 'deploy', 'local', 'infra.sh');
 const run = promisify(execFile);
 
-/** `deploy/local/infra.sh <command> store` with `env` (its ports and home); throws with its output when it fails. */
+/**
+ * `deploy/local/infra.sh <command> store` with `env` (its ports and home,
+ * `PROV_INFRA_HOME`): a store of a test's own, whose files it may look at;
+ * throws with the script's output when it fails.
+ */
 export async function storeInfra(command: 'start' | 'stop' | 'reset', env: NodeJS.ProcessEnv): Promise<void> {
   try {
     await run('bash', [INFRA, command, 'store'], { env, timeout: 600_000, maxBuffer: 16 * 2 ** 20 });
