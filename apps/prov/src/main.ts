@@ -20,7 +20,7 @@ interface GlobalOptions extends ConnectionOptions {
 
 const EXIT_CODES_HELP = `
 Exit codes: 0 done; 1 the check failed (verify-data mismatch, check unsatisfied, trace --require-complete incomplete,
-an audit verification that found a divergence);
+an audit verification that found a divergence, or with --require-checkpoint events no checkpoint covers);
 2 usage; 3 not found; 4 the platform did not answer or is not ready; 5 no or insufficient API key;
 6 the platform refused the request as invalid; 70 an unexpected error.
 
@@ -162,6 +162,10 @@ function program(): Command {
       'pinned keys, { "keys": [...] } as GET /v1/audit/keys answers (default: those given along)',
     )
     .option('--allow-unsigned', 'accept unsigned events (a development setting)')
+    .option(
+      '--require-checkpoint',
+      'fail (exit 1) when a log has events that no signed checkpoint covers yet (each log says how much one covers)',
+    )
     .action((options: VerifyOptions) => run((globals, out) => auditVerify(() => clientFor(globals), out, options))());
 
   audit

@@ -43,7 +43,12 @@ export type { Settlement } from './lib/settlement';
 export type { HourCount } from './lib/prediction-hours';
 export type * from './lib/model-lineage.document';
 export type { SliceImpactDocument, ServingWindow } from './lib/slice-impact.assembly';
-export { PREDICTION_ALERT_TYPES, LINEAGE_ALERT_TYPES, RECORD_ALERT_TYPES } from './lib/lineage-alerts';
+export {
+  PREDICTION_ALERT_TYPES,
+  LINEAGE_ALERT_TYPES,
+  RECORD_ALERT_TYPES,
+  DEPLOYMENT_ALERT_TYPES,
+} from './lib/lineage-alerts';
 export type { AlertDocument, AlertType } from './lib/lineage-alerts';
 export { servingWindows } from './lib/slice-impact.assembly';
 export { assessCompleteness } from './lib/lineage-completeness';

@@ -290,6 +290,7 @@ describe('governance: promotion gates and alerts on the production services', ()
 
     // 6. Alerts, each triggered twice: predictions of a model nobody registered, of a registered model with
     // another artifact than its own, of a revoked model version; and the models trained on the flagged slice.
+    // Every batch names a deployment nobody created: one alert for it, whatever the number of batches.
     await engineer.models.revoke('churn', '3', { reason: 'trained on a flagged slice' });
     await lineageOf('model:churn@3', (l) => l.modelVersion.revoked);
     for (const round of ['a', 'b']) {
@@ -303,18 +304,27 @@ describe('governance: promotion gates and alerts on the production services', ()
       'model.trained-on-flagged-slice|model:churn@3',
       'prediction.artifact-mismatch|model:churn@2|' + sha('tampered'),
       'prediction.revoked-model-version|model:churn@3',
+      'prediction.unknown-deployment|deployment:churn-api',
       'prediction.unknown-model-version|model:ghost@1',
     ];
     const alerts = await eventually('every alert with both rounds counted', async () => {
       const answer = await gateway<{ alerts: AlertDocument[] }>('/v1/alerts');
       const open = answer.body.alerts;
-      const counted = open.filter((a) => a.type.startsWith('prediction.')).every((a) => a.details['batches'] === 2);
+      // The deployment's alert names its first batch and counts none.
+      const counted = open
+        .filter((a) => a.type.startsWith('prediction.') && a.type !== 'prediction.unknown-deployment')
+        .every((a) => a.details['batches'] === 2);
       return open.length === expected.length && counted ? open : undefined;
     });
     expect(alerts.map((a) => a._id).sort()).toEqual(expected);
     expect(alerts.find((a) => a.type === 'prediction.revoked-model-version')?.details).toMatchObject({
       predictions: 4,
       batches: 2,
+    });
+    expect(alerts.find((a) => a.type === 'prediction.unknown-deployment')).toMatchObject({
+      subject: 'deployment:churn-api',
+      modelVersionId: 'model:ghost@1',
+      details: { created: false, createdAt: null },
     });
     expect(
       (await gateway<{ alerts: AlertDocument[] }>('/v1/alerts?type=prediction.artifact-mismatch')).body.alerts,
@@ -341,7 +351,8 @@ describe('governance: promotion gates and alerts on the production services', ()
     expect(raised('prediction.artifact-mismatch')).toBe(1);
     expect(raised('prediction.revoked-model-version')).toBe(1);
     expect(raised('prediction.unknown-model-version')).toBe(1);
-    expect(metrics).toMatch(/^projector_alert_notifications_total\{outcome="delivered"[^}]*\} 6$/m);
+    expect(raised('prediction.unknown-deployment')).toBe(1);
+    expect(metrics).toMatch(/^projector_alert_notifications_total\{outcome="delivered"[^}]*\} 7$/m);
 
     // 7. A deployment whose policy allows only output digests: a raw output is refused, its digest accepted.
     const scoring = (output: Record<string, unknown>) =>

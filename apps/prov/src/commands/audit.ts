@@ -4,6 +4,7 @@ import {
   BundleVerificationReport,
   Divergence,
   InvalidExportError,
+  LogSummary,
   PublicKeyRecord,
   exportLines,
   parseExport,
@@ -81,6 +82,8 @@ export interface VerifyOptions {
   topicPrefix?: string;
   keys?: string;
   allowUnsigned?: boolean;
+  /** Fail when a log has events that no signed checkpoint covers yet. */
+  requireCheckpoint?: boolean;
 }
 
 /** The events and checkpoints as the event log holds them, not as the platform's store does. */
@@ -111,7 +114,8 @@ async function evidenceFromEventLog(settings: EventLogSettings, out: Output) {
  * `prov audit verify`: an export file (`--from`), a bundle (`--bundle`),
  * or, with neither, the platform's whole audit log read from the gateway;
  * every digest, signature, leaf, root and checkpoint recomputed here.
- * Exit 0 when everything holds, 1 at the first divergence.
+ * Exit 0 when everything holds, 1 at the first divergence, and with
+ * `--require-checkpoint` when a log has events no checkpoint covers.
  */
 export async function auditVerify(
   client: () => ProvenanceClient,
@@ -122,6 +126,7 @@ export async function auditVerify(
   if (sources.length > 1) throw new CliError('give one of --from, --bundle, --kafka and --event-log', EXIT.usage);
   const pinned = options.keys ? await readKeys(options.keys) : undefined;
   const requireSignatures = !options.allowUnsigned;
+  const requireCheckpoint = options.requireCheckpoint ?? false;
   if (options.kafka || options.eventLog) {
     // The event log carries no keys: they must come from the verifier.
     if (!pinned)
@@ -134,7 +139,11 @@ export async function auditVerify(
           topicPrefix: options.topicPrefix,
         }
       : { kind: 'file', directory: options.eventLog as string, topicPrefix: options.topicPrefix };
-    const report = verifyAuditLogs(await evidenceFromEventLog(settings, out), { keys: pinned, requireSignatures });
+    const report = verifyAuditLogs(await evidenceFromEventLog(settings, out), {
+      keys: pinned,
+      requireSignatures,
+      requireCheckpoint,
+    });
     out.answer({ ...report, keysFrom: 'trusted' }, () => renderLogReport(report, 'trusted'));
     return report.ok ? EXIT.ok : EXIT.checkFailed;
   }
@@ -145,7 +154,7 @@ export async function auditVerify(
     return report.ok ? EXIT.ok : EXIT.checkFailed;
   }
   const evidence = options.from ? await readExport(options.from) : await exportFromGateway(client(), out);
-  const report = verifyAuditLogs(evidence, { keys: pinned ?? evidence.keys, requireSignatures });
+  const report = verifyAuditLogs(evidence, { keys: pinned ?? evidence.keys, requireSignatures, requireCheckpoint });
   const keysFrom = pinned ? 'trusted' : options.from ? 'export' : 'platform';
   out.answer({ ...report, keysFrom }, () => renderLogReport(report, keysFrom));
   return report.ok ? EXIT.ok : EXIT.checkFailed;
@@ -205,17 +214,33 @@ export async function auditProve(
 }
 
 function renderLogReport(report: AuditVerificationReport, keysFrom: string): string {
-  const lines = report.logs.map(
-    (l) =>
-      `  ${l.logId}: ${l.events} events, ${l.checkpoints} checkpoints, verified up to tree size ${l.verifiedTreeSize}`,
-  );
+  const lines = report.logs.map((l) => `  ${l.logId}: ${l.checkpoints} checkpoints, ${coverage(l)}`);
   const keys = keysFrom === 'trusted' ? 'the pinned keys' : `the keys of the ${keysFrom} (pin them with --keys)`;
-  if (report.ok) return [pc.green(pc.bold(`The audit log verifies, with ${keys}`)), ...lines].join('\n');
+  if (report.ok) {
+    const uncovered = report.logs.filter((l) => l.verifiedTreeSize < l.events);
+    const events = uncovered.reduce((sum, l) => sum + l.events - l.verifiedTreeSize, 0);
+    const caveat =
+      uncovered.length === 0
+        ? []
+        : [
+            pc.yellow(
+              `${events} events of ${uncovered.length} logs are covered by no signed checkpoint yet: each verifies, but no signed root commits to them (--require-checkpoint fails on this)`,
+            ),
+          ];
+    return [pc.green(pc.bold(`The audit log verifies, with ${keys}`)), ...lines, ...caveat].join('\n');
+  }
   return [
     ...report.divergences.map(renderDivergence),
     ...lines,
     pc.red(pc.bold(`The audit log does NOT verify (${report.divergences.length} logs diverge)`)),
   ].join('\n');
+}
+
+/** How much of a log the verified checkpoints cover: `covered 12 of 15 events by the checkpoint at tree size 12`. */
+function coverage(log: LogSummary): string {
+  const covered = `covered ${log.verifiedTreeSize} of ${log.events} events`;
+  if (log.verifiedTreeSize > 0) return `${covered} by the checkpoint at tree size ${log.verifiedTreeSize}`;
+  return `${covered}: ${log.checkpoints === 0 ? 'no signed checkpoint' : 'no checkpoint verified'}`;
 }
 
 function renderBundleReport(report: BundleVerificationReport, bundle: AuditBundle): string {

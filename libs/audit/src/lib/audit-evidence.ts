@@ -35,6 +35,13 @@ export interface AuditTrust {
   checkpointSigners?: string[];
   /** Unsigned events pass only when this is false (a development setting, as in the projector). */
   requireSignatures?: boolean;
+  /**
+   * Events after the last signed checkpoint of their log are a divergence
+   * (`not-checkpointed`) only when this is true: they verify one by one, but
+   * no signed root commits to them yet. Either way `verifiedTreeSize` says
+   * how much of each log a checkpoint covers.
+   */
+  requireCheckpoint?: boolean;
 }
 
 export type DivergenceKind =
@@ -58,6 +65,8 @@ export type DivergenceKind =
   | 'checkpoint-root'
   /** A checkpoint covers more events than there are. */
   | 'checkpoint-beyond-log'
+  /** Events that no signed checkpoint covers, when every event must be (`requireCheckpoint`). */
+  | 'not-checkpointed'
   /** Two signed checkpoints of one log disagree (same size, different roots: a fork). */
   | 'checkpoint-fork'
   /** A bundle's inclusion proof does not lead from the event's leaf to its checkpoint's root. */
@@ -86,7 +95,7 @@ export interface LogSummary {
   logId: string;
   events: number;
   checkpoints: number;
-  /** The largest checkpoint whose root and signature were verified. */
+  /** The largest checkpoint whose root and signature were verified: the first this many events are covered. */
   verifiedTreeSize: number;
 }
 

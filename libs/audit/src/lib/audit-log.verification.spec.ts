@@ -211,4 +211,35 @@ describe('verifyAuditLogs', () => {
       expect.objectContaining({ kind: 'duplicate-event', logId: `${LOG_ID}-other`, index: 0, eventId }),
     );
   });
+
+  it('says how much of each log a checkpoint covers, and requires every event covered only when asked', () => {
+    const covered = log.checkpoints[0].treeSize;
+    const evidence = { events: events(), checkpoints: [log.checkpoints[0]] };
+    const lenient = verifyAuditLogs(evidence, trust);
+    expect(lenient.ok).toBe(true);
+    expect(lenient.logs).toEqual([
+      { logId: LOG_ID, events: log.events.length, checkpoints: 1, verifiedTreeSize: covered },
+    ]);
+
+    const strict = verifyAuditLogs(evidence, { ...trust, requireCheckpoint: true });
+    expect(strict.ok).toBe(false);
+    expect(strict.divergences).toEqual([
+      {
+        kind: 'not-checkpointed',
+        logId: LOG_ID,
+        index: covered,
+        eventId: envelope(log.events[covered]).eventId,
+        expected: `a signed checkpoint at tree size ${log.events.length}`,
+        found: `the last signed checkpoint at tree size ${covered}`,
+        message: `${log.events.length - covered} of the ${log.events.length} events of ${LOG_ID} are covered by no signed checkpoint, from index ${covered}`,
+      },
+    ]);
+    // A log no checkpoint was signed of is covered from nowhere; a fully covered one passes.
+    expect(
+      verifyAuditLogs({ events: events(), checkpoints: [] }, { ...trust, requireCheckpoint: true }).divergence,
+    ).toMatchObject({ kind: 'not-checkpointed', index: 0, found: 'no signed checkpoint' });
+    expect(
+      verifyAuditLogs({ events: events(), checkpoints: log.checkpoints }, { ...trust, requireCheckpoint: true }).ok,
+    ).toBe(true);
+  });
 });

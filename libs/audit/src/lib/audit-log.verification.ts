@@ -16,13 +16,16 @@ const hex = (hash: Buffer) => hash.toString('hex');
  * every leaf (against the one the platform stored, when given), the root of
  * every signed checkpoint recomputed from the events, every checkpoint
  * signature, and that no two checkpoints of a log fork (roots recomputed
- * from one sequence of leaves are consistent by construction). Pure and
- * synchronous; each log stops at its first divergence, named exactly.
+ * from one sequence of leaves are consistent by construction). With
+ * `requireCheckpoint`, events after a log's last checkpoint are a
+ * divergence too. Pure and synchronous; each log stops at its first
+ * divergence, named exactly.
  */
 export function verifyAuditLogs(evidence: AuditLogEvidence, trust: AuditTrust): AuditVerificationReport {
   const keys = new AuditKeys(trust.keys);
   const signers = trust.checkpointSigners ?? DEFAULT_CHECKPOINT_SIGNERS;
   const requireSignatures = trust.requireSignatures ?? true;
+  const requireCheckpoint = trust.requireCheckpoint ?? false;
   const eventsByLog = groupBy(evidence.events, (e) => e.logId);
   const checkpointsByLog = groupBy(evidence.checkpoints, (c) => c.logId);
   const logIds = [...new Set([...eventsByLog.keys(), ...checkpointsByLog.keys()])].sort();
@@ -34,7 +37,10 @@ export function verifyAuditLogs(evidence: AuditLogEvidence, trust: AuditTrust): 
     const checkpoints = [...(checkpointsByLog.get(logId) ?? [])].sort((a, b) => a.treeSize - b.treeSize);
     const outcome = verifyLog(logId, events, checkpoints, keys, signers, requireSignatures);
     logs.push({ logId, events: events.length, checkpoints: checkpoints.length, verifiedTreeSize: outcome.verified });
-    const divergence = outcome.divergence ?? duplicateDivergence(logId, events, firstPlaces);
+    const divergence =
+      outcome.divergence ??
+      duplicateDivergence(logId, events, firstPlaces) ??
+      (requireCheckpoint ? uncoveredDivergence(logId, events, outcome.verified) : undefined);
     if (divergence) divergences.push(divergence);
   }
   return { ok: divergences.length === 0, logs, divergence: divergences[0], divergences };
@@ -70,6 +76,21 @@ function duplicateDivergence(
     };
   });
   return found;
+}
+
+/** The first event of a log that no verified checkpoint covers, when there is one. */
+function uncoveredDivergence(logId: string, events: readonly LoggedEvent[], verified: number): Divergence | undefined {
+  if (verified >= events.length) return undefined;
+  const uncovered = events.length - verified;
+  return {
+    kind: 'not-checkpointed',
+    logId,
+    index: verified,
+    eventId: eventIdOf(events[verified].event),
+    expected: `a signed checkpoint at tree size ${events.length}`,
+    found: verified === 0 ? 'no signed checkpoint' : `the last signed checkpoint at tree size ${verified}`,
+    message: `${uncovered} of the ${events.length} events of ${logId} are covered by no signed checkpoint, from index ${verified}`,
+  };
 }
 
 function verifyLog(

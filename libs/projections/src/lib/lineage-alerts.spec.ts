@@ -38,6 +38,7 @@ describe('lineage alerts', () => {
       ...world.all,
       model,
       world.events.evaluation(world.ids.model, world.ids.validationSlice),
+      world.events.deploymentCreated('churn-api', world.ids.model),
     ).when(world.events.predictionBatch('deployment:churn-api', world.ids.model, ['pred:1']));
     expect(then.ids('alerts')).toEqual([]);
   });
@@ -46,10 +47,11 @@ describe('lineage alerts', () => {
     const world = churnUpstream();
     const { events, ids } = world;
     const model = world.registerModel(digest('9'));
+    const deployment = events.deploymentCreated('churn-api', ids.model);
     const wrong = events.predictionBatch('deployment:churn-api', ids.model, ['pred:w-1', 'pred:w-2'], digest('6'));
     const right = events.predictionBatch('deployment:churn-api', ids.model, ['pred:r-1'], digest('9'));
     const wrongAgain = events.predictionBatch('deployment:churn-api', ids.model, ['pred:w-3'], digest('6'));
-    const then = await given(...world.all, model, wrong, right).when(wrongAgain);
+    const then = await given(...world.all, model, deployment, wrong, right).when(wrongAgain);
     const id = `prediction.artifact-mismatch|${ids.model}|${digest('6')}`;
     expect(then.ids('alerts')).toEqual([id]);
     expect(then.doc('alerts', id)).toMatchObject({
@@ -82,8 +84,9 @@ describe('lineage alerts', () => {
     const { events, ids } = world;
     const model = world.registerModel();
     const upstream = world.all.filter((event) => event.subject !== ids.run);
+    const deployment = events.deploymentCreated('churn-api', ids.model);
     const first = events.predictionBatch('deployment:churn-api', ids.model, ['pred:1', 'pred:2']);
-    const then = await given(...upstream, model).when(first);
+    const then = await given(...upstream, model, deployment).when(first);
     const id = `prediction.incomplete-lineage|${ids.model}`;
     expect(then.ids('alerts').filter((alertId) => alertId.startsWith('prediction.'))).toEqual([id]);
     expect(then.doc('alerts', id)).toMatchObject({

@@ -30,8 +30,17 @@ export const LINEAGE_ALERT_TYPES = ['model.no-data-lineage', 'model.trained-on-f
 /** Raised per prediction id whose records contradict each other (never cleared: records are never withdrawn). */
 export const RECORD_ALERT_TYPES = [CONFLICTING_PREDICTION] as const;
 
+/**
+ * Raised per deployment id that predictions named before it was created
+ * (see deployment-alerts): kept once it is, as they were recorded so.
+ */
+export const DEPLOYMENT_ALERT_TYPES = ['prediction.unknown-deployment'] as const;
+
 export type AlertType =
-  (typeof PREDICTION_ALERT_TYPES)[number] | (typeof LINEAGE_ALERT_TYPES)[number] | (typeof RECORD_ALERT_TYPES)[number];
+  | (typeof PREDICTION_ALERT_TYPES)[number]
+  | (typeof LINEAGE_ALERT_TYPES)[number]
+  | (typeof RECORD_ALERT_TYPES)[number]
+  | (typeof DEPLOYMENT_ALERT_TYPES)[number];
 
 /**
  * `alerts`: conditions that hold now, recomputed from the facts, with an id

@@ -97,7 +97,10 @@ describe('predictions', () => {
     const then = await given().when(first);
     expect(then.ids('model_lineage')).toEqual([]);
     expect(then.ids('slice_impact')).toEqual([]);
-    expect(then.ids('alerts')).toEqual([`prediction.unknown-model-version|${MODEL}`]);
+    expect(then.ids('alerts')).toEqual([
+      `prediction.unknown-deployment|deployment:api`,
+      `prediction.unknown-model-version|${MODEL}`,
+    ]);
   });
 
   it('counts the unknown-model-version alert’s predictions once each', async () => {

@@ -1,6 +1,7 @@
 import type { ProvenanceEvent } from '@prov/contracts';
 import { affectedDerived } from './affected-derived';
 import { batchFactWrites } from './batch-fact-writes';
+import { unknownDeploymentAlerts } from './deployment-alerts';
 import { derivedWrites } from './derived-writes';
 import { recordPredictions } from './record-predictions';
 import { isSettled, settle, type Settlement } from './settlement';
@@ -49,9 +50,16 @@ export async function foldFacts(
   const recorded = await recordPredictions(events, views);
   const affected = await affectedDerived(events, views);
   for (const id of recorded.modelVersionIds) affected.predictionAlertModelVersionIds.add(id);
-  const derived = await derivedWrites(affected, views);
+  const [derived, deployments] = await Promise.all([
+    derivedWrites(affected, views),
+    unknownDeploymentAlerts(events, views),
+  ]);
   return {
-    writes: [...recorded.alertWrites, ...derived.writes],
-    settlement: { alertsOf: derived.alertsOf, conflictsOf: recorded.conflictsOf },
+    writes: [...recorded.alertWrites, ...derived.writes, ...deployments.writes],
+    settlement: {
+      alertsOf: derived.alertsOf,
+      conflictsOf: recorded.conflictsOf,
+      deploymentsOf: deployments.deploymentsOf,
+    },
   };
 }

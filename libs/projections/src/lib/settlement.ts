@@ -1,3 +1,4 @@
+import { settleUnknownDeployments } from './deployment-alerts';
 import { CONFLICTING_PREDICTION, CONFLICT_SEVERITY, predictionConflict } from './prediction-conflicts';
 import { PREDICTION_ALERT_TYPES, alertWrites, predictionAlerts, type AlertDocument } from './lineage-alerts';
 import type { ModelLineageDocument } from './model-lineage.document';
@@ -8,7 +9,8 @@ import type { ViewReader, ViewWrite } from './view-store.port';
 /**
  * The derived documents that more than one projector replica may write at
  * once (prediction alerts of a model version, the conflict alert of a
- * prediction id), each with the version of the facts it was computed from.
+ * prediction id, the unknown-deployment alert of a deployment), each with
+ * the version of the facts it was computed from.
  *
  * Their facts only grow (batches, losses and claims are inserted, never
  * changed), so a count of them is a version that moves whenever one arrives.
@@ -23,12 +25,14 @@ export interface Settlement {
   alertsOf: Map<string, string>;
   /** Prediction id to the number of claims its conflict alert was computed from. */
   conflictsOf: Map<string, string>;
+  /** Deployment id to the creation and first earlier batch its unknown-deployment alert was computed from. */
+  deploymentsOf: Map<string, string>;
 }
 
-export const settled = (): Settlement => ({ alertsOf: new Map(), conflictsOf: new Map() });
+export const settled = (): Settlement => ({ alertsOf: new Map(), conflictsOf: new Map(), deploymentsOf: new Map() });
 
 export const isSettled = (settlement: Settlement): boolean =>
-  settlement.alertsOf.size === 0 && settlement.conflictsOf.size === 0;
+  settlement.alertsOf.size === 0 && settlement.conflictsOf.size === 0 && settlement.deploymentsOf.size === 0;
 
 /**
  * The version of the facts the prediction alerts of each model version
@@ -96,9 +100,10 @@ export async function settle(
   const next = settled();
   if (isSettled(settlement)) return { writes: [], settlement: next };
   // A prediction's claims are the facts of its alert, and their number its version: one read gives both.
-  const [alertVersions, claims] = await Promise.all([
+  const [alertVersions, claims, deployments] = await Promise.all([
     predictionAlertVersions(views, [...settlement.alertsOf.keys()]),
     readClaims(views, [...settlement.conflictsOf.keys()]),
+    settleUnknownDeployments(settlement.deploymentsOf, views),
   ]);
   const models = [...alertVersions].filter(([id, version]) => settlement.alertsOf.get(id) !== version);
   const moved = new Map([...claims].filter(([id, all]) => settlement.conflictsOf.get(id) !== String(all.length)));
@@ -110,5 +115,7 @@ export async function settle(
   }
   writes.push(...conflictAlertWrites(moved));
   for (const [id, all] of moved) next.conflictsOf.set(id, String(all.length));
+  writes.push(...deployments.writes);
+  next.deploymentsOf = deployments.deploymentsOf;
   return { writes, settlement: next };
 }

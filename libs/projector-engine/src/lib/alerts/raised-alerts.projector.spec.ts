@@ -83,8 +83,10 @@ describe('alerts the live generation raises', () => {
     expect(historical).toBeGreaterThan(0);
     expect(posted).toEqual([]);
     const raisedBefore = await raisedCount(active, 'prediction.unknown-model-version');
+    const deploymentsRaisedBefore = await raisedCount(active, 'prediction.unknown-deployment');
 
-    // Three batches of a model version nobody registered: one alert, raised by the first, rewritten by the others.
+    // Three batches of a model version nobody registered, on a deployment nobody created: one alert of each,
+    // raised by the first batch; the others rewrite the model version's counts and leave the deployment's as it is.
     const inference = new ProvenancePublisher(log, {
       service: 'inference-service',
       signer: {
@@ -115,18 +117,23 @@ describe('alerts the live generation raises', () => {
         return stored?.details.batches === n ? true : undefined;
       });
     }
-    await until('the post', async () => (posted.length > 0 ? true : undefined));
+    const raisedIds = [
+      'prediction.unknown-deployment|deployment:churn-api',
+      'prediction.unknown-model-version|model:ghost@1',
+    ];
+    await until('the posts', async () => (posted.length >= raisedIds.length ? true : undefined));
     await new Promise((r) => setTimeout(r, 200));
-    expect(posted).toEqual(['prediction.unknown-model-version|model:ghost@1']);
+    expect([...posted].sort()).toEqual(raisedIds);
     expect(await raisedCount(active, 'prediction.unknown-model-version')).toBe(raisedBefore + 1);
+    expect(await raisedCount(active, 'prediction.unknown-deployment')).toBe(deploymentsRaisedBefore + 1);
     const exported = await metrics.registry.getSingleMetricAsString('projector_alert_notifications_total');
-    expect(exported).toContain('projector_alert_notifications_total{outcome="delivered"} 1');
+    expect(exported).toContain('projector_alert_notifications_total{outcome="delivered"} 2');
 
     // A rebuild derives every alert again in its generation (counted there) and posts none of them again.
     const rebuilt = await projector.rebuild();
-    expect(await (await store.generation(rebuilt)).count('alerts')).toBe(historical + 1);
+    expect(await (await store.generation(rebuilt)).count('alerts')).toBe(historical + raisedIds.length);
     expect(await raisedCount(rebuilt, 'prediction.unknown-model-version')).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 200));
-    expect(posted).toEqual(['prediction.unknown-model-version|model:ghost@1']);
+    expect([...posted].sort()).toEqual(raisedIds);
   });
 });

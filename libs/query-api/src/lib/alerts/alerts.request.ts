@@ -1,8 +1,18 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { IsTimestamp } from '@prov/contracts';
-import { LINEAGE_ALERT_TYPES, PREDICTION_ALERT_TYPES, RECORD_ALERT_TYPES } from '@prov/projections';
+import {
+  DEPLOYMENT_ALERT_TYPES,
+  LINEAGE_ALERT_TYPES,
+  PREDICTION_ALERT_TYPES,
+  RECORD_ALERT_TYPES,
+} from '@prov/projections';
 
-export const ALERT_TYPES = [...PREDICTION_ALERT_TYPES, ...LINEAGE_ALERT_TYPES, ...RECORD_ALERT_TYPES];
+export const ALERT_TYPES = [
+  ...PREDICTION_ALERT_TYPES,
+  ...LINEAGE_ALERT_TYPES,
+  ...RECORD_ALERT_TYPES,
+  ...DEPLOYMENT_ALERT_TYPES,
+];
 
 export class AlertsRequest {
   @IsOptional() @IsIn(ALERT_TYPES) type?: string;
