@@ -10,6 +10,7 @@
 #   deploy/local/infra.sh reset  [kafka|store|all]  stop and delete the data (keeps downloads and builds)
 #   deploy/local/infra.sh status                    what runs, where, and whether it answers
 #   deploy/local/infra.sh env                       KAFKA_BROKERS=... and MONGODB_URI=... lines
+#   deploy/local/infra.sh env --secure              the same for the TLS listeners, with the CA and SASL settings
 #   deploy/local/infra.sh kill-broker N             SIGKILL broker N (1-3) of the cluster
 #   deploy/local/infra.sh start-broker N            start broker N of the cluster again, wait until it serves
 #
@@ -22,6 +23,15 @@
 # PROV_STORE_POSTGRESQL_URL (a PostgreSQL of your own; without it, the store
 # starts its own on PROV_POSTGRESQL_PORT, 5433, from Debian's postgresql),
 # PROV_INFRA_TIMEOUT_S (90), PROV_INFRA_STOP_TIMEOUT_S (30).
+#
+# Transport security (the single broker and the store; off by default): with
+# PROV_KAFKA_SECURITY=tls-sasl the broker also listens for SASL_SSL on
+# PROV_KAFKA_SASL_SSL_PORT (9098), SCRAM-SHA-512, user 'provenance' with a
+# random password made when its storage is formatted; with PROV_STORE_SECURITY=tls
+# the store also listens for TLS on PROV_STORE_TLS_PORT (27018). Both present a
+# certificate of a throwaway CA made with openssl under <home>/run/tls. The
+# plaintext listeners stay. 'env --secure' prints the platform's settings for
+# them (KAFKA_SSL_CA_FILE, KAFKA_SASL_*, MONGODB_URI with tls=true&tlsCAFile=).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +45,10 @@ STORE_PORT="${PROV_STORE_PORT:-27017}"
 STORE_BACKEND="${PROV_STORE_BACKEND:-sqlite}"
 STORE_POSTGRESQL_URL="${PROV_STORE_POSTGRESQL_URL:-}"
 POSTGRESQL_PORT="${PROV_POSTGRESQL_PORT:-5433}"
+KAFKA_SECURITY="${PROV_KAFKA_SECURITY:-plaintext}"
+KAFKA_SASL_SSL_PORT="${PROV_KAFKA_SASL_SSL_PORT:-9098}"
+STORE_SECURITY="${PROV_STORE_SECURITY:-plaintext}"
+STORE_TLS_PORT="${PROV_STORE_TLS_PORT:-27018}"
 TIMEOUT_S="${PROV_INFRA_TIMEOUT_S:-90}"
 STOP_TIMEOUT_S="${PROV_INFRA_STOP_TIMEOUT_S:-30}"
 
@@ -45,6 +59,9 @@ KAFKA_RUN="$INFRA_HOME/run/kafka"
 KAFKA_CLUSTER_RUN="$INFRA_HOME/run/kafka-cluster"
 STORE_RUN="$INFRA_HOME/run/store"
 POSTGRESQL_RUN="$INFRA_HOME/run/postgresql"
+TLS_RUN="$INFRA_HOME/run/tls"
+# The SCRAM user of the SASL_SSL listener, in the platform's own variables; made with the broker's storage.
+KAFKA_SASL_FILE="$KAFKA_RUN/sasl-credentials"
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() {
@@ -64,6 +81,13 @@ need_java() {
 
 [[ "$KAFKA_BROKER_COUNT" == 1 || "$KAFKA_BROKER_COUNT" == 3 ]] ||
   die "PROV_KAFKA_BROKERS must be 1 (a single broker) or 3 (a cluster), not '$KAFKA_BROKER_COUNT'"
+case "$KAFKA_SECURITY" in
+  plaintext) ;;
+  tls-sasl) [[ "$KAFKA_BROKER_COUNT" == 1 ]] || die "PROV_KAFKA_SECURITY=tls-sasl is for the single broker, not the 3-broker cluster" ;;
+  *) die "PROV_KAFKA_SECURITY must be plaintext or tls-sasl, not '$KAFKA_SECURITY'" ;;
+esac
+[[ "$STORE_SECURITY" == plaintext || "$STORE_SECURITY" == tls ]] ||
+  die "PROV_STORE_SECURITY must be plaintext or tls, not '$STORE_SECURITY'"
 
 # Broker N (1-3) of the cluster: its run directory and ports. Steps of 2 keep each
 # broker's two ports side by side (9092/9093, 9094/9095, 9096/9097), broker 1 on the
@@ -88,6 +112,7 @@ kafka_brokers() {
   (IFS=,; echo "${brokers[*]}")
 }
 mongodb_uri() { echo "mongodb://127.0.0.1:$STORE_PORT/?directConnection=true"; }
+secure_mongodb_uri() { echo "mongodb://127.0.0.1:$STORE_TLS_PORT/?directConnection=true&tls=true&tlsCAFile=$TLS_RUN/ca.pem"; }
 
 # The pid of a component that runs, or nothing. The pid must still be the
 # component's process (pids get reused after a crash or a reboot).
@@ -113,11 +138,16 @@ show_logs() { # files...
   done
 }
 
+# wait-ready.js, with where the TLS listeners' CA and the SCRAM user are (for its kafka-sasl-ssl probe).
+wait_ready_js() { # component target timeout pids
+  PROV_INFRA_TLS_CA_FILE="$TLS_RUN/ca.pem" PROV_INFRA_SASL_FILE="$KAFKA_SASL_FILE" node "$HERE/wait-ready.js" "$@"
+}
+
 wait_ready() { # component pids(comma-separated) target logs...
   local component="$1" pids="$2" target="$3"
   shift 3
   local status=0
-  node "$HERE/wait-ready.js" "$component" "$target" "$TIMEOUT_S" "$pids" || status=$?
+  wait_ready_js "$component" "$target" "$TIMEOUT_S" "$pids" || status=$?
   if [[ "$status" -ne 0 ]]; then
     show_logs "$@"
     [[ "$status" -eq 3 ]] && die "cannot check $component: wait-ready.js needs the npm packages kafkajs and mongodb (run 'npm ci' at the repository root)"
@@ -141,6 +171,38 @@ already_running() { # name run-dir pid endpoint
   if [[ -n "$was" && "$was" != "$endpoint" ]]; then
     die "$name already runs (pid $pid) at $was, not at $endpoint; stop it first: deploy/local/infra.sh stop $name"
   fi
+}
+
+# --- TLS ---------------------------------------------------------------------
+
+# A throwaway CA and one server certificate (for 127.0.0.1 and localhost) that the broker's SASL_SSL
+# listener and the store's TLS listener present: made once per home, again when a day or less is left.
+# ca.pem is what clients trust; broker.pem is Kafka's PEM key store (the key, then the certificate).
+tls_material() {
+  if [[ -s "$TLS_RUN/broker.pem" ]] &&
+    openssl x509 -checkend 86400 -noout -in "$TLS_RUN/ca.pem" >/dev/null 2>&1 &&
+    openssl x509 -checkend 86400 -noout -in "$TLS_RUN/server.pem" >/dev/null 2>&1; then
+    return 0
+  fi
+  need openssl "to make the certificates of the TLS listeners"
+  log "making a throwaway CA and server certificate in $TLS_RUN"
+  local tmp="$TLS_RUN.partial" tls_log="$INFRA_HOME/tls.log"
+  rm -rf "$tmp" && mkdir -p "$tmp" && chmod 700 "$tmp"
+  (
+    cd "$tmp"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \
+      -subj "/CN=provenance local test CA" -keyout ca.key -out ca.pem \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+      -keyout server.key -out server.csr
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+      "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 16)" \
+      -days 365 -extfile server.ext -out server.pem
+    cat server.key server.pem >broker.pem
+    rm -f server.csr server.ext
+  ) >"$tls_log" 2>&1 || { show_logs "$tls_log"; die "openssl could not make the certificates (log: $tls_log)"; }
+  rm -rf "$TLS_RUN" && mv "$tmp" "$TLS_RUN"
 }
 
 # --- Kafka -------------------------------------------------------------------
@@ -176,6 +238,11 @@ new_cluster_id() {
 # the single broker, or node N of the cluster.
 write_kafka_config() { # run-dir node-id port controller-port voters
   local run="$1" node="$2" port="$3" controller_port="$4" voters="$5"
+  local listeners="PLAINTEXT://127.0.0.1:$port" protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  if [[ "$KAFKA_SECURITY" == tls-sasl ]]; then
+    listeners+=",SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT"
+    protocols+=",SASL_SSL:SASL_SSL"
+  fi
   mkdir -p "$run/data"
   {
     if [[ "$KAFKA_BROKER_COUNT" == 1 ]]; then
@@ -188,15 +255,25 @@ write_kafka_config() { # run-dir node-id port controller-port voters
 process.roles=broker,controller
 node.id=$node
 controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=$protocols
 log.dirs=$run/data
 num.partitions=1
 auto.create.topics.enable=true
 EOF
+    if [[ "$KAFKA_SECURITY" == tls-sasl ]]; then
+      cat <<EOF
+# PROV_KAFKA_SECURITY=tls-sasl: clients of the SASL_SSL listener prove who they are with SCRAM-SHA-512
+# (users made by the storage format), over TLS with a certificate of the CA in $TLS_RUN.
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PEM
+listener.name.sasl_ssl.ssl.keystore.location=$TLS_RUN/broker.pem
+EOF
+    fi
     if [[ "$KAFKA_BROKER_COUNT" == 1 ]]; then
       cat <<EOF
 # One node: internal topics must not ask for more replicas than exist, or consumer groups never start.
@@ -232,13 +309,14 @@ EOF
   } >"$run/server.properties"
 }
 
-format_kafka_storage() { # run-dir cluster-id
+format_kafka_storage() { # run-dir cluster-id [StorageTool format options...]
   local run="$1" cluster_id="$2"
+  shift 2
   [[ -f "$run/data/meta.properties" ]] && return 0
   # Static quorum (controller.quorum.voters): no --standalone needed.
   java -Xmx256m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true -Dlog4j.configuration="file:$KAFKA_LOG4J" \
     -Dkafka.logs.dir="$run" -cp "$KAFKA_LIBS/*" \
-    kafka.tools.StorageTool format -t "$cluster_id" -c "$run/server.properties" \
+    kafka.tools.StorageTool format -t "$cluster_id" -c "$run/server.properties" "$@" \
     >"$run/format.log" 2>&1 ||
     { show_logs "$run/format.log"; die "could not format the KRaft storage in $run/data"; }
 }
@@ -275,26 +353,51 @@ start_kafka() {
 
 start_single_kafka() {
   mkdir -p "$KAFKA_RUN"
-  local pid endpoint
-  endpoint="$(kafka_brokers)"
+  local pid brokers endpoint
+  brokers="$(kafka_brokers)"
+  endpoint="$brokers"
+  [[ "$KAFKA_SECURITY" == tls-sasl ]] && endpoint+=" (SASL_SSL at 127.0.0.1:$KAFKA_SASL_SSL_PORT)"
   pid="$(single_kafka_pid)"
   if [[ -n "$pid" ]]; then
     already_running kafka "$KAFKA_RUN" "$pid" "$endpoint"
-    wait_ready kafka "$pid" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+    wait_ready kafka "$pid" "$brokers" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+    wait_sasl_ssl_ready "$pid"
     log "Kafka already running (pid $pid) and answering at $endpoint"
     return 0
   fi
-  local port
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
-    port_in_use "$port" && die "port $port on 127.0.0.1 is taken by another program; stop it, or choose other ports with PROV_KAFKA_PORT / PROV_KAFKA_CONTROLLER_PORT"
+  local port ports=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT") format_options=()
+  [[ "$KAFKA_SECURITY" == tls-sasl ]] && ports+=("$KAFKA_SASL_SSL_PORT")
+  for port in "${ports[@]}"; do
+    port_in_use "$port" && die "port $port on 127.0.0.1 is taken by another program; stop it, or choose other ports with PROV_KAFKA_PORT / PROV_KAFKA_CONTROLLER_PORT / PROV_KAFKA_SASL_SSL_PORT"
   done
   write_kafka_config "$KAFKA_RUN" 1 "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "1@127.0.0.1:$KAFKA_CONTROLLER_PORT"
-  format_kafka_storage "$KAFKA_RUN" "$(new_cluster_id)"
+  if [[ "$KAFKA_SECURITY" == tls-sasl ]]; then
+    tls_material
+    if [[ ! -f "$KAFKA_RUN/data/meta.properties" ]]; then
+      # SCRAM users live in the cluster's metadata: the format writes them there before the first start.
+      local password
+      password="$(openssl rand -hex 24)"
+      (umask 077 && printf '%s\n' KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=provenance \
+        "KAFKA_SASL_PASSWORD=$password" >"$KAFKA_SASL_FILE.partial")
+      format_options=(--add-scram "SCRAM-SHA-512=[name=provenance,password=$password]")
+    elif [[ ! -s "$KAFKA_SASL_FILE" ]]; then
+      die "the broker's storage in $KAFKA_RUN/data was formatted without SASL users; delete it first (deploy/local/infra.sh reset kafka) to start it with PROV_KAFKA_SECURITY=tls-sasl"
+    fi
+  fi
+  format_kafka_storage "$KAFKA_RUN" "$(new_cluster_id)" "${format_options[@]}"
+  if [[ -f "$KAFKA_SASL_FILE.partial" ]]; then mv "$KAFKA_SASL_FILE.partial" "$KAFKA_SASL_FILE"; fi
   log "starting Kafka $KAFKA_VERSION at $endpoint"
   echo "$endpoint" >"$KAFKA_RUN/endpoint"
   spawn_kafka "$KAFKA_RUN" -Xms512m -Xmx"$KAFKA_HEAP"
-  wait_ready kafka "$(cat "$KAFKA_RUN/pid")" "$endpoint" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+  wait_ready kafka "$(cat "$KAFKA_RUN/pid")" "$brokers" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
+  wait_sasl_ssl_ready "$(cat "$KAFKA_RUN/pid")"
   log "Kafka ready at $endpoint (log: $KAFKA_RUN/kafka.log)"
+}
+
+# With PROV_KAFKA_SECURITY=tls-sasl: the SASL_SSL listener verifies against the CA and takes the SCRAM user.
+wait_sasl_ssl_ready() { # pid
+  [[ "$KAFKA_SECURITY" == tls-sasl ]] || return 0
+  wait_ready kafka-sasl-ssl "$1" "127.0.0.1:$KAFKA_SASL_SSL_PORT" "$KAFKA_RUN/kafka.log" "$KAFKA_RUN/kafka.out"
 }
 
 # Config, storage (formatted once, with the cluster's id) and process of broker N; does not wait.
@@ -485,16 +588,25 @@ start_store() {
   binary="$(ferretdb_binary)"
   build_ferretdb "$binary"
   mkdir -p "$STORE_RUN"
-  local pid endpoint
+  local pid endpoint tls_args=()
   endpoint="$(mongodb_uri) ($STORE_BACKEND)"
+  [[ "$STORE_SECURITY" == tls ]] && endpoint="$(mongodb_uri) ($STORE_BACKEND, TLS at 127.0.0.1:$STORE_TLS_PORT)"
   pid="$(running_pid "$STORE_RUN" ferretdb-runner)"
   if [[ -n "$pid" ]]; then
     already_running store "$STORE_RUN" "$pid" "$endpoint"
     wait_ready store "$pid" "$(mongodb_uri)" "$STORE_RUN/store.log"
+    [[ "$STORE_SECURITY" == tls ]] && wait_ready store "$pid" "$(secure_mongodb_uri)" "$STORE_RUN/store.log"
     log "FerretDB already running (pid $pid) and answering at $endpoint"
     return 0
   fi
   port_in_use "$STORE_PORT" && die "port $STORE_PORT on 127.0.0.1 is taken by another program; stop it, or choose another with PROV_STORE_PORT"
+  if [[ "$STORE_SECURITY" == tls ]]; then
+    port_in_use "$STORE_TLS_PORT" && die "port $STORE_TLS_PORT on 127.0.0.1 is taken by another program; stop it, or choose another with PROV_STORE_TLS_PORT"
+    tls_material
+    # Server authentication only: with -listen-tls-ca-file, FerretDB would require client certificates too.
+    tls_args=(-listen-tls "127.0.0.1:$STORE_TLS_PORT" -listen-tls-cert-file "$TLS_RUN/server.pem"
+      -listen-tls-key-file "$TLS_RUN/server.key")
+  fi
   local backend_args=(-handler "$STORE_BACKEND")
   case "$STORE_BACKEND" in
     sqlite)
@@ -514,9 +626,10 @@ start_store() {
   echo "$endpoint" >"$STORE_RUN/endpoint"
   # cd: FerretDB writes nothing to its working directory, and it must not be the caller's anyway.
   (cd "$STORE_RUN" && spawn "$STORE_RUN" "$STORE_RUN/store.log" \
-    "$binary" -listen-addr "127.0.0.1:$STORE_PORT" "${backend_args[@]}" -log-level warn)
+    "$binary" -listen-addr "127.0.0.1:$STORE_PORT" "${tls_args[@]}" "${backend_args[@]}" -log-level warn)
   wait_ready store "$(cat "$STORE_RUN/pid")" "$(mongodb_uri)" "$STORE_RUN/store.log"
-  log "FerretDB ready at $(mongodb_uri) (log: $STORE_RUN/store.log)"
+  [[ "$STORE_SECURITY" == tls ]] && wait_ready store "$(cat "$STORE_RUN/pid")" "$(secure_mongodb_uri)" "$STORE_RUN/store.log"
+  log "FerretDB ready at $endpoint (log: $STORE_RUN/store.log)"
 }
 
 # --- stop, reset, status -------------------------------------------------------
@@ -569,7 +682,7 @@ reset_kafka() {
     rm -f "$KAFKA_CLUSTER_RUN/cluster-id"
     log "kafka cluster data deleted"
   else
-    rm -rf "$KAFKA_RUN/data"
+    rm -rf "$KAFKA_RUN/data" "$KAFKA_SASL_FILE"
     log "kafka data deleted"
   fi
 }
@@ -588,7 +701,7 @@ status_of() { # name probe run-dir marker probe-target [remark]
     return 0
   fi
   answer="not answering"
-  node "$HERE/wait-ready.js" "$probe" "$target" 5 "$pid" 2>/dev/null && answer="answering"
+  wait_ready_js "$probe" "$target" 5 "$pid" 2>/dev/null && answer="answering"
   echo "$name: running (pid $pid) at $(cat "$run/endpoint" 2>/dev/null || echo '?'), $answer$remark"
 }
 
@@ -606,7 +719,7 @@ status() {
   echo "home: $INFRA_HOME"
   # The layout PROV_KAFKA_BROKERS names, and the other one too if it runs.
   if [[ "$KAFKA_BROKER_COUNT" == 1 || -n "$(single_kafka_pid)" ]]; then
-    status_of kafka kafka "$KAFKA_RUN" kafka.Kafka "$(cat "$KAFKA_RUN/endpoint" 2>/dev/null || echo "127.0.0.1:$KAFKA_PORT")"
+    status_of kafka kafka "$KAFKA_RUN" kafka.Kafka "$(sed 's/ (.*//' "$KAFKA_RUN/endpoint" 2>/dev/null || echo "127.0.0.1:$KAFKA_PORT")"
   fi
   if [[ "$KAFKA_BROKER_COUNT" == 3 || -n "$(cluster_pids)" ]]; then
     local node run leader
@@ -628,6 +741,23 @@ status() {
   echo "cached: ${cached[*]:-nothing}"
 }
 
+# The platform's settings for the TLS listeners that PROV_KAFKA_SECURITY and PROV_STORE_SECURITY turn on
+# (the plaintext ones for a component whose setting is off), quoted for eval.
+secure_env() {
+  [[ "$KAFKA_SECURITY" == tls-sasl || "$STORE_SECURITY" == tls ]] ||
+    die "env --secure needs PROV_KAFKA_SECURITY=tls-sasl or PROV_STORE_SECURITY=tls (the settings the servers were started with)"
+  [[ -s "$TLS_RUN/ca.pem" ]] || die "no CA in $TLS_RUN yet: start the servers with those settings first"
+  if [[ "$KAFKA_SECURITY" == tls-sasl ]]; then
+    [[ -s "$KAFKA_SASL_FILE" ]] || die "no SASL user in $KAFKA_SASL_FILE yet: start Kafka with PROV_KAFKA_SECURITY=tls-sasl first"
+    echo "KAFKA_BROKERS='127.0.0.1:$KAFKA_SASL_SSL_PORT'"
+    echo "KAFKA_SSL_CA_FILE='$TLS_RUN/ca.pem'"
+    sed "s/=\(.*\)/='\1'/" "$KAFKA_SASL_FILE"
+  else
+    echo "KAFKA_BROKERS='$(kafka_brokers)'"
+  fi
+  if [[ "$STORE_SECURITY" == tls ]]; then echo "MONGODB_URI='$(secure_mongodb_uri)'"; else echo "MONGODB_URI='$(mongodb_uri)'"; fi
+}
+
 with_lock() {
   need flock "to serialize starts and stops (util-linux)"
   mkdir -p "$INFRA_HOME"
@@ -644,7 +774,7 @@ run_for() { # action what
   if [[ "$what" == store || "$what" == all ]]; then "${action}_store"; fi
 }
 
-usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 command="${1:-}"
 [[ $# -gt 0 ]] && shift
@@ -663,8 +793,10 @@ case "$command" in
   kill-broker) with_lock kill_broker "${args[0]:-}" ;;
   start-broker) with_lock start_broker "${args[0]:-}" ;;
   env)
-    echo "KAFKA_BROKERS=$(kafka_brokers)"
-    echo "MONGODB_URI=$(mongodb_uri)"
+    if [[ "${args[0]:-}" == --secure ]]; then secure_env; else
+      echo "KAFKA_BROKERS=$(kafka_brokers)"
+      echo "MONGODB_URI=$(mongodb_uri)"
+    fi
     ;;
   help | -h | --help) usage ;;
   *)

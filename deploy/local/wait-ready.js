@@ -5,6 +5,10 @@
 //   node wait-ready.js kafka 127.0.0.1:9092 90 [pid]
 //   node wait-ready.js kafka 127.0.0.1:9092,127.0.0.1:9094,127.0.0.1:9096 90 [pid,pid,pid]
 //   node wait-ready.js store 'mongodb://127.0.0.1:27017/?directConnection=true' 90 [pid]
+//   node wait-ready.js kafka-sasl-ssl 127.0.0.1:9098 90 [pid]
+// kafka-sasl-ssl is the broker's SASL_SSL listener, through TLS with the CA of
+// PROV_INFRA_TLS_CA_FILE and the SCRAM user of PROV_INFRA_SASL_FILE (the
+// platform's KAFKA_SASL_* lines), as infra.sh sets them.
 // Exit codes: 0 ready; 1 not ready within the timeout, or one of the
 // processes exited; 2 bad arguments; 3 kafkajs or mongodb cannot be loaded.
 'use strict';
@@ -40,10 +44,30 @@ function exited() {
   });
 }
 
-async function kafkaReady() {
+/** TLS and SASL options of the SASL_SSL listener, from the files infra.sh names. */
+function saslSslOptions() {
+  const { readFileSync } = require('node:fs');
+  const settings = Object.fromEntries(
+    readFileSync(process.env.PROV_INFRA_SASL_FILE, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+  return {
+    ssl: { ca: readFileSync(process.env.PROV_INFRA_TLS_CA_FILE, 'utf8') },
+    sasl: {
+      mechanism: settings.KAFKA_SASL_MECHANISM,
+      username: settings.KAFKA_SASL_USERNAME,
+      password: settings.KAFKA_SASL_PASSWORD,
+    },
+  };
+}
+
+async function kafkaReady(security = {}) {
   const { Kafka, logLevel } = load('kafkajs');
   const brokers = target.split(',');
   const admin = new Kafka({
+    ...security,
     clientId: 'wait-ready',
     brokers,
     logLevel: logLevel.NOTHING,
@@ -74,10 +98,14 @@ async function storeReady() {
 }
 
 async function main() {
-  const probe = { kafka: kafkaReady, store: storeReady }[component];
+  const probe = {
+    kafka: () => kafkaReady(),
+    'kafka-sasl-ssl': () => kafkaReady(saslSslOptions()),
+    store: storeReady,
+  }[component];
   const seconds = Number(timeoutSeconds);
   if (!probe || !target || !(seconds > 0)) {
-    fail(2, 'usage: node wait-ready.js kafka|store <brokers|mongodb-uri> <timeout-seconds> [pid,...]');
+    fail(2, 'usage: node wait-ready.js kafka|kafka-sasl-ssl|store <brokers|mongodb-uri> <timeout-seconds> [pid,...]');
   }
   const deadline = Date.now() + seconds * 1000;
   let lastError = 'no answer yet';

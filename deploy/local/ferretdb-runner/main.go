@@ -22,6 +22,10 @@ func main() {
 	handler := flag.String("handler", "sqlite", "storage backend: sqlite or postgresql")
 	sqliteURL := flag.String("sqlite-url", "file:./data/", "SQLite directory URI (sqlite backend)")
 	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL connection URL (postgresql backend)")
+	listenTLS := flag.String("listen-tls", "", "TCP address of a TLS listener beside -listen-addr (none by default)")
+	tlsCertFile := flag.String("listen-tls-cert-file", "", "PEM certificate (and chain) of the TLS listener")
+	tlsKeyFile := flag.String("listen-tls-key-file", "", "PEM private key of the TLS listener")
+	tlsCAFile := flag.String("listen-tls-ca-file", "", "PEM CA of client certificates: with it, the TLS listener requires one")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
 
@@ -44,8 +48,19 @@ func main() {
 		os.Exit(2)
 	}
 
+	if *listenTLS != "" && (*tlsCertFile == "" || *tlsKeyFile == "") {
+		fmt.Fprintln(os.Stderr, "ferretdb-runner: -listen-tls needs -listen-tls-cert-file and -listen-tls-key-file")
+		os.Exit(2)
+	}
+
 	server, err := ferretdb.New(&ferretdb.Config{
-		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Listener: ferretdb.ListenerConfig{
+			TCP:         *listen,
+			TLS:         *listenTLS,
+			TLSCertFile: *tlsCertFile,
+			TLSKeyFile:  *tlsKeyFile,
+			TLSCAFile:   *tlsCAFile,
+		},
 		Logger:        logger,
 		Handler:       *handler,
 		SQLiteURL:     *sqliteURL,
@@ -64,7 +79,7 @@ func main() {
 	}
 
 	// Readiness is a MongoDB ping, done by the caller; this line is for the log.
-	logger.Warn("ferretdb-runner listening", "addr", *listen, "handler", *handler)
+	logger.Warn("ferretdb-runner listening", "addr", *listen, "tls", *listenTLS, "handler", *handler)
 	if err := server.Run(ctx); err != nil && ctx.Err() == nil {
 		logger.Error("FerretDB stopped", "error", err)
 		os.Exit(1)

@@ -29,6 +29,26 @@ describe('mapping kafkajs errors onto the event log errors', () => {
     expect(error.cause).toBe(gaveUp);
   });
 
+  it('says a broker certificate the client does not trust is not retriable, however often kafkajs tried', () => {
+    // As kafkajs builds it from the TLS socket's error: the message, and Node's code for the failed verification.
+    const untrusted = new KafkaJSConnectionError('Connection error: unable to verify the first certificate', {
+      broker: '127.0.0.1:9098',
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    } as never);
+    const wrongHost = new KafkaJSConnectionError('Connection error: Hostname/IP does not match', {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    } as never);
+
+    expect(toLogError(retriesExceeded(untrusted), 'cannot connect')).toMatchObject({
+      retriable: false,
+      message: 'cannot connect: Connection error: unable to verify the first certificate',
+    });
+    expect(toLogError(retriesExceeded(wrongHost), 'cannot connect')).toMatchObject({ retriable: false });
+    expect(toLogError(new KafkaJSConnectionError('x', { code: 'ECONNRESET' } as never), 'c')).toMatchObject({
+      retriable: true,
+    });
+  });
+
   it('says a failure Kafka calls final is not retriable', () => {
     const error = toLogError(retriesExceeded(protocolError('TOPIC_AUTHORIZATION_FAILED', false)), 'publishing');
 

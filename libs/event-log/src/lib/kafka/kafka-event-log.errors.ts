@@ -19,6 +19,29 @@ export class KafkaLogError extends EventLogError {
 const PASSING_TIMEOUTS = new Set(['KafkaJSTimeout', 'KafkaJSLockTimeout']);
 
 /**
+ * Node's codes for a broker certificate the client does not trust (an unknown
+ * CA, another host's name, out of date). kafkajs calls the connection error
+ * retriable, but only a change of settings or certificates will make it pass.
+ */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
  * The failure kafkajs started from: its retrier wraps the last error in
  * `KafkaJSNumberOfRetriesExceeded` (non-retriable, since retrying is over)
  * and that, at times, in `KafkaJSNonRetriableError`, each keeping it as `cause`.
@@ -48,7 +71,9 @@ export function toLogError(error: unknown, what: string, topic?: string): EventL
   if (topic !== undefined && kafkaErrorType(error) === 'UNKNOWN_TOPIC_OR_PARTITION')
     return new UnknownTopicError(topic);
   const original = originalKafkaError(error);
-  const retriable = original instanceof KafkaJSError && (original.retriable || PASSING_TIMEOUTS.has(original.name));
+  const untrusted = UNTRUSTED_CERTIFICATE.has(String((original as { code?: unknown } | undefined)?.code));
+  const retriable =
+    original instanceof KafkaJSError && (original.retriable || PASSING_TIMEOUTS.has(original.name)) && !untrusted;
   const message = error instanceof Error ? error.message : String(error);
   return new KafkaLogError(`${what}: ${message}`, retriable, { cause: error });
 }
