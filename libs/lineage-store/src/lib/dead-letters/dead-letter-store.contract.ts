@@ -1,4 +1,5 @@
-import type { DeadLetter, DeadLetterStore } from './dead-letter-store.port';
+import type { DeadLetterDocument } from '@prov/projections';
+import type { DeadLetterStore } from './dead-letter-store.port';
 
 /**
  * What every DeadLetterStore adapter owes the projector and the gateway, as
@@ -18,7 +19,12 @@ export function describeDeadLetterStoreContract(
     });
     afterEach(() => opened.close());
 
-    const letter = (topic: string, offset: number, recordedAt: string, reason: DeadLetter['reason']): DeadLetter => ({
+    const letter = (
+      topic: string,
+      offset: number,
+      recordedAt: string,
+      reason: DeadLetterDocument['reason'],
+    ): DeadLetterDocument => ({
       deadLetterId: `deadletter:${topic}/0/${offset}`,
       reason,
       problems: [{ path: 'payload.$where', problem: `refused at ${offset}` }],
@@ -36,7 +42,7 @@ export function describeDeadLetterStoreContract(
     });
     const training = 'provenance.training.v1';
     const inference = 'provenance.inference.v1';
-    const ids = (letters: DeadLetter[]) => letters.map((l) => l.deadLetterId);
+    const ids = (letters: DeadLetterDocument[]) => letters.map((l) => l.deadLetterId);
 
     it('starts empty', async () => {
       expect(await store.positions()).toEqual([]);

@@ -1,14 +1,10 @@
 import type { ConsumedPosition } from '../lineage-store.port';
-import {
-  DeadLetter,
-  DeadLetterQuery,
-  DeadLetterStore,
-  deadLetterListKey,
-} from '../dead-letters/dead-letter-store.port';
+import type { DeadLetterDocument } from '@prov/projections';
+import { DeadLetterQuery, DeadLetterStore, deadLetterListKey } from '../dead-letters/dead-letter-store.port';
 
 /** The embedded mode's dead letters: in process memory, folded again from the dead-letter topic at start. */
 export class InMemoryDeadLetters implements DeadLetterStore {
-  private readonly letters = new Map<string, DeadLetter>();
+  private readonly letters = new Map<string, DeadLetterDocument>();
   /** By `<topic>|<partition>`. */
   private readonly folded = new Map<string, ConsumedPosition>();
 
@@ -18,13 +14,13 @@ export class InMemoryDeadLetters implements DeadLetterStore {
       .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
   }
 
-  async keep(letters: readonly DeadLetter[], position: ConsumedPosition): Promise<void> {
+  async keep(letters: readonly DeadLetterDocument[], position: ConsumedPosition): Promise<void> {
     for (const letter of letters)
       if (!this.letters.has(letter.deadLetterId)) this.letters.set(letter.deadLetterId, structuredClone(letter));
     this.folded.set(`${position.topic}|${position.partition}`, { ...position });
   }
 
-  async list(query: DeadLetterQuery): Promise<DeadLetter[]> {
+  async list(query: DeadLetterQuery): Promise<DeadLetterDocument[]> {
     const after = query.after && deadLetterListKey(query.after);
     return [...this.letters.values()]
       .filter(

@@ -1,16 +1,12 @@
 import type { Db, Filter } from 'mongodb';
 import type { ConsumedPosition } from '../lineage-store.port';
-import {
-  DeadLetter,
-  DeadLetterQuery,
-  DeadLetterStore,
-  deadLetterListKey,
-} from '../dead-letters/dead-letter-store.port';
+import type { DeadLetterDocument } from '@prov/projections';
+import { DeadLetterQuery, DeadLetterStore, deadLetterListKey } from '../dead-letters/dead-letter-store.port';
 import { guarded } from './driver-errors';
 import { insertAbsent } from './insert-absent';
 
 /** A dead letter under its id, with the one key a listing sorts and resumes by. */
-interface DeadLetterDocument extends DeadLetter {
+interface StoredDeadLetter extends DeadLetterDocument {
   _id: string;
   listKey: string;
 }
@@ -44,7 +40,7 @@ export class MongoDeadLetters implements DeadLetterStore {
     );
   }
 
-  keep(letters: readonly DeadLetter[], position: ConsumedPosition): Promise<void> {
+  keep(letters: readonly DeadLetterDocument[], position: ConsumedPosition): Promise<void> {
     return guarded(`keep dead letters of ${position.topic}/${position.partition}`, async () => {
       // A letter redelivered finds the first one kept, and leaves it.
       await insertAbsent(
@@ -60,9 +56,9 @@ export class MongoDeadLetters implements DeadLetterStore {
     });
   }
 
-  list(query: DeadLetterQuery): Promise<DeadLetter[]> {
+  list(query: DeadLetterQuery): Promise<DeadLetterDocument[]> {
     return guarded('list the dead letters', async () => {
-      const filter: Filter<DeadLetterDocument> = {};
+      const filter: Filter<StoredDeadLetter> = {};
       if (query.reason !== undefined) filter.reason = query.reason;
       if (query.topic !== undefined) filter['source.topic'] = query.topic;
       if (query.after !== undefined) filter.listKey = { $lt: deadLetterListKey(query.after) };
@@ -74,7 +70,7 @@ export class MongoDeadLetters implements DeadLetterStore {
   }
 
   private letters() {
-    return this.db.collection<DeadLetterDocument>('dead_letters');
+    return this.db.collection<StoredDeadLetter>('dead_letters');
   }
 
   private positionsCollection() {

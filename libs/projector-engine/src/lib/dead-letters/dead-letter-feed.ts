@@ -1,6 +1,7 @@
 import { Topics } from '@prov/contracts';
 import type { EventLog } from '@prov/event-log';
-import type { ConsumedPosition, DeadLetter, DeadLetterStore } from '@prov/lineage-store';
+import type { ConsumedPosition, DeadLetterStore } from '@prov/lineage-store';
+import type { DeadLetterDocument } from '@prov/projections';
 import { SerialPoller } from '../feeds/serial-poller';
 import { DeadLetterSigners, foldDeadLetter } from './dead-letter.fold';
 
@@ -56,7 +57,7 @@ export class DeadLetterFeed {
       if (BigInt(from) >= BigInt(latest)) continue;
       const records = await this.log.read(Topics.deadLetter, partition, from, this.options.maxBatchSize);
       if (records.length === 0) continue;
-      const letters: DeadLetter[] = [];
+      const letters: DeadLetterDocument[] = [];
       for (const record of records) {
         const folded = foldDeadLetter(record, this.options.signers);
         if (folded.kind === 'dead-letter') letters.push(folded.letter);

@@ -1,13 +1,13 @@
 import { EventOf, upcastEvent, validateEnvelope } from '@prov/contracts';
 import type { LogRecord } from '@prov/event-log';
 import { verifyEnvelope } from '@prov/integrity';
-import { DEAD_LETTER_HEAD_BYTES, type DeadLetter } from '@prov/lineage-store';
+import { type DeadLetterDocument, deadLetterDocumentOf } from '@prov/projections';
 import { TextDecoder } from 'node:util';
 import type { TrustedKey } from '../decoding/trusted-keys';
 
 /** What a record of the dead-letter topic folds to: the dead letter it carries, or why it is none of ours. */
 export type FoldedDeadLetter =
-  { kind: 'dead-letter'; letter: DeadLetter } | { kind: 'not-a-dead-letter'; problem: string };
+  { kind: 'dead-letter'; letter: DeadLetterDocument } | { kind: 'not-a-dead-letter'; problem: string };
 
 export interface DeadLetterSigners {
   /** The service that refuses messages and signs their dead letters. */
@@ -21,8 +21,7 @@ const TYPE = 'deadletter.message.rejected';
 
 /**
  * Turns a record of the dead-letter topic into the dead letter it carries,
- * as listed: the whole letter but the refused message, of which only the
- * first DEAD_LETTER_HEAD_BYTES are kept. Only a letter signed by the
+ * as listed (see deadLetterDocumentOf). Only a letter signed by the
  * refusing service counts, as anyone who may write to the topic could put
  * other records there. Pure: the same record always folds the same way.
  */
@@ -46,26 +45,9 @@ export function foldDeadLetter(record: LogRecord, signers: DeadLetterSigners): F
   const signer = verification.signed ? signers.keys(envelope.integrity.keyId as string) : undefined;
   if (envelope.producer.service !== signers.service || (signer && signer.service !== signers.service))
     return refused(`published by ${envelope.producer.service}, not by ${signers.service}`);
-  const { payload, recordedAt } = upcastEvent(envelope) as EventOf<typeof TYPE>;
-  const message = Buffer.from(payload.rawBase64, 'base64');
   return {
     kind: 'dead-letter',
-    letter: {
-      deadLetterId: payload.deadLetterId,
-      reason: payload.reason,
-      problems: payload.problems.map(({ path, problem }) => ({ path, problem })),
-      source: {
-        topic: payload.source.topic,
-        partition: payload.source.partition,
-        offset: payload.source.offset,
-        ...(payload.source.key === undefined ? {} : { key: payload.source.key }),
-      },
-      rejectedBy: payload.rejectedBy,
-      // One spelling of each time, so that listings order by it as strings.
-      recordedAt: new Date(recordedAt).toISOString(),
-      messageHeadBase64: message.subarray(0, DEAD_LETTER_HEAD_BYTES).toString('base64'),
-      messageTruncated: message.length > DEAD_LETTER_HEAD_BYTES || payload.truncated === true,
-    },
+    letter: deadLetterDocumentOf(upcastEvent(envelope) as EventOf<typeof TYPE>),
   };
 }
 
