@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const store = await openStore(config);
   const log = await openEventLog(eventLogSettings(config, 'projector'));
   const keys = loadSigningKey('projector', config, logger);
-  const { projector, metrics, auditLog } = await createProjector({
+  const { projector, metrics, auditLog, deadLetters } = await createProjector({
     log,
     store,
     trustedKeys: loadTrustedKeys(config),
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   });
   const close = async () => {
     await auditLog.stop();
+    await deadLetters.stop();
     await projector.stop();
     await log.close();
     await store.close();
@@ -85,8 +86,9 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
-  // The audit log is appended only by the live projector (rebuilds fold views, never the audit log).
+  // The audit log and the dead letters are folded only by the live projector (rebuilds fold views, never these).
   await auditLog.start();
+  await deadLetters.start();
   await projector.runLive();
 }
 

@@ -1,3 +1,4 @@
+import { REJECTION_REASONS } from '@prov/contracts';
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ConnectionOptions, clientFor } from './cli/connection';
@@ -6,6 +7,7 @@ import { EXIT, describeFailure } from './cli/exit-codes';
 import { Output } from './cli/output';
 import { attest } from './commands/attest';
 import { VerifyOptions, auditBundle, auditExport, auditProve, auditVerify } from './commands/audit';
+import { DeadLettersOptions, deadLetters } from './commands/dead-letters';
 import { demo } from './commands/demo';
 import { check } from './commands/check';
 import { compare, impact, trace } from './commands/queries';
@@ -135,6 +137,16 @@ function program(): Command {
       'wrap every live subject key under a new key-encryption key and destroy the old ones (role data-steward)',
     )
     .action(() => run((globals, out) => rotateKeys(clientFor(globals), out))());
+
+  cli
+    .command('dead-letters')
+    .description('the messages the projector refused, newest first: why, where, and their first bytes (role auditor)')
+    .addOption(new Option('--reason <reason>', 'only those refused for this reason').choices(REJECTION_REASONS))
+    .option('--topic <topic>', 'only those refused on this topic, e.g. provenance.inference.v1')
+    .option('--limit <count>', 'dead letters per page, 1 to 1000 (default 100)')
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
+    .option('--all', 'follow every page to the oldest')
+    .action((options: DeadLettersOptions) => run((globals, out) => deadLetters(clientFor(globals), out, options))());
 
   cli
     .command('verify-data <datasetVersionId> <path>')

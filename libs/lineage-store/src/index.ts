@@ -9,6 +9,7 @@ export { decodeValue, encodeValue } from './lib/mongodb/document-codec';
 export { viewCollectionName } from './lib/mongodb/collection-names';
 export * from './lib/audit-log.port';
 export * from './lib/audit-proofs';
+export * from './lib/dead-letters/dead-letter-store.port';
 export * from './lib/subject-keys/subject-key-store.port';
 export { InMemorySubjectKeyStore } from './lib/subject-keys/in-memory-subject-key-store';
 export type { KeyEncryptionKeys } from './lib/subject-keys/key-encryption-keys.port';

@@ -60,3 +60,5 @@ export { derivedWrites } from './lib/derived-writes';
 export { projectEvents, foldFacts, applyUntilSettled } from './lib/project-events';
 export { openLineageDatasetId, openLineageJobId } from './lib/openlineage-ids';
 export type { OpenLineageFact, OpenLineageNode } from './lib/openlineage-run.projection';
+export { DEAD_LETTER_HEAD_BYTES, deadLetterDocumentOf } from './lib/dead-letter.projection';
+export type { DeadLetterDocument } from './lib/dead-letter.projection';

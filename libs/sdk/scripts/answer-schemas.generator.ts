@@ -19,6 +19,7 @@ export const ANSWER_TYPES = [
   'ConsistencyProofAnswer',
   'DatasetVersionImpact',
   'DatasetVersionTimeline',
+  'DeadLetterPage',
   'DeploymentServing',
   'DsseEnvelope',
   'GenerationsAnswer',

@@ -192,6 +192,7 @@ describe('the OpenAPI documents hold for what the services answer', () => {
         '/v1/audit/consistency',
         `/v1/audit/consistency?log=${encodeURIComponent(log.logId)}&from=${Math.min(...sizes)}&to=${Math.max(...sizes)}`,
       ],
+      ['query-gateway', '/v1/dead-letters', '/v1/dead-letters?limit=5'],
       ['query-gateway', '/v1/session', '/v1/session'],
       ['projector', '/v1/generations', '/v1/generations'],
     ];

@@ -75,6 +75,7 @@ const ACCESS: Record<ServiceName, Record<string, readonly Role[]>> = {
     'GET /v1/audit/logs/{logId}/checkpoints': ['auditor'],
     'GET /v1/audit/events/{eventId}/proof': ['auditor'],
     'GET /v1/audit/consistency': ['auditor'],
+    'GET /v1/dead-letters': ['auditor'],
   },
 };
 

@@ -215,12 +215,16 @@ describe('hostile messages on the projected topics', () => {
   /**
    * The projector's views: every collection but its consumed positions (they move as it reads anything), the
    * views' revision counters (raised by any write, an idempotent one included) and the audit log (which records
-   * every event on the log, a replay too, at its own position).
+   * every event on the log, a replay too, at its own position) and the dead letters (listed through the gateway).
    */
   const views = (state: StoredState) =>
     Object.fromEntries(
       Object.entries(state.collections).filter(
-        ([name]) => !name.includes('offsets') && name !== 'view_revisions' && !name.startsWith('audit_'),
+        ([name]) =>
+          !name.includes('offsets') &&
+          name !== 'view_revisions' &&
+          !name.startsWith('audit_') &&
+          !name.startsWith('dead_letter'),
       ),
     );
   const auditEvents = (state: StoredState) => state.collections['audit_events']?.count ?? 0;
@@ -315,6 +319,25 @@ describe('hostile messages on the projected topics', () => {
     }
     // Nothing but these letters was added to the dead-letter topic.
     expect(letters.length).toBe(lettersBefore + refused.length);
+    // The gateway lists every letter of the topic, each once.
+    const listed = await until('the dead letters listed by the gateway', async () => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query = `?limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`;
+        const answer = await fetch(`${services.urls['query-gateway']}/v1/dead-letters${query}`, {
+          headers: { authorization: `Bearer ${services.tokens.auditor}` },
+        });
+        const page = (await answer.json()) as {
+          deadLetters: Array<{ deadLetterId: string }>;
+          nextCursor: string | null;
+        };
+        ids.push(...page.deadLetters.map((l) => l.deadLetterId));
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return ids.length >= letters.length ? ids : undefined;
+    });
+    expect([...listed].sort()).toEqual(letters.map((l) => l.payload.deadLetterId).sort());
 
     const after = await settled();
     // Still alive, and the views are as before: nothing of the hostile messages stored, no replay folded twice.

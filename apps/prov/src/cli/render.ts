@@ -1,4 +1,5 @@
 import type { DatasetVersionImpact, LineageComparison, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
+import type { DeadLetterPage } from '@prov/sdk';
 import pc from 'picocolors';
 
 /** Human-readable answers: what a person reads at a terminal (--json gives the API's answer itself). */
@@ -105,4 +106,27 @@ export function renderComparison(left: string, right: string, comparison: Lineag
     lines.push('no differences in data, pipeline, hyperparameters, seeds or environment');
   for (const d of comparison.differences) lines.push(`  ${d.path}: ${value(d.left)} -> ${value(d.right)}`);
   return lines.join('\n');
+}
+
+export function renderDeadLetters({ deadLetters, nextCursor }: DeadLetterPage): string {
+  if (deadLetters.length === 0) return pc.dim('no dead letters');
+  const rows = deadLetters.map((letter) => [
+    letter.recordedAt,
+    letter.reason,
+    `${letter.source.topic}/${letter.source.partition}/${letter.source.offset}`,
+    letter.source.key === undefined ? '—' : JSON.stringify(letter.source.key),
+    letter.problems.map((p) => (p.path ? `${p.path}: ${p.problem}` : p.problem)).join('; '),
+  ]);
+  const header = ['refused at', 'reason', 'message (topic/partition/offset)', 'key', 'problems'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
+  return [
+    heading(line(header)),
+    ...rows.map(line),
+    ...(nextCursor === null ? [] : [pc.dim(`more: --cursor ${nextCursor} (or --all)`)]),
+  ].join('\n');
 }

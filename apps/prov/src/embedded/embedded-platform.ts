@@ -129,7 +129,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     ];
     const signers = producers.map(([name]) => loadSigningKey(name, config, logger));
     const keys = loadSigningKey('projector', config, logger);
-    const { projector, metrics, auditLog } = await createProjector({
+    const { projector, metrics, auditLog, deadLetters } = await createProjector({
       log,
       store,
       trustedKeys: loadTrustedKeys(config),
@@ -175,6 +175,8 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     }
     await auditLog.start();
     closers.push(() => auditLog.stop());
+    await deadLetters.start();
+    closers.push(() => deadLetters.stop());
     const live = projector.runLive();
     closers.push(async () => {
       await projector.stop();

@@ -1,4 +1,5 @@
 import type { AuditLogStore } from './audit-log.port';
+import type { DeadLetterStore } from './dead-letters/dead-letter-store.port';
 import type { ViewName, ViewReader, ViewWriter } from '@prov/projections';
 
 /** A consumed position: the next offset to read of one topic partition. */
@@ -59,5 +60,7 @@ export interface LineageStore {
   dropGeneration(name: string): Promise<void>;
   /** The tamper-evident audit log, beside the generations (never rebuilt with them). */
   readonly auditLog: AuditLogStore;
+  /** The messages the projector refused, folded from the dead-letter topic (never rebuilt with the generations). */
+  readonly deadLetters: DeadLetterStore;
   close(): Promise<void>;
 }

@@ -44,6 +44,9 @@ export function trainingRunCompletedWrites(event: EventOf<'training.run.complete
  * for purposes the start left unseeded. The start's value of a purpose wins,
  * so a completion cannot rewrite what the run was started with.
  */
-export function runSeeds(started: Record<string, number>, completion: RunCompletion | undefined): Record<string, number> {
+export function runSeeds(
+  started: Record<string, number>,
+  completion: RunCompletion | undefined,
+): Record<string, number> {
   return { ...(completion?.seeds ?? {}), ...started };
 }

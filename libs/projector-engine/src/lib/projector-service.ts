@@ -2,14 +2,16 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ApiKeyVerifier } from '@prov/auth';
 import { ALL_TOPICS, DEFAULT_TOPIC_PARTITIONS, compileCurrentPayloadValidator } from '@prov/contracts';
+import { createPublicKey } from 'node:crypto';
 import type { EventLog } from '@prov/event-log';
 import { createHttpService } from '@prov/http-service';
 import type { LineageStore } from '@prov/lineage-store';
 import type { EnvelopeSigner } from '@prov/publishing';
 import type { DecodingPolicy } from './decoding/record-decoder';
-import type { TrustedKeys } from './decoding/trusted-keys';
+import type { TrustedKey, TrustedKeys } from './decoding/trusted-keys';
 import { WebhookAlertNotifier } from './alerts/webhook-alert-notifier';
 import { AuditLogFeed } from './audit/audit-log-feed';
+import { DeadLetterFeed } from './dead-letters/dead-letter-feed';
 import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
 import { GenerationsModule } from './generations/generations.module';
 import { Projector } from './generations/projector';
@@ -41,10 +43,16 @@ export interface ProjectorDependencies {
 
 const SERVICE = 'projector';
 
-/** The projector with its decoding policy, dead-letter publisher and metrics, on the topics it needs. */
-export async function createProjector(
-  deps: ProjectorDependencies,
-): Promise<{ projector: Projector; metrics: ProjectorMetrics; auditLog: AuditLogFeed }> {
+/**
+ * The projector with its decoding policy, dead-letter publisher and metrics, on the topics it needs;
+ * the feeds of the audit log and of the dead letters beside it.
+ */
+export async function createProjector(deps: ProjectorDependencies): Promise<{
+  projector: Projector;
+  metrics: ProjectorMetrics;
+  auditLog: AuditLogFeed;
+  deadLetters: DeadLetterFeed;
+}> {
   await deps.log.ensureTopics(ALL_TOPICS.map((name) => ({ name, partitions: DEFAULT_TOPIC_PARTITIONS })));
   const policy: DecodingPolicy = {
     keys: deps.trustedKeys,
@@ -86,7 +94,27 @@ export async function createProjector(
     maxBatchSize: deps.maxBatchSize,
     pollIntervalMs: Math.min(deps.pollIntervalMs, 1000),
   });
-  return { projector, metrics, auditLog };
+  // Its own key, and any trusted key of the projector (a key it signed with before), vouch for dead letters.
+  const ownKey: TrustedKey = {
+    keyId: deps.signer.keyId,
+    service: SERVICE,
+    publicKey: createPublicKey(deps.signer.privateKey),
+  };
+  const deadLetters = new DeadLetterFeed(deps.log, {
+    store: deps.store.deadLetters,
+    signers: {
+      service: SERVICE,
+      keys: (keyId) => (keyId === ownKey.keyId ? ownKey : deps.trustedKeys.get(keyId)),
+      requireSignatures: deps.requireSignatures,
+    },
+    maxBatchSize: deps.maxBatchSize,
+    pollIntervalMs: Math.min(deps.pollIntervalMs, 1000),
+    onForeignRecord: ({ topic, partition, offset }, problem) =>
+      logger.warn(
+        `${topic}/${partition}/${offset} is not a dead letter of the projector, so it is not listed: ${problem}`,
+      ),
+  });
+  return { projector, metrics, auditLog, deadLetters };
 }
 
 /** The projector's HTTP face: health, readiness, metrics, docs and the generations API. */

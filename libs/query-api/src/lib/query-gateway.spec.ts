@@ -270,7 +270,13 @@ describe('query gateway', () => {
     const openapi = (await get('/docs/openapi.json')).json();
     const route = openapi.paths['/v1/slices/{id}/impact/timeline'].get;
     expect(route.parameters).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'bucket', in: 'query', schema: expect.objectContaining({ enum: ['hour', 'day', 'week'] }) })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'bucket',
+          in: 'query',
+          schema: expect.objectContaining({ enum: ['hour', 'day', 'week'] }),
+        }),
+      ]),
     );
     expect(openapi.paths['/v1/dataset-versions/{id}/impact/timeline']).toBeDefined();
   });
@@ -519,5 +525,36 @@ describe('query gateway', () => {
     expect(await verifyBundle(redacted, { requireSignatures: false })).toMatchObject({ ok: true });
     expect((await get('/v1/audit/predictions/pred:nope/bundle', auditor.token)).statusCode).toBe(404);
     expect((await get('/v1/audit/predictions/pred:req-1/bundle', viewer.token)).statusCode).toBe(403);
+  });
+
+  it('lists the dead letters to auditors, newest first, a page at a time, filtered by reason and topic', async () => {
+    const letter = (offset: number, reason: 'unparseable' | 'bad-signature', recordedAt: string) => ({
+      deadLetterId: `deadletter:provenance.inference.v1/0/${offset}`,
+      reason,
+      problems: [{ path: '', problem: 'refused' }],
+      source: { topic: 'provenance.inference.v1', partition: 0, offset: String(offset) },
+      rejectedBy: 'projector',
+      recordedAt,
+      messageHeadBase64: Buffer.from('poison').toString('base64'),
+      messageTruncated: false,
+    });
+    const letters = [
+      letter(1, 'unparseable', '2026-12-01T10:00:00.000Z'),
+      letter(2, 'bad-signature', '2026-12-01T10:00:01.000Z'),
+      letter(3, 'unparseable', '2026-12-01T10:00:02.000Z'),
+    ];
+    await store.deadLetters.keep(letters, { topic: 'provenance.deadletter.v1', partition: 0, offset: '3' });
+    const first = await get('/v1/dead-letters?limit=2', auditor.token);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().deadLetters).toEqual([letters[2], letters[1]]);
+    const rest = (await get(`/v1/dead-letters?limit=2&cursor=${first.json().nextCursor}`, auditor.token)).json();
+    expect(rest).toEqual({ deadLetters: [letters[0]], nextCursor: null });
+    expect((await get('/v1/dead-letters?reason=bad-signature', auditor.token)).json().deadLetters).toEqual([
+      letters[1],
+    ]);
+    expect((await get('/v1/dead-letters?topic=provenance.training.v1', auditor.token)).json().deadLetters).toEqual([]);
+    expect((await get('/v1/dead-letters?reason=lost', auditor.token)).statusCode).toBe(400);
+    expect((await get('/v1/dead-letters?cursor=not-a-cursor', auditor.token)).statusCode).toBe(400);
+    expect((await get('/v1/dead-letters', viewer.token)).statusCode).toBe(403);
   });
 });

@@ -6,6 +6,7 @@ import type { LineageStore, SubjectKeyStore } from '@prov/lineage-store';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { CompareModule } from './compare/compare.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { EXPLORER_BUILD_DIR, mountExplorerPage } from './explorer/explorer-page';
 import { ImpactModule } from './impact/impact.module';
@@ -32,7 +33,7 @@ export interface QueryGatewayDependencies {
 
 /**
  * The query gateway: traces, lineage graphs, impact, comparisons and alerts,
- * read from the active view generation. Every route needs an API key; values
+ * read from the active view generation; the audit log and dead letters beside it. Every route needs an API key; values
  * marked sensitive in the contracts are shown only to auditors, as digests to
  * everyone else. `/` serves the lineage explorer page.
  */
@@ -50,6 +51,7 @@ export async function createQueryGateway(deps: QueryGatewayDependencies): Promis
       DeploymentsModule,
       AlertsModule,
       AuditModule.forStore(deps.store),
+      DeadLettersModule.forStore(deps.store.deadLetters),
       SessionModule,
     ],
     apiKeys: deps.apiKeys,

@@ -1,8 +1,8 @@
 import type { LoggedEvent, PublicKeyRecord } from '@prov/audit';
-import type { OpenLineageRunEventReceivedV1, ValidationProblem } from '@prov/contracts';
+import type { OpenLineageRunEventReceivedV1, RejectionReason, ValidationProblem } from '@prov/contracts';
 import type { ConsistencyProof, InclusionProof, SignedCheckpoint } from '@prov/integrity';
 import type { GraphQuery, TimelineBucket, TraceLevel } from '@prov/lineage-queries';
-import type { AlertDocument, AlertType } from '@prov/projections';
+import type { AlertDocument, AlertType, DeadLetterDocument } from '@prov/projections';
 
 /** The gateway answers with the query results as they are; their types come from the queries. */
 export type {
@@ -22,7 +22,7 @@ export type {
   TimelinePoint,
   TraceLevel,
 } from '@prov/lineage-queries';
-export type { AlertDocument, AlertType, ModelLineageDocument } from '@prov/projections';
+export type { AlertDocument, AlertType, DeadLetterDocument, ModelLineageDocument } from '@prov/projections';
 export type { PolicyEvaluation, RequirementOutcome } from '@prov/governance';
 export type { DsseEnvelope, InTotoStatement, ModelLineagePredicate, ProvDocument } from '@prov/interop';
 
@@ -74,6 +74,23 @@ export interface AlertsQuery {
 export interface AlertsAnswer {
   alerts: AlertDocument[];
   truncated: boolean;
+}
+
+export interface DeadLettersQuery {
+  reason?: RejectionReason;
+  /** The topic of the refused messages, e.g. provenance.inference.v1. */
+  topic?: string;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  /** 1 to 1,000; the gateway's default is 100. */
+  limit?: number;
+}
+
+/** `GET /v1/dead-letters`: the messages the projector refused, newest first, each once. */
+export interface DeadLetterPage {
+  deadLetters: DeadLetterDocument[];
+  /** The `cursor` of the next page; null after the last. */
+  nextCursor: string | null;
 }
 
 /** How far a generation that is catching up has come. */

@@ -133,6 +133,13 @@ describe('queries and generations', () => {
     await client.queries.modelCompleteness('model:churn@3.1.0', { level: 'full' });
     await client.queries.alerts();
     await client.queries.alerts({ type: 'model.trained-on-flagged-slice', since: '2026-11-04T12:00:00Z' });
+    await client.queries.deadLetters();
+    await client.queries.deadLetters({
+      reason: 'bad-signature',
+      topic: 'provenance.inference.v1',
+      cursor: 'c',
+      limit: 5,
+    });
     expect(server.received.map((r) => `${r.method} ${r.url}`)).toEqual([
       'GET /v1/predictions/pred%3Areq-42/trace',
       'GET /v1/predictions/pred%3Areq-42/trace?level=full',
@@ -152,6 +159,8 @@ describe('queries and generations', () => {
       'GET /v1/models/model%3Achurn%403.1.0/completeness?level=full',
       'GET /v1/alerts',
       'GET /v1/alerts?type=model.trained-on-flagged-slice&since=2026-11-04T12%3A00%3A00Z',
+      'GET /v1/dead-letters',
+      'GET /v1/dead-letters?reason=bad-signature&topic=provenance.inference.v1&cursor=c&limit=5',
     ]);
     for (const request of server.received) {
       expect(request.headers).toMatchObject({ authorization: 'Bearer prov_key', accept: 'application/json' });

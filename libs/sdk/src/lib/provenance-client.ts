@@ -11,6 +11,8 @@ import type {
   ConsistencyProofAnswer,
   DatasetVersionImpact,
   DatasetVersionTimeline,
+  DeadLetterPage,
+  DeadLettersQuery,
   DeploymentServing,
   DsseEnvelope,
   GenerationsAnswer,
@@ -270,6 +272,14 @@ export class ProvenanceClient {
       ).body,
     /** Open lineage alerts, oldest first. */
     alerts: (q: AlertsQuery = {}) => this.read<AlertsAnswer>('gateway', '/v1/alerts', { type: q.type, since: q.since }),
+    /** The messages the projector refused, newest first, a page at a time (role auditor; pass `nextCursor` on). */
+    deadLetters: (q: DeadLettersQuery = {}) =>
+      this.read<DeadLetterPage>('gateway', '/v1/dead-letters', {
+        reason: q.reason,
+        topic: q.topic,
+        cursor: q.cursor,
+        limit: q.limit,
+      }),
   };
 
   /** The tamper-evident audit log of the query gateway (the API key needs the auditor role). */

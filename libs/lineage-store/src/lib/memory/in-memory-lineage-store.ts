@@ -9,6 +9,7 @@ import {
   compareScalars,
 } from '@prov/projections';
 import { InMemoryAuditLog } from './in-memory-audit-log';
+import { InMemoryDeadLetters } from './in-memory-dead-letters';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
 import { checkGenerationName } from '../generation-name';
 import { ActiveGenerationDropError, UnknownGenerationError } from '../lineage-store.errors';
@@ -31,6 +32,7 @@ interface StoredGeneration {
 /** The embedded mode's lineage store: every generation in process memory, gone when the process ends. */
 export class InMemoryLineageStore implements LineageStore {
   readonly auditLog = new InMemoryAuditLog();
+  readonly deadLetters = new InMemoryDeadLetters();
   private readonly stored = new Map<string, StoredGeneration>();
   private active: string | undefined;
 

@@ -21,7 +21,11 @@ describe('translating driver errors', () => {
 
   it('keeps a bulk write whose statements the server refused rejected, with their codes', () => {
     const refused = new MongoBulkWriteError(
-      { message: 'E11000 duplicate key', code: 11000, writeErrors: [{ code: 11000, errmsg: 'duplicate key' } as never] },
+      {
+        message: 'E11000 duplicate key',
+        code: 11000,
+        writeErrors: [{ code: 11000, errmsg: 'duplicate key' } as never],
+      },
       noResult,
     );
     const error = translateDriverError('apply', refused);

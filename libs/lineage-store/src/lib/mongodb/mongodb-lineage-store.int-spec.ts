@@ -2,6 +2,7 @@ import { describeAuditLogContract } from '../audit-log.contract';
 import { VIEW_NAMES } from '@prov/projections';
 import { integrationEnv, uniqueName } from '@prov/testing';
 import { MongoClient } from 'mongodb';
+import { describeDeadLetterStoreContract } from '../dead-letters/dead-letter-store.contract';
 import { describeLineageStoreContract } from '../lineage-store.contract';
 import { LineageStoreRejectedError, LineageStoreUnavailableError } from '../lineage-store.errors';
 import { VIEW_INDEXES } from '../view-indexes';
@@ -33,6 +34,7 @@ async function dropDatabases(): Promise<void> {
 // A new database per test, so each starts with no generation and no active pointer.
 describeLineageStoreContract('MongoDB wire (real server)', freshStore);
 describeAuditLogContract('MongoDB wire (real server)', freshStore);
+describeDeadLetterStoreContract('MongoDB wire (real server)', freshStore);
 describeSubjectKeyStoreContract('MongoDB wire (real server)', async (keks) => {
   const database = uniqueName('subject-keys');
   databases.push(database);

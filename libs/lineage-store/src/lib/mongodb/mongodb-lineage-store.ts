@@ -16,6 +16,7 @@ import {
 import type { KeyEncryptionKeys } from '../subject-keys/key-encryption-keys.port';
 import { MongoSubjectKeyStore } from './mongodb-subject-key-store';
 import { MongoAuditLog } from './mongodb-audit-log';
+import { MongoDeadLetters } from './mongodb-dead-letters';
 import { UpdateGate } from './update-gate';
 import { DUPLICATE_KEY, guarded } from './driver-errors';
 import type { MongoLineageStoreOptions } from './mongodb-lineage-store.options';
@@ -39,6 +40,7 @@ interface GenerationDocument {
  */
 export class MongoLineageStore implements LineageStore {
   readonly auditLog: MongoAuditLog;
+  readonly deadLetters: MongoDeadLetters;
 
   /** One per client: FerretDB's backend pool is per server, whatever the views written. */
   private readonly updates = new UpdateGate();
@@ -48,6 +50,7 @@ export class MongoLineageStore implements LineageStore {
     private readonly db: Db,
   ) {
     this.auditLog = new MongoAuditLog(db);
+    this.deadLetters = new MongoDeadLetters(db);
   }
 
   static async connect(options: MongoLineageStoreOptions): Promise<MongoLineageStore> {
@@ -62,6 +65,7 @@ export class MongoLineageStore implements LineageStore {
         await store.db.collection(OFFSETS_COLLECTION).createIndex({ generation: 1 });
         await store.db.collection(REVISIONS_COLLECTION).createIndex({ generation: 1 });
         await store.auditLog.prepare();
+        await store.deadLetters.prepare();
         return store;
       } catch (error) {
         await client.close();

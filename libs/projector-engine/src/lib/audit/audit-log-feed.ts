@@ -6,6 +6,7 @@ import { KeyObject, createPublicKey } from 'node:crypto';
 import { sealEvent, type EnvelopeSigner } from '@prov/publishing';
 import { v7 as uuidv7 } from 'uuid';
 import { DecodingPolicy, decodeRecord } from '../decoding/record-decoder';
+import { SerialPoller } from '../feeds/serial-poller';
 import { PROJECTED_TOPICS } from '../projection/projected-topics';
 
 export interface AuditLogFeedOptions {
@@ -44,11 +45,8 @@ export class AuditLogFeed {
   private readonly checkpointed = new Map<string, number>();
   /** Key ids already kept in the store, so each is written once per process. */
   private readonly keptKeys = new Set<string>();
-  private serial: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
-  private wake?: () => void;
+  private readonly poller: SerialPoller;
   private readonly clock: () => Date;
 
   constructor(
@@ -56,6 +54,7 @@ export class AuditLogFeed {
     private readonly options: AuditLogFeedOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.poller = new SerialPoller(() => this.readAvailable(), options.pollIntervalMs);
   }
 
   async start(): Promise<void> {
@@ -69,66 +68,31 @@ export class AuditLogFeed {
         publicKey: pemOf(this.options.signer.privateKey),
       },
     ]);
-    this.stopped = false;
-    this.running = this.pump();
+    this.poller.start();
     this.timer = setInterval(() => {
-      void this.serialized(() => this.checkpointGrown(1)).catch(() => undefined);
+      void this.poller.serialized(() => this.checkpointGrown(1)).catch(() => undefined);
     }, this.options.checkpointIntervalMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    this.wake?.();
-    await this.running;
-    await this.serial.catch(() => undefined);
+    await this.poller.stop();
   }
 
   /** Signs a checkpoint of every log that grew since its last one (also what the timer does). */
   checkpointNow(): Promise<SignedCheckpoint[]> {
-    return this.serialized(() => this.checkpointGrown(1));
+    return this.poller.serialized(() => this.checkpointGrown(1));
   }
 
   /** Reads every partition up to its end, now: resolves with the number of records looked at. */
   catchUp(): Promise<number> {
-    return this.serialized(async () => {
-      // One round reads at most maxBatchSize records a partition.
-      let total = 0;
-      for (let read = await this.readAvailable(); read > 0; read = await this.readAvailable()) total += read;
-      return total;
-    });
+    return this.poller.catchUp();
   }
 
   /** The logs' states as last written. */
   logStates(): AuditLogState[] {
     return [...this.states.values()].sort((a, b) => a.logId.localeCompare(b.logId));
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.serial.then(work);
-    this.serial = run.catch(() => undefined);
-    return run;
-  }
-
-  private async pump(): Promise<void> {
-    while (!this.stopped) {
-      let read = 0;
-      try {
-        read = await this.serialized(() => this.readAvailable());
-      } catch {
-        // A log or store away for a while is waited for, as the views' feed does.
-      }
-      if (read === 0 && !this.stopped) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollIntervalMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    }
   }
 
   private async readAvailable(): Promise<number> {
