@@ -1,4 +1,5 @@
 import { loadConfig, runProducerService } from '@prov/http-service';
+import { startLogging } from '@prov/logging';
 import { InferenceServiceConfig, createInferenceService } from '@prov/inference-api';
 import {
   FileKeyEncryptionKeys,
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   );
 }
 
+const logger = startLogging('inference-service');
 main().catch((error: Error) => {
-  console.error(error.message);
+  logger.fatal(error.message);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { loadApiKeys, loadConfig, loadSigningKey, eventLogSettings } from '@prov/http-service';
+import { exitOnSignals, loadApiKeys, loadConfig, loadSigningKey, eventLogSettings } from '@prov/http-service';
 import { openEventLog } from '@prov/event-log';
+import { startLogging } from '@prov/logging';
 import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import { parseArgs } from 'node:util';
 import {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 2);
   }
   const config = loadConfig(ProjectorConfig);
-  const logger = new Logger('projector');
+  const nestLogger = new Logger('projector');
   if (command !== 'run' && config.PROV_STORE === 'memory') {
     throw new Error(
       `'projector ${command}' builds into a shared store: set PROV_STORE=mongodb. With the in-process store, ask the running projector (POST /v1/generations/rebuild or /v1/generations/audit).`,
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
 
   const store = await openStore(config);
   const log = await openEventLog(eventLogSettings(config, 'projector'));
-  const keys = loadSigningKey('projector', config, logger);
+  const keys = loadSigningKey('projector', config, nestLogger);
   const { projector, metrics, auditLog, deadLetters } = await createProjector({
     log,
     store,
@@ -53,12 +54,15 @@ async function main(): Promise<void> {
     auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
     alertWebhook: alertWebhookSettings(config),
   });
+  const steps = [
+    { name: 'audit log', stop: () => auditLog.stop() },
+    { name: 'dead letters', stop: () => deadLetters.stop() },
+    { name: 'projector', stop: () => projector.stop() },
+    { name: 'event log', stop: () => log.close() },
+    { name: 'store', stop: () => store.close() },
+  ];
   const close = async () => {
-    await auditLog.stop();
-    await deadLetters.stop();
-    await projector.stop();
-    await log.close();
-    await store.close();
+    for (const { stop } of steps) await stop();
   };
 
   if (command === 'rebuild') {
@@ -77,15 +81,8 @@ async function main(): Promise<void> {
 
   const app = await createProjectorHttp(projector, { log, store, apiKeys: loadApiKeys(config), metrics });
   await app.listen(config.PROV_PROJECTOR_PORT, config.PROV_HOST);
-  logger.log(`listening on http://${config.PROV_HOST}:${config.PROV_PROJECTOR_PORT}`);
-  const stop = async (signal: string) => {
-    logger.log(`${signal}: stopping`);
-    await app.close();
-    await close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  nestLogger.log(`listening on http://${config.PROV_HOST}:${config.PROV_PROJECTOR_PORT}`);
+  exitOnSignals([{ name: 'HTTP server', stop: () => app.close() }, ...steps], config.PROV_SHUTDOWN_TIMEOUT_MS, logger);
   // The audit log and the dead letters are folded only by the live projector (rebuilds fold views, never these).
   await auditLog.start();
   await deadLetters.start();
@@ -98,7 +95,8 @@ function openStore(config: ProjectorConfig): Promise<LineageStore> {
   return MongoLineageStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE });
 }
 
+const logger = startLogging('projector');
 main().catch((error: Error) => {
-  console.error(error.message);
+  logger.fatal(error.message);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { loadConfig, runProducerService } from '@prov/http-service';
+import { startLogging } from '@prov/logging';
 import { PolicyCatalog } from '@prov/policy-directory';
 import { GatewayPolicyCheck, RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
 
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   );
 }
 
+const logger = startLogging('registry-service');
 main().catch((error: Error) => {
-  console.error(error.message);
+  logger.fatal(error.message);
   process.exit(1);
 });

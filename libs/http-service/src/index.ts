@@ -4,7 +4,7 @@ export { ApiErrorFilter } from './lib/errors/api-error.filter';
 export * from './lib/auth/auth.decorators';
 export * from './lib/health/readiness';
 export * from './lib/config/load-config';
-export * from './lib/logging/json-logger';
+export * from './lib/shutdown/shutdown-on-signals';
 export * from './lib/http-service';
 export * from './lib/producer/publishing.module';
 export * from './lib/producer/answer-published';

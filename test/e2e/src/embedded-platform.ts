@@ -24,6 +24,8 @@ export async function embeddedPlatformEnv(dataDir: string): Promise<Record<strin
     PROV_PROJECTOR_POLL_MS: '200',
     // Nx forces colours on its tasks' children; the lines read here are matched as plain text.
     NO_COLOR: '1',
+    // As in a terminal: the banner, the `ready:` line and readable logs (the output here is a pipe).
+    PROV_LOG_FORMAT: 'pretty',
   };
 }
 

@@ -2,7 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyRecord, ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
 import { openEventLog } from '@prov/event-log';
-import { ProducerServiceDependencies, eventLogSettings, loadConfig, loadSigningKey } from '@prov/http-service';
+import {
+  ProducerServiceDependencies,
+  ShutdownStep,
+  eventLogSettings,
+  loadConfig,
+  loadSigningKey,
+  shutDown,
+} from '@prov/http-service';
 import { InferenceServiceConfig, ViewKnownPredictions, createInferenceService } from '@prov/inference-api';
 import {
   FileKeyEncryptionKeys,
@@ -11,6 +18,7 @@ import {
   LineageStore,
   MongoLineageStore,
 } from '@prov/lineage-store';
+import { processLogger } from '@prov/logging';
 import {
   ProjectorConfig,
   alertWebhookSettings,
@@ -35,6 +43,8 @@ export interface EmbeddedPlatformSettings {
   ports: Record<ServiceName, number>;
   eventLog: 'file' | 'kafka';
   store: 'memory' | 'mongodb';
+  /** PROV_SHUTDOWN_TIMEOUT_MS: how long its shutdown steps may take in all. */
+  shutdownTimeoutMs: number;
 }
 
 export interface RunningPlatform {
@@ -44,7 +54,8 @@ export interface RunningPlatform {
   localKeyFile: string;
   /** Resolves once the projector has built (or rebuilt from the log) the views that queries read. */
   viewsReady: Promise<string>;
-  stop(): Promise<void>;
+  /** What stops it, in order: the HTTP servers stop taking requests, then the projector, the store and the log close. */
+  shutdownSteps: ShutdownStep[];
 }
 
 /**
@@ -74,22 +85,30 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     ports,
     eventLog: config.PROV_EVENT_LOG,
     store: config.PROV_STORE,
+    shutdownTimeoutMs: config.PROV_SHUTDOWN_TIMEOUT_MS,
   };
   const localKey = localApiKey(settings.dataDirectory);
   const apiKeys = new ApiKeyVerifier([localKey.record, ...configuredApiKeys(config)]);
 
-  const closers: Array<() => Promise<unknown>> = [];
-  const stop = async () => {
-    // Newest first: servers stop taking requests before the projector, the store and the log close.
-    for (const close of closers.splice(0).reverse()) {
-      await close().catch((error: Error) => logger.error(`while stopping: ${error.message}`));
-    }
-  };
+  // The servers stop taking requests first; then the other parts, newest first.
+  const servers: NestFastifyApplication[] = [];
+  const parts: ShutdownStep[] = [];
+  let stopping = false;
+  const shutdownSteps = (): ShutdownStep[] => [
+    {
+      name: 'HTTP servers',
+      stop: async () => {
+        stopping = true;
+        for (const app of [...servers].reverse()) await app.close();
+      },
+    },
+    ...[...parts].reverse(),
+  ];
   try {
     const log = await openEventLog(eventLogSettings(config, 'platform'));
-    closers.push(() => log.close());
+    parts.push({ name: 'event log', stop: () => log.close() });
     const store = await openStore(config);
-    closers.push(() => store.close());
+    parts.push({ name: 'store', stop: () => store.close() });
     // Kept apart from the in-process views (rebuilt from the log at start): keys are never in the log.
     const keks = new FileKeyEncryptionKeys(
       inferenceConfig.PROV_KEYRING_FILE ?? join(settings.dataDirectory, 'keyring.json'),
@@ -171,16 +190,19 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
     ]);
     for (const [name, app] of apps) {
       await app.listen(ports[name], settings.host);
-      closers.push(() => app.close());
+      servers.push(app);
     }
     await auditLog.start();
-    closers.push(() => auditLog.stop());
-    await deadLetters.start();
-    closers.push(() => deadLetters.stop());
+      parts.push({ name: 'audit log', stop: () => auditLog.stop() });
+      await deadLetters.start();
+      parts.push({ name: 'dead letters', stop: () => deadLetters.stop() });
     const live = projector.runLive();
-    closers.push(async () => {
-      await projector.stop();
-      await live;
+    parts.push({
+      name: 'projector',
+      stop: async () => {
+        await projector.stop();
+        await live;
+      },
     });
     const urls = Object.fromEntries(
       (Object.keys(ports) as ServiceName[]).map((name) => [name, `http://${settings.host}:${ports[name]}`]),
@@ -190,11 +212,11 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       urls,
       localKey,
       localKeyFile: localApiKeyFile(settings.dataDirectory),
-      viewsReady: untilActive(store, () => closers.length === 0),
-      stop,
+      viewsReady: untilActive(store, () => stopping),
+      shutdownSteps: shutdownSteps(),
     };
   } catch (error) {
-    await stop();
+    await shutDown(shutdownSteps(), settings.shutdownTimeoutMs, processLogger());
     throw error;
   }
 }

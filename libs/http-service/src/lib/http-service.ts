@@ -4,12 +4,12 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyVerifier } from '@prov/auth';
+import { NestLogger, processLogger } from '@prov/logging';
 import { validatedClassSchemas } from '@prov/contracts';
 import { API_KEY_VERIFIER, ApiKeyGuard } from './auth/api-key.guard';
 import { ApiErrorFilter } from './errors/api-error.filter';
 import { HealthController } from './health/health.controller';
 import { READINESS_CHECKS, ReadinessCheck } from './health/readiness';
-import { JsonLogger } from './logging/json-logger';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, MetricsController, createMetricsRegistry } from './metrics/metrics';
 import { useDepthLimitedJsonParser } from './json-body/json-body.parser';
@@ -20,7 +20,7 @@ import { controllerHandlers } from './openapi/controller-handlers';
 import { answerUnservedMethods } from './openapi/method-not-allowed';
 
 export interface HttpServiceOptions {
-  /** The service's name, in logs, metrics and the OpenAPI title. */
+  /** The service's name, in metrics and the OpenAPI title (its logs carry the process's, see startLogging). */
   name: string;
   description: string;
   /** The feature modules of the service. */
@@ -69,10 +69,9 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
   })
   class HttpServiceModule {}
 
-  const logger = new JsonLogger(options.name);
   const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, logger: false, ...SLOW_CLIENT_TIMEOUTS });
   const app = await NestFactory.create<NestFastifyApplication>(HttpServiceModule, adapter, {
-    logger,
+    logger: new NestLogger(processLogger()),
     bufferLogs: false,
     // Bodies are JSON only, parsed by useDepthLimitedJsonParser below.
     bodyParser: false,

@@ -19,4 +19,6 @@ export class QueryGatewayConfig {
   @IsOptional() @IsString() PROV_SIGNING_KEY_FILE?: string;
   /** The lineage explorer's build to serve at `/`; by default the workspace's dist/explorer-web. */
   @IsOptional() @IsString() PROV_EXPLORER_DIR?: string;
+  /** How long SIGTERM or SIGINT may take: work not finished by then is abandoned, and the exit code is 1. */
+  @IsInt() @Min(100) PROV_SHUTDOWN_TIMEOUT_MS: number = 5_000;
 }

@@ -44,6 +44,7 @@ export class ServiceProcesses {
   private readonly processes = new Map<ServiceName, ChildProcess>();
   private readonly spawners = new Map<ServiceName, () => ChildProcess>();
   private readonly output: string[] = [];
+  private readonly outputs = new Map<ServiceName, string>();
   private dataDir = '';
   private ownDataDir = true;
 
@@ -84,8 +85,12 @@ export class ServiceProcesses {
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-        child.stdout?.on('data', (d) => this.output.push(`[${name}] ${d}`));
-        child.stderr?.on('data', (d) => this.output.push(`[${name}] ${d}`));
+        const record = (d: Buffer) => {
+          this.output.push(`[${name}] ${d}`);
+          this.outputs.set(name, `${this.outputs.get(name) ?? ''}${d}`);
+        };
+        child.stdout?.on('data', record);
+        child.stderr?.on('data', record);
         this.processes.set(name, child);
         return child;
       };
@@ -115,23 +120,35 @@ export class ServiceProcesses {
     return pid;
   }
 
-  /** The PEM public key a service signs with (it generated its key into the data directory). */
   /** Everything the services wrote to stdout and stderr so far, each line prefixed with the service's name. */
   logs(): string {
     return this.output.join('');
   }
 
+  /** The lines one service wrote to stdout and stderr, since it was first started. */
+  lines(name: ServiceName): string[] {
+    return (this.outputs.get(name) ?? '').split('\n').filter((line) => line !== '');
+  }
+
+  /** The PEM public key a service signs with (it generated its key into the data directory). */
   async signingKeyPem(name: ServiceName): Promise<string> {
     return readFile(join(this.dataDir, 'keys', `${name}.pem`), 'utf8');
   }
 
-  async stop(): Promise<void> {
-    const children = [...this.processes.values()];
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(
-      children.map((child) => new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)))),
+  /** SIGTERMs every service and waits until each has exited; their exit codes (null: ended by a signal). */
+  async stop(): Promise<Partial<Record<ServiceName, number | null>>> {
+    const children = [...this.processes.entries()];
+    for (const [, child] of children) child.kill('SIGTERM');
+    const codes = await Promise.all(
+      children.map(
+        ([name, child]) =>
+          new Promise<[ServiceName, number | null]>((done) =>
+            child.exitCode !== null ? done([name, child.exitCode]) : child.once('exit', (code) => done([name, code])),
+          ),
+      ),
     );
     if (this.ownDataDir) await rm(this.dataDir, { recursive: true, force: true });
+    return Object.fromEntries(codes);
   }
 
   private async waitReady(name: ServiceName): Promise<void> {

@@ -1,3 +1,4 @@
+import { processLogger } from '@prov/logging';
 import { MIN_RECORD_BYTES } from './record-codec';
 
 /**
@@ -19,9 +20,9 @@ export interface ConsumerErrorContext {
 
 /** What both adapters do with a handler's failure unless told otherwise: say it, and deliver again. */
 export function logConsumerError(error: unknown, { groupId, topic, partition, offset }: ConsumerErrorContext): void {
-  console.error(
-    `event-log: consumer of group ${groupId} failed on ${topic}/${partition} at ${offset}; redelivering`,
-    error,
+  processLogger().error(
+    { context: 'event-log', err: error, groupId, topic, partition, offset },
+    `consumer of group ${groupId} failed on ${topic}/${partition} at ${offset}; redelivering`,
   );
 }
 
@@ -31,7 +32,7 @@ export interface FileEventLogOptions {
   segmentBytes?: number;
   /**
    * Told when a consumer's `onBatch` throws (or its records cannot be read);
-   * the batch is delivered again after a pause. Default: console.error.
+   * the batch is delivered again after a pause. Default: logged.
    */
   onConsumerError?: (error: unknown, context: ConsumerErrorContext) => void;
 }

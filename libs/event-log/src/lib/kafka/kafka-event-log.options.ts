@@ -1,6 +1,8 @@
 import { CompressionTypes, KafkaConfig, logLevel as KafkaLogLevel, SASLOptions } from 'kafkajs';
+import { processLogger } from '@prov/logging';
 import type { ConnectionOptions } from 'node:tls';
 import { ConsumerErrorContext, logConsumerError } from '../file/file-event-log.options';
+import { kafkajsLogCreator } from './kafkajs-log';
 
 export interface KafkaEventLogOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -19,11 +21,11 @@ export interface KafkaEventLogOptions {
   compression?: 'none' | 'gzip';
   /** How long a publish may wait for the brokers' acknowledgement, retries included. Default 30 s. */
   publishTimeoutMs?: number;
-  /** What kafkajs itself logs. Default `'error'`. */
+  /** What kafkajs itself logs, through the process's logger. Default `'error'`. */
   logLevel?: 'nothing' | 'error' | 'warn' | 'info' | 'debug';
   /**
    * Told when a consumer's `onBatch` throws; the batch is delivered again
-   * after a pause. Default: console.error.
+   * after a pause. Default: logged.
    */
   onConsumerError?: (error: unknown, context: ConsumerErrorContext) => void;
 }
@@ -66,6 +68,7 @@ export function resolveKafkaOptions(options: KafkaEventLogOptions): {
       ssl: options.ssl,
       sasl: options.sasl,
       logLevel: LOG_LEVELS[options.logLevel ?? 'error'],
+      logCreator: kafkajsLogCreator(processLogger()),
       // kafkajs's 1 s is short for a TLS handshake to a remote cluster.
       connectionTimeout: 5_000,
       retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },

@@ -1,3 +1,4 @@
+import { processLogger } from '@prov/logging';
 import { Admin, ConfigResourceTypes, Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import {
@@ -151,7 +152,10 @@ export class KafkaEventLog implements EventLog {
       checkPositions: (positions) => this.checkPositions(positions),
       onStopped: () => this.consumers.delete(consumer),
       onRejoin: (error, groupId) =>
-        console.error(`event-log: kafkajs gave up the consumer of group ${groupId}; joining the group again`, error),
+        processLogger().error(
+          { context: 'event-log', err: error, groupId },
+          `kafkajs gave up the consumer of group ${groupId}; joining the group again`,
+        ),
     });
     if (this.closing) {
       await consumer.stop();

@@ -41,4 +41,6 @@ export class ProducerServiceConfig {
   @IsInt() @Min(1024) PROV_MAX_BODY_BYTES: number = 32 * 1024 * 1024;
   /** The largest JSON of one value of a free-form map (a hyperparameter, a pipeline step's parameter). */
   @IsInt() @Min(1024) PROV_MAX_FIELD_BYTES: number = DEFAULT_MAX_FIELD_BYTES;
+  /** How long SIGTERM or SIGINT may take: work not finished by then is abandoned, and the exit code is 1. */
+  @IsInt() @Min(100) PROV_SHUTDOWN_TIMEOUT_MS: number = 5_000;
 }

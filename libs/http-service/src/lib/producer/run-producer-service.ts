@@ -2,17 +2,20 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiKeyVerifier, parseApiKeyConfig } from '@prov/auth';
 import { EventLogSettings, openEventLog } from '@prov/event-log';
+import { processLogger } from '@prov/logging';
 import { SigningKeyPair, signingKeyPairFromPem } from '@prov/integrity';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ProducerServiceConfig } from './producer-service.config';
 import { ProducerServiceDependencies } from './producer-service';
+import { exitOnSignals } from '../shutdown/shutdown-on-signals';
 
 /**
  * Runs a producer service as its own process: API keys, the signing key
  * (generated into the data directory on first start when none is given),
- * the event log, then the HTTP server until SIGINT or SIGTERM.
+ * the event log, then the HTTP server until SIGINT or SIGTERM (then stopped
+ * within PROV_SHUTDOWN_TIMEOUT_MS).
  */
 export async function runProducerService(
   name: string,
@@ -36,14 +39,14 @@ export async function runProducerService(
   await app.listen(port, config.PROV_HOST);
   logger.log(`listening on http://${config.PROV_HOST}:${port} (signing key ${keys.keyId})`);
 
-  const stop = async (signal: string) => {
-    logger.log(`${signal}: stopping`);
-    await app.close();
-    await log.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  exitOnSignals(
+    [
+      { name: 'HTTP server', stop: () => app.close() },
+      { name: 'event log', stop: () => log.close() },
+    ],
+    config.PROV_SHUTDOWN_TIMEOUT_MS,
+    processLogger(),
+  );
 }
 
 /** The API keys a service accepts, from PROV_API_KEYS_FILE or PROV_API_KEYS. */

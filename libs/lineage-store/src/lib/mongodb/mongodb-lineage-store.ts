@@ -1,3 +1,4 @@
+import { processLogger } from '@prov/logging';
 import { VIEW_NAMES } from '@prov/projections';
 import { Db, MongoClient } from 'mongodb';
 import { checkGenerationName } from '../generation-name';
@@ -21,6 +22,7 @@ import { UpdateGate } from './update-gate';
 import { DUPLICATE_KEY, guarded } from './driver-errors';
 import type { MongoLineageStoreOptions } from './mongodb-lineage-store.options';
 import { MongoViewGeneration } from './mongodb-view-generation';
+import { mongodbDriverLog } from './driver-log';
 
 interface GenerationDocument {
   _id: string;
@@ -57,6 +59,7 @@ export class MongoLineageStore implements LineageStore {
     return guarded('connect', async () => {
       const client = new MongoClient(options.uri, {
         serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 30_000,
+        mongodbLogPath: mongodbDriverLog(processLogger()),
         appName: 'lineage-store',
       });
       try {

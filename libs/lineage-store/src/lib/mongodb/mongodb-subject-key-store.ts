@@ -1,3 +1,4 @@
+import { processLogger } from '@prov/logging';
 import { generateSubjectKey, type WrappedKey } from '@prov/integrity';
 import { Binary, MongoClient, type Collection, type Db } from 'mongodb';
 import { v4 as uuidv4 } from 'uuid';
@@ -11,6 +12,7 @@ import {
 } from '../subject-keys/subject-key-store.port';
 import { guarded } from './driver-errors';
 import type { MongoLineageStoreOptions } from './mongodb-lineage-store.options';
+import { mongodbDriverLog } from './driver-log';
 
 interface KeyDocument {
   _id: string;
@@ -47,6 +49,7 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
     return guarded('connect', async () => {
       const client = new MongoClient(options.uri, {
         serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 30_000,
+        mongodbLogPath: mongodbDriverLog(processLogger()),
         appName: 'subject-keys',
       });
       await client.connect();

@@ -1,24 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import type { Logger } from 'pino';
 
 const NEST_START_UP = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
 /**
- * Structured JSON logs (one object per line) for Nest and for our own code.
- * Request headers and bodies are never logged, so keys and sensitive values
- * cannot leak through logs.
+ * Nest's logger on pino: what Nest and our code log through `Logger` becomes
+ * a record with Nest's context as `context`. Request headers and bodies are
+ * never logged, so keys and sensitive values cannot leak through logs.
  */
-export class JsonLogger implements LoggerService {
-  readonly pino: Logger;
-
-  constructor(
-    service: string,
-    level = process.env['PROV_LOG_LEVEL'] ?? 'info',
-    // Several services in one process (the embedded platform) share Nest's one logger: one label for all.
-    label = process.env['PROV_LOG_SERVICE'] ?? service,
-  ) {
-    this.pino = pino({ level, base: { service: label }, timestamp: pino.stdTimeFunctions.isoTime });
-  }
+export class NestLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
 
   log(message: unknown, context?: string) {
     // Nest's start-up chatter (every module and route) is only wanted when debugging.
@@ -36,5 +27,8 @@ export class JsonLogger implements LoggerService {
   }
   verbose(message: unknown, context?: string) {
     this.pino.trace({ context }, String(message));
+  }
+  fatal(message: unknown, context?: string) {
+    this.pino.fatal({ context }, String(message));
   }
 }
