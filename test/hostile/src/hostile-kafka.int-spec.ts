@@ -164,7 +164,7 @@ function hostileMessages(): HostileMessage[] {
     for (const replay of events.slice(0, 5)) add('replayed-event', topic, replay.value, [], replay.key);
     // A replay whose Kafka headers describe another event than its envelope.
     const described = { 'event-type': 'model.promoted', 'schema-version': String(original.schemaVersion) };
-    add('disagreeing-headers', topic, events[1].value, ['invalid-envelope'], events[1].key, described);
+    add('disagreeing-headers', topic, events[0].value, ['invalid-envelope'], events[0].key, described);
     // The id of an accepted event on other content, signed by its own producer: the first one stands.
     const producer = scenario.signers[original.producer.service as keyof typeof scenario.signers];
     const conflicting = signEnvelope(
