@@ -83,14 +83,17 @@ describe('privacy: sealed values and erasure on the production services', () => 
     // 1. Nothing about a person reaches Kafka in the clear: only sealed values, named by their digests.
     const [recorded] = (await readEvents(log, Topics.inference)).filter((e) => e.type === 'prediction.batch.recorded');
     const published = JSON.stringify(recorded);
-    for (const secret of ['at-risk', 'loyal', 'feast:churn/alice', 'feast:churn/bob']) {
+    // Nor is a person named: the subject is logged as a keyed pseudonym.
+    for (const secret of ['at-risk', 'loyal', 'feast:churn/alice', 'feast:churn/bob', 'alice-4711', 'bob-0815']) {
       expect(published).not.toContain(secret);
     }
     expect(recorded.schemaVersion).toBe(2);
     const [aboutAlice, aboutBob, aboutNobody] = (recorded.payload as { predictions: Array<Record<string, unknown>> })
       .predictions;
+    const pseudonym = aboutAlice['dataSubject'] as string;
+    expect(pseudonym).toMatch(/^psn:[0-9a-f]{64}$/);
+    expect(aboutBob['dataSubject']).not.toBe(pseudonym);
     expect(aboutAlice).toMatchObject({
-      dataSubject: 'alice-4711',
       outputDigest: digestOf(alice.output),
       sealedOutput: { alg: 'A256GCM', digest: digestOf(alice.output) },
       sealedFeatureSnapshot: { digest: digestOf(alice.featureSnapshot) },
@@ -100,9 +103,9 @@ describe('privacy: sealed values and erasure on the production services', () => 
     expect(aboutNobody).toMatchObject({ output: { churn: 0.5 } });
 
     // 2. Auditors see the values, opened with the person's key; viewers their digests.
-    expect((await trace('pred:about-alice')).prediction).toMatchObject({ dataSubject: 'alice-4711', ...alice });
+    expect((await trace('pred:about-alice')).prediction).toMatchObject({ dataSubject: pseudonym, ...alice });
     expect((await trace('pred:about-alice', 'viewer')).prediction).toMatchObject({
-      dataSubject: { redacted: true, digest: digestOf('alice-4711') },
+      dataSubject: { redacted: true, digest: digestOf(pseudonym) },
       output: { redacted: true, digest: digestOf(alice.output) },
       featureSnapshot: { redacted: true, digest: digestOf(alice.featureSnapshot) },
     });
@@ -118,15 +121,27 @@ describe('privacy: sealed values and erasure on the production services', () => 
       .catch((e: ProvenanceApiError) => e);
     expect(malformed).toMatchObject({ status: 400 });
     const erased = await steward.predictions.eraseSubject('alice-4711', { reason: 'request 2026-118' });
-    expect(erased.dataSubject).toBe('alice-4711');
+    expect(erased).toMatchObject({ dataSubject: 'alice-4711', pseudonym });
     expect(erased.keysDestroyed).toEqual([(aboutAlice['sealedOutput'] as { keyId: string }).keyId]);
     const erasures = await eventually('the erasure on Kafka', async () => {
       const found = (await readEvents(log, Topics.inference)).filter((e) => e.type === 'privacy.subject.erased');
       return found.length > 0 ? found : undefined;
     });
     expect(erasures.map((e: EventEnvelope) => e.payload)).toEqual([
-      { dataSubject: 'alice-4711', keyIds: erased.keysDestroyed, reason: 'request 2026-118' },
+      { dataSubject: pseudonym, keyIds: erased.keysDestroyed, reason: 'request 2026-118' },
     ]);
+    // Erasing again answers the earlier erasure and records nothing; a subject never seen is not found.
+    const again = await steward.predictions.eraseSubject('alice-4711', { reason: 'request 2026-119' });
+    expect(again).toEqual({
+      dataSubject: 'alice-4711',
+      pseudonym,
+      keysDestroyed: erased.keysDestroyed,
+      erasedAt: expect.any(String),
+    });
+    const unknown = await steward.predictions
+      .eraseSubject('carol-0000', { reason: 'request 2026-120' })
+      .catch((e: ProvenanceApiError) => e);
+    expect(unknown).toMatchObject({ status: 404 });
 
     // 4. From now on even auditors see the digests only, marked erased; other people's values are untouched.
     const after = await trace('pred:about-alice');
@@ -135,6 +150,10 @@ describe('privacy: sealed values and erasure on the production services', () => 
       featureSnapshot: { redacted: true, digest: digestOf(alice.featureSnapshot), erased: true },
     });
     expect(JSON.stringify(after)).not.toContain('at-risk');
+    expect((await trace('pred:about-bob')).prediction).toMatchObject(bob);
+    // A rotation of the key-encryption key leaves the keys of others opening, through the gateway too.
+    const rotation = await steward.predictions.rotateKeyEncryptionKey();
+    expect(rotation).toMatchObject({ rewrapped: 1, retired: [expect.stringMatching(/^kek:/)] });
     expect((await trace('pred:about-bob')).prediction).toMatchObject(bob);
     const provJson = await gateway<unknown>('/v1/predictions/pred:about-alice/trace.prov.json?level=full');
     expect(provJson.status).toBe(200);

@@ -41,6 +41,7 @@ const ACCESS: Record<ServiceName, Record<string, readonly Role[]>> = {
   'inference-service': {
     'POST /v1/predictions:batch': ['ml-service'],
     'POST /v1/subjects/{dataSubject}/erasure': ['data-steward'],
+    'POST /v1/key-encryption-keys/rotation': ['data-steward'],
   },
   projector: {
     'GET /v1/generations': ['auditor'],

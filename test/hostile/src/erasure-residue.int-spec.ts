@@ -29,7 +29,8 @@ import { filesUnder, waysToOpen } from './platform/residue-scan';
  * key-encryption key kept outside the store and the log; rotating it
  * destroys the only key that unwraps those copies. After an erasure and a
  * rotation, every file of the data directory, the event log and the store
- * is scanned for any way to open the erased value: there is none.
+ * is scanned for any way to open the erased value: there is none. Nor does
+ * any file name the subject: it is stored and logged as a keyed pseudonym.
  */
 const ROOT = resolve(__dirname, '..', '..', '..');
 const serving = generateApiKey('svc-churn', ['ml-service']);
@@ -87,6 +88,7 @@ async function eraseRotateAndScan(platform: Platform) {
     afterErasure,
     afterRotation,
     markerInClear: files.filter((f) => f.bytes.includes(marker)).map((f) => f.path),
+    subjectNamed: files.filter((f) => f.bytes.includes('subject-c1')).map((f) => f.path),
     keptStillOpens: keptState?.state === 'active',
     rotation: rotated.json(),
   };
@@ -119,6 +121,7 @@ describe('erasure residue, embedded: subject keys in files of the data directory
     expect(outcome.whileLive.length).toBeGreaterThan(0);
     expect(outcome.afterRotation).toEqual([]);
     expect(outcome.markerInClear).toEqual([]);
+    expect(outcome.subjectNamed).toEqual([]);
     expect(outcome.keptStillOpens).toBe(true);
     expect(outcome.rotation).toMatchObject({ rewrapped: 1, retired: [expect.stringMatching(/^kek:/)] });
   });
@@ -159,6 +162,7 @@ describe('erasure residue, FerretDB: subject keys in the store, its SQLite files
     expect(outcome.whileLive.length).toBeGreaterThan(0);
     expect(outcome.afterRotation).toEqual([]);
     expect(outcome.markerInClear).toEqual([]);
+    expect(outcome.subjectNamed).toEqual([]);
     expect(outcome.keptStillOpens).toBe(true);
     // What erasure alone leaves: the store's files may still hold the wrapped key under the current key-encryption key.
     console.info(`ways to open the erased value after erasure, before rotation: ${outcome.afterErasure.length}`);

@@ -279,9 +279,15 @@ describe('inference service', () => {
       expect(recorded).not.toHaveProperty('output');
       expect(recorded).not.toHaveProperty('featureSnapshot');
       expect(JSON.stringify(event)).not.toContain('feast:alice');
-      const { keyId, key } = await keys.activeKey('alice');
+      const { keyId, key } = await keys.activeKey(await keks.pseudonym('alice'));
       const sealedOutput = recorded['sealedOutput'] as SealedValue;
-      expect(recorded).toMatchObject({ dataSubject: 'alice', outputDigest: digestOf({ score: 0.7 }) });
+      // The subject is logged as its pseudonym, never by its id.
+      expect(recorded).toMatchObject({
+        dataSubject: expect.stringMatching(/^psn:[0-9a-f]{64}$/),
+        outputDigest: digestOf({ score: 0.7 }),
+      });
+      expect(recorded['dataSubject']).toBe(await keks.pseudonym('alice'));
+      expect(JSON.stringify(event)).not.toContain('"alice"');
       expect(sealedOutput.keyId).toBe(keyId);
       expect(openSealedValue(sealedOutput, key, 'pred:req-alice#output')).toEqual({ score: 0.7 });
       expect(
@@ -292,7 +298,7 @@ describe('inference service', () => {
 
     it('lets a data steward erase a subject: its keys are destroyed and the erasure is recorded', async () => {
       await sealing.post('/v1/predictions:batch', about('alice', 1), serving.token);
-      const { keyId } = await keys.activeKey('alice');
+      const { keyId } = await keys.activeKey(await keks.pseudonym('alice'));
       expect((await sealing.post('/v1/subjects/alice/erasure', {}, serving.token)).statusCode).toBe(403);
       const bad = await sealing.post('/v1/subjects/a%2F..%2Fb/erasure', { reason: 'request 7' }, steward.token);
       expect(bad.statusCode).toBe(400);
@@ -307,6 +313,7 @@ describe('inference service', () => {
       expect(erased.statusCode).toBe(201);
       expect(erased.json()).toEqual({
         dataSubject: 'alice',
+        pseudonym: await keks.pseudonym('alice'),
         keysDestroyed: [keyId],
         erasedAt: expect.any(String),
         eventId: expect.any(String),
@@ -315,7 +322,10 @@ describe('inference service', () => {
       const events = await readEvents(sealing.log, Topics.inference);
       expect(events.map((e) => [e.type, e.payload])).toEqual([
         ['prediction.batch.recorded', expect.anything()],
-        ['privacy.subject.erased', { dataSubject: 'alice', keyIds: [keyId], reason: 'request 7' }],
+        [
+          'privacy.subject.erased',
+          { dataSubject: await keks.pseudonym('alice'), keyIds: [keyId], reason: 'request 7' },
+        ],
       ]);
       // A later prediction about the same person is sealed with a new key.
       await sealing.post('/v1/predictions:batch', about('alice', 2, undefined, 'req-alice-later'), serving.token);
@@ -332,6 +342,7 @@ describe('inference service', () => {
       expect(again.statusCode).toBe(200);
       expect(again.json()).toEqual({
         dataSubject: 'alice',
+        pseudonym: await keks.pseudonym('alice'),
         keysDestroyed: first.json().keysDestroyed,
         erasedAt: expect.any(String),
       });
@@ -345,7 +356,7 @@ describe('inference service', () => {
 
     it('rotates the key-encryption key for a data steward: live keys still open, the old key-encryption key is gone', async () => {
       await sealing.post('/v1/predictions:batch', about('alice', 1), serving.token);
-      const { keyId, key } = await keys.activeKey('alice');
+      const { keyId, key } = await keys.activeKey(await keks.pseudonym('alice'));
       const before = await keks.currentId();
       expect((await sealing.post('/v1/key-encryption-keys/rotation', {}, serving.token)).statusCode).toBe(403);
       const rotated = await sealing.post('/v1/key-encryption-keys/rotation', {}, steward.token);

@@ -51,6 +51,8 @@ export interface EraseSubject {
 
 export interface SubjectErased {
   dataSubject: string;
+  /** What the events and views name the subject as: never its id (`psn:` and a keyed hash of it). */
+  pseudonym: string;
   /** The subject's keys destroyed: by this call (201), or by the earlier erasures when none was left (200). */
   keysDestroyed: string[];
   /** When the last of them was destroyed. */

@@ -20,10 +20,16 @@ export const SUBJECT_KEY_CACHE_MS = 30_000;
 /**
  * Seals what a prediction says about its data subject (output, feature
  * snapshot) with the subject's key, so no value about a person reaches the
- * immutable log in the clear, and destroying the key erases it.
+ * immutable log in the clear, and destroying the key erases it. The
+ * subject itself is stored and logged only as its pseudonym (a keyed hash
+ * under a key of the keyring), never by its id.
  */
 export class SubjectSealing {
-  private readonly cache = new LRUCache<string, SubjectKey>({ max: 10_000, ttl: SUBJECT_KEY_CACHE_MS });
+  /** Keys and pseudonyms by subject id. */
+  private readonly cache = new LRUCache<string, SubjectKey & { pseudonym: string }>({
+    max: 10_000,
+    ttl: SUBJECT_KEY_CACHE_MS,
+  });
 
   constructor(
     private readonly keys: SubjectKeyStore,
@@ -36,13 +42,14 @@ export class SubjectSealing {
     const keys = new Map(await Promise.all(subjects.map(async (s) => [s, await this.keyOf(s)] as const)));
     return predictions.map((prediction) => {
       if (prediction.dataSubject === undefined) return prediction;
-      const { keyId, key } = keys.get(prediction.dataSubject) as SubjectKey;
+      const { pseudonym, keyId, key } = keys.get(prediction.dataSubject) as SubjectKey & { pseudonym: string };
       const { output, featureSnapshot, ...rest } = prediction;
       const id = prediction.predictionId;
       const sealedOutput =
         output === undefined ? undefined : sealValue(output as JsonValue, key, keyId, sealingContext(id, 'output'));
       return {
         ...rest,
+        dataSubject: pseudonym,
         ...(sealedOutput && rest.outputDigest === undefined ? { outputDigest: sealedOutput.digest } : {}),
         ...(sealedOutput ? { sealedOutput } : {}),
         ...(featureSnapshot === undefined
@@ -52,15 +59,31 @@ export class SubjectSealing {
     });
   }
 
-  /** Destroys the subject's keys; answers the ids destroyed. */
+  /** The pseudonym the subject is stored and logged as. */
+  pseudonym(dataSubject: string): Promise<string> {
+    return this.keks.pseudonym(dataSubject);
+  }
+
+  /**
+   * Destroys the subject's keys, kept under its pseudonym (and under its
+   * own id, as they were before subjects had pseudonyms); answers the ids destroyed.
+   */
   async erase(dataSubject: string): Promise<string[]> {
     this.cache.delete(dataSubject);
-    return this.keys.destroy(dataSubject);
+    const pseudonym = await this.pseudonym(dataSubject);
+    return [...(await this.keys.destroy(pseudonym)), ...(await this.keys.destroy(dataSubject))].sort();
   }
 
   /** Whether the subject ever had a key, and its keys destroyed so far. */
-  history(dataSubject: string): Promise<SubjectKeyHistory> {
-    return this.keys.history(dataSubject);
+  async history(dataSubject: string): Promise<SubjectKeyHistory> {
+    const [pseudonymous, legacy] = await Promise.all([
+      this.keys.history(await this.pseudonym(dataSubject)),
+      this.keys.history(dataSubject),
+    ]);
+    return {
+      known: pseudonymous.known || legacy.known,
+      destroyed: [...pseudonymous.destroyed, ...legacy.destroyed].sort((a, b) => a.keyId.localeCompare(b.keyId)),
+    };
   }
 
   /**
@@ -71,10 +94,11 @@ export class SubjectSealing {
     return rotateKeyEncryptionKeys(this.keks, this.keys);
   }
 
-  private async keyOf(dataSubject: string): Promise<SubjectKey> {
+  private async keyOf(dataSubject: string): Promise<SubjectKey & { pseudonym: string }> {
     const cached = this.cache.get(dataSubject);
     if (cached) return cached;
-    const key = await this.keys.activeKey(dataSubject);
+    const pseudonym = await this.pseudonym(dataSubject);
+    const key = { ...(await this.keys.activeKey(pseudonym)), pseudonym };
     this.cache.set(dataSubject, key);
     return key;
   }

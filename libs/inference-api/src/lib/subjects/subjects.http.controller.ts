@@ -58,14 +58,16 @@ export class SubjectsHttpController {
     if (!this.sealing) throw new UnprocessableError('this inference service has no store for data-subject keys', []);
     const { reason } = plain(body);
     const keyIds = await this.sealing.erase(dataSubject);
-    if (keyIds.length === 0) return this.earlierErasure(dataSubject, reply);
+    const pseudonym = await this.sealing.pseudonym(dataSubject);
+    if (keyIds.length === 0) return this.earlierErasure(dataSubject, pseudonym, reply);
     const published = await this.publisher.publish(
-      { type: 'privacy.subject.erased', payload: { dataSubject, keyIds, reason } },
+      { type: 'privacy.subject.erased', payload: { dataSubject: pseudonym, keyIds, reason } },
       principal,
     );
     void reply.status(201);
     return {
       dataSubject,
+      pseudonym,
       keysDestroyed: keyIds,
       erasedAt: published.event.recordedAt,
       eventId: published.event.eventId,
@@ -73,7 +75,7 @@ export class SubjectsHttpController {
   }
 
   /** A subject with no key left: erased before (200), or never seen (404). */
-  private async earlierErasure(dataSubject: string, reply: FastifyReply) {
+  private async earlierErasure(dataSubject: string, pseudonym: string, reply: FastifyReply) {
     const { known, destroyed } = await (this.sealing as SubjectSealing).history(dataSubject);
     if (!known || destroyed.length === 0) {
       throw new NotFoundError(`no value about the data subject ${JSON.stringify(dataSubject)} was ever sealed`);
@@ -81,6 +83,7 @@ export class SubjectsHttpController {
     void reply.status(200);
     return {
       dataSubject,
+      pseudonym,
       keysDestroyed: destroyed.map((d) => d.keyId),
       erasedAt: destroyed.map((d) => d.destroyedAt).sort()[destroyed.length - 1],
     };

@@ -35,7 +35,14 @@ describe('key-encryption keys in a keyring file', () => {
     expect((await keks.wrap('subjectkey:2', key)).kekId).toBe(rotated);
     expect((await keks.unwrap('subjectkey:1', wrapped)).equals(key)).toBe(true);
 
+    const pseudonym = await keks.pseudonym('alice@example.com');
+    expect(pseudonym).toMatch(/^psn:[0-9a-f]{64}$/);
     expect(await other.retireAllButCurrent()).toEqual([wrapped.kekId]);
+    // A subject's pseudonym outlives rotations, and no other keyring gives it.
+    expect(await new FileKeyEncryptionKeys(file).pseudonym('alice@example.com')).toBe(pseudonym);
+    expect(await new FileKeyEncryptionKeys(join(directory, 'other.json')).pseudonym('alice@example.com')).not.toBe(
+      pseudonym,
+    );
     await expect(keks.unwrap('subjectkey:1', wrapped)).rejects.toThrow(KeyUnwrapError);
     expect(readFileSync(file, 'utf8')).not.toContain(wrapped.kekId);
   });

@@ -18,4 +18,10 @@ export interface KeyEncryptionKeys {
   rotate(): Promise<string>;
   /** Destroys every key-encryption key but the current one; answers the ids destroyed. */
   retireAllButCurrent(): Promise<string[]>;
+  /**
+   * The pseudonym a data subject id is stored and logged as: a keyed hash
+   * (HMAC-SHA256) under a key kept with these, never rotated, so that neither
+   * the store nor the log names a person, nor can be searched by name.
+   */
+  pseudonym(dataSubject: string): Promise<string>;
 }

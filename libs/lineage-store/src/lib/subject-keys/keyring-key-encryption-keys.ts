@@ -1,16 +1,22 @@
 import { generateKeyEncryptionKey, KeyUnwrapError, unwrapKey, wrapKey, type WrappedKey } from '@prov/integrity';
+import { createHmac, randomBytes } from 'node:crypto';
 import { v4 as uuidv4 } from 'uuid';
 import type { KeyEncryptionKeys } from './key-encryption-keys.port';
 
-/** The key-encryption keys as a keyring keeps them: the current one's id, and every key not yet retired. */
+/**
+ * The key-encryption keys as a keyring keeps them: the current one's id, and
+ * every key not yet retired; and the key of the subjects' pseudonyms.
+ */
 export interface Keyring {
   current: string;
   keys: Array<{ id: string; key: string; createdAt: string }>;
+  /** Base64; kept across rotations (a subject's pseudonym never changes). */
+  pseudonymKey: string;
 }
 
 export function newKeyring(): Keyring {
   const first = newKey();
-  return { current: first.id, keys: [first] };
+  return { current: first.id, keys: [first], pseudonymKey: randomBytes(32).toString('base64') };
 }
 
 function newKey(): Keyring['keys'][number] {
@@ -49,16 +55,21 @@ export abstract class KeyringKeyEncryptionKeys implements KeyEncryptionKeys {
     return (await this.read()).current;
   }
 
+  async pseudonym(dataSubject: string): Promise<string> {
+    const key = Buffer.from((await this.read()).pseudonymKey, 'base64');
+    return `psn:${createHmac('sha256', key).update(dataSubject, 'utf8').digest('hex')}`;
+  }
+
   rotate(): Promise<string> {
     return this.change((keyring) => {
       const key = newKey();
-      return { keyring: { current: key.id, keys: [...keyring.keys, key] }, result: key.id };
+      return { keyring: { ...keyring, current: key.id, keys: [...keyring.keys, key] }, result: key.id };
     });
   }
 
   retireAllButCurrent(): Promise<string[]> {
     return this.change((keyring) => ({
-      keyring: { current: keyring.current, keys: keyring.keys.filter((k) => k.id === keyring.current) },
+      keyring: { ...keyring, keys: keyring.keys.filter((k) => k.id === keyring.current) },
       result: keyring.keys.filter((k) => k.id !== keyring.current).map((k) => k.id),
     }));
   }
