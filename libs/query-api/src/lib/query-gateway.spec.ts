@@ -279,6 +279,14 @@ describe('query gateway', () => {
       ]),
     );
     expect(openapi.paths['/v1/dataset-versions/{id}/impact/timeline']).toBeDefined();
+    // Paged routes declare the paging parameters they share, and their own filters.
+    const queryOf = (path: string) =>
+      (openapi.paths[path].get.parameters as Array<{ name: string; in: string }>)
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .sort();
+    expect(queryOf('/v1/dead-letters')).toEqual(['cursor', 'limit', 'reason', 'topic']);
+    expect(queryOf('/v1/slices/{id}/impact/predictions')).toEqual(['cursor', 'limit']);
   });
 
   it('tells which model version a deployment serves now, 404 for one never recorded', async () => {

@@ -10,7 +10,7 @@ import {
 } from '@prov/lineage-queries';
 import { ActiveViews } from '../views/active-views';
 import { ApiIdParam, checkedId } from '../views/entity-id';
-import { PredictionPageRequest } from './prediction-page.request';
+import { PageRequest } from '../paging/page.request';
 import { TimelineRequest } from './timeline.request';
 
 @ApiTags('impact')
@@ -32,7 +32,7 @@ export class ImpactHttpController {
   @ApiAnswer(200, 'PredictionPage', 'A page of the predictions the slice touched')
   @ApiIdParam('id', 'dataSlice')
   @Get('slices/:id/impact/predictions')
-  async predictionsOfSlice(@Param('id') id: string, @Query() query: PredictionPageRequest) {
+  async predictionsOfSlice(@Param('id') id: string, @Query() query: PageRequest) {
     const page = await impactPredictionPage(
       await this.views.current(),
       checkedId('id', id, 'dataSlice'),

@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 
-export class PredictionPageRequest {
+/** The query of a paged route: the page after `cursor`, at most `limit` items. */
+export class PageRequest {
   /** The `nextCursor` of the previous page. */
   @IsOptional() @IsString() @Length(1, 2048) cursor?: string;
   @IsOptional()
