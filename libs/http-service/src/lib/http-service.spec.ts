@@ -395,7 +395,7 @@ describe('http service', () => {
       ]),
     );
     // Shared refusals where they apply, the route's own as it declared them.
-    expect(Object.keys(read.responses).sort()).toEqual(['200', '400', '401', '404', '409', '503']);
+    expect(Object.keys(read.responses).sort()).toEqual(['200', '400', '401', '404', '409', '431', '503']);
     expect(read.responses['409'].description).toBe('Being written');
     const write = document.paths['/v1/manifests'].post;
     expect(Object.keys(write.responses).sort()).toEqual(['201', '400', '401', '403', '413', '415', '503']);

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiKeyVerifier } from '@prov/auth';
 import { NestLogger, processLogger } from '@prov/logging';
 import { validatedClassSchemas } from '@prov/contracts';
+import { answerClientError } from './errors/client-errors';
 import { API_KEY_VERIFIER, ApiKeyGuard } from './auth/api-key.guard';
 import { ApiErrorFilter } from './errors/api-error.filter';
 import { HealthController } from './health/health.controller';
@@ -69,7 +70,12 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ne
   })
   class HttpServiceModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes, logger: false, ...SLOW_CLIENT_TIMEOUTS });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes,
+    logger: false,
+    clientErrorHandler: answerClientError,
+    ...SLOW_CLIENT_TIMEOUTS,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(HttpServiceModule, adapter, {
     logger: new NestLogger(processLogger()),
     bufferLogs: false,

@@ -29,6 +29,7 @@ interface HandlerFacts {
  * - the refusals every route shares, where they apply: 400 (a route that
  *   takes input), 401, 403 (a route that needs a role), 404 (an id in the
  *   path names nothing recorded), 413 and 415 (a route that takes a body),
+ *   431 (a route with parameters: a request line over Node's 16 KiB),
  *   503 (a store or the event log did not answer); a route's own
  *   `@ApiRefusal`s stand;
  * - the answer schemas the routes name (`@ApiAnswer`), with every schema
@@ -111,6 +112,7 @@ function addSharedRefusals(operation: Operation, handler: HandlerFacts): void {
     [404, 'Nothing is recorded under an id the path names', parameters.some((p) => p.in === 'path')],
     [413, 'The body is over the size limit', takesBody],
     [415, 'The body is not JSON (Content-Type application/json), or is encoded other than gzip or deflate', takesBody],
+    [431, 'The request line and headers are over 16 KiB (a query or path too long)', parameters.length > 0],
     [503, 'A store or the event log did not answer; nothing was changed, retry', true],
   ];
   const responses = operation.responses as Record<string, { description: string; content?: unknown }>;
