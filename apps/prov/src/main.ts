@@ -136,7 +136,10 @@ function program(): Command {
     .description(
       'wrap every live subject key under a new key-encryption key and destroy the old ones (role data-steward)',
     )
-    .action(() => run((globals, out) => rotateKeys(clientFor(globals), out))());
+    .requiredOption('--reason <text>', 'why: a scheduled rotation, or the erasures it completes')
+    .action((options: { reason: string }) =>
+      run((globals, out) => rotateKeys(clientFor(globals), out, options.reason))(),
+    );
 
   cli
     .command('dead-letters')

@@ -152,7 +152,7 @@ describe('privacy: sealed values and erasure on the production services', () => 
     expect(JSON.stringify(after)).not.toContain('at-risk');
     expect((await trace('pred:about-bob')).prediction).toMatchObject(bob);
     // A rotation of the key-encryption key leaves the keys of others opening, through the gateway too.
-    const rotation = await steward.predictions.rotateKeyEncryptionKey();
+    const rotation = await steward.predictions.rotateKeyEncryptionKey({ reason: 'completes request 2026-118' });
     expect(rotation).toMatchObject({ rewrapped: 1, retired: [expect.stringMatching(/^kek:/)] });
     expect((await trace('pred:about-bob')).prediction).toMatchObject(bob);
     const provJson = await gateway<unknown>('/v1/predictions/pred:about-alice/trace.prov.json?level=full');

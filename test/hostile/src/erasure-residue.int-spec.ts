@@ -78,7 +78,11 @@ async function eraseRotateAndScan(platform: Platform) {
   );
   expect(erased.statusCode).toBe(201);
   const afterErasure = await scan();
-  const rotated = await platform.service.post('/v1/key-encryption-keys/rotation', {}, steward.token);
+  const rotated = await platform.service.post(
+    '/v1/key-encryption-keys/rotation',
+    { reason: 'completes the erasure of C1' },
+    steward.token,
+  );
   expect(rotated.statusCode).toBe(200);
   const afterRotation = await scan();
   const files = await filesUnder(...platform.directories);

@@ -7,8 +7,8 @@ import type { Output } from '../cli/output';
  * key, and the old ones are destroyed, so that what an erased subject's key
  * left in the store's files, logs or backups opens nothing.
  */
-export async function rotateKeys(client: ProvenanceClient, out: Output): Promise<number> {
-  const rotation = await client.predictions.rotateKeyEncryptionKey();
+export async function rotateKeys(client: ProvenanceClient, out: Output, reason: string): Promise<number> {
+  const rotation = await client.predictions.rotateKeyEncryptionKey({ reason });
   out.answer(
     rotation,
     () =>

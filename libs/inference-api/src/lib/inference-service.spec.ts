@@ -358,8 +358,12 @@ describe('inference service', () => {
       await sealing.post('/v1/predictions:batch', about('alice', 1), serving.token);
       const { keyId, key } = await keys.activeKey(await keks.pseudonym('alice'));
       const before = await keks.currentId();
-      expect((await sealing.post('/v1/key-encryption-keys/rotation', {}, serving.token)).statusCode).toBe(403);
-      const rotated = await sealing.post('/v1/key-encryption-keys/rotation', {}, steward.token);
+      const why = { reason: 'erasures of week 49' };
+      expect((await sealing.post('/v1/key-encryption-keys/rotation', why, serving.token)).statusCode).toBe(403);
+      const unexplained = await sealing.post('/v1/key-encryption-keys/rotation', {}, steward.token);
+      expect(unexplained.statusCode).toBe(400);
+      expect(await keks.currentId()).toBe(before);
+      const rotated = await sealing.post('/v1/key-encryption-keys/rotation', why, steward.token);
       expect(rotated.statusCode).toBe(200);
       expect(rotated.json()).toEqual({ current: await keks.currentId(), rewrapped: 1, retired: [before] });
       const state = (await keys.keys([keyId])).get(keyId);

@@ -51,6 +51,7 @@ import type {
   EraseSubject,
   SubjectErased,
   KeyEncryptionKeyRotated,
+  RotateKeyEncryptionKey,
   RecordEvaluation,
   RecordPredictions,
   RegisterDataset,
@@ -182,11 +183,11 @@ export class ProvenanceClient {
      * again under a new one and the old ones are destroyed, so that nothing an erased subject's key
      * left in the store's files or backups can be unwrapped.
      */
-    rotateKeyEncryptionKey: async (): Promise<KeyEncryptionKeyRotated> =>
+    rotateKeyEncryptionKey: async (body: RotateKeyEncryptionKey): Promise<KeyEncryptionKeyRotated> =>
       (
         await this.transport.post<KeyEncryptionKeyRotated>(
           this.url('inference', '/v1/key-encryption-keys/rotation'),
-          {},
+          body,
         )
       ).body,
     /** A recorder that batches predictions by size and time (see PredictionRecorder). */

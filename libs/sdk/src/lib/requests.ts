@@ -61,6 +61,11 @@ export interface SubjectErased {
   eventId?: string;
 }
 
+export interface RotateKeyEncryptionKey {
+  /** Why: a scheduled rotation, or the erasures it completes. */
+  reason: string;
+}
+
 /** POST /v1/key-encryption-keys/rotation: the subject keys wrapped again under a new key-encryption key. */
 export interface KeyEncryptionKeyRotated {
   /** The key-encryption key every live subject key is now wrapped under. */
