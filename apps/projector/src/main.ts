@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import { exitOnSignals, loadApiKeys, loadConfig, loadSigningKey, eventLogSettings } from '@prov/http-service';
 import { openEventLog } from '@prov/event-log';
 import { startLogging } from '@prov/logging';
-import { InMemoryLineageStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import { parseArgs } from 'node:util';
 import {
   alertWebhookSettings,
@@ -11,6 +10,7 @@ import {
   ProjectorConfig,
   createProjector,
   createProjectorHttp,
+  openLineageStore,
 } from '@prov/projector-engine';
 
 const USAGE = `usage: projector [run]                          fold the topics into the active generation, serve /metrics and the generations API
@@ -30,13 +30,13 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(ProjectorConfig);
   const nestLogger = new Logger('projector');
-  if (command !== 'run' && config.PROV_STORE === 'memory') {
+  if (command !== 'run' && config.PROV_STORE !== 'mongodb') {
     throw new Error(
-      `'projector ${command}' builds into a shared store: set PROV_STORE=mongodb. With the in-process store, ask the running projector (POST /v1/generations/rebuild or /v1/generations/audit).`,
+      `'projector ${command}' builds into a shared store: set PROV_STORE=mongodb. With the embedded stores, ask the running projector (POST /v1/generations/rebuild or /v1/generations/audit).`,
     );
   }
 
-  const store = await openStore(config);
+  const store = await openLineageStore(config);
   const log = await openEventLog(eventLogSettings(config, 'projector'));
   const keys = loadSigningKey('projector', config, nestLogger);
   const { projector, metrics, auditLog, deadLetters } = await createProjector({
@@ -87,12 +87,6 @@ async function main(): Promise<void> {
   await auditLog.start();
   await deadLetters.start();
   await projector.runLive();
-}
-
-function openStore(config: ProjectorConfig): Promise<LineageStore> {
-  if (config.PROV_STORE === 'memory') return Promise.resolve(new InMemoryLineageStore());
-  if (!config.MONGODB_URI) throw new Error('PROV_STORE=mongodb needs MONGODB_URI (mongodb://host:27017/...)');
-  return MongoLineageStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE });
 }
 
 const logger = startLogging('projector');

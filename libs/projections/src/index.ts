@@ -1,5 +1,14 @@
 export * from './lib/view-store.port';
-export { InMemoryViews, compareScalars, setAt, valueAt } from './lib/in-memory-views';
+export { InMemoryViews } from './lib/in-memory-views';
+export {
+  compareScalars,
+  indexedValues,
+  isScalar,
+  selectDocuments,
+  setAt,
+  sumGroups,
+  valueAt,
+} from './lib/view-query.semantics';
 export type { EventRef } from './lib/event-ref';
 export { UnsafeEventIdError } from './lib/projection.errors';
 export { NODE_KINDS, EDGE_RELATIONS, edgeId } from './lib/lineage-graph';

@@ -1,5 +1,6 @@
 export * from './lib/decoding/load-trusted-keys';
 export * from './lib/projector.config';
+export * from './lib/open-lineage-store';
 export * from './lib/projector-service';
 export * from './lib/audit/audit-log-feed';
 export * from './lib/audit/audit-evidence.reader';

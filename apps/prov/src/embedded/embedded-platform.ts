@@ -11,13 +11,7 @@ import {
   shutDown,
 } from '@prov/http-service';
 import { InferenceServiceConfig, ViewKnownPredictions, createInferenceService } from '@prov/inference-api';
-import {
-  FileKeyEncryptionKeys,
-  FileSubjectKeyStore,
-  InMemoryLineageStore,
-  LineageStore,
-  MongoLineageStore,
-} from '@prov/lineage-store';
+import { FileKeyEncryptionKeys, FileSubjectKeyStore, LineageStore, MongoLineageStore } from '@prov/lineage-store';
 import { processLogger } from '@prov/logging';
 import {
   ProjectorConfig,
@@ -26,6 +20,7 @@ import {
   createProjector,
   createProjectorHttp,
   loadTrustedKeys,
+  openLineageStore,
 } from '@prov/projector-engine';
 import { PolicyCatalog } from '@prov/policy-directory';
 import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
@@ -42,7 +37,7 @@ export interface EmbeddedPlatformSettings {
   host: string;
   ports: Record<ServiceName, number>;
   eventLog: 'file' | 'kafka';
-  store: 'memory' | 'mongodb';
+  store: ProjectorConfig['PROV_STORE'];
   /** PROV_SHUTDOWN_TIMEOUT_MS: how long its shutdown steps may take in all. */
   shutdownTimeoutMs: number;
 }
@@ -107,9 +102,9 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
   try {
     const log = await openEventLog(eventLogSettings(config, 'platform'));
     parts.push({ name: 'event log', stop: () => log.close() });
-    const store = await openStore(config);
+    const store = await openLineageStore(config);
     parts.push({ name: 'store', stop: () => store.close() });
-    // Kept apart from the in-process views (rebuilt from the log at start): keys are never in the log.
+    // Kept apart from the views (which the log can rebuild): keys are never in the log.
     const keks = new FileKeyEncryptionKeys(
       inferenceConfig.PROV_KEYRING_FILE ?? join(settings.dataDirectory, 'keyring.json'),
     );
@@ -193,9 +188,9 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       servers.push(app);
     }
     await auditLog.start();
-      parts.push({ name: 'audit log', stop: () => auditLog.stop() });
-      await deadLetters.start();
-      parts.push({ name: 'dead letters', stop: () => deadLetters.stop() });
+    parts.push({ name: 'audit log', stop: () => auditLog.stop() });
+    await deadLetters.start();
+    parts.push({ name: 'dead letters', stop: () => deadLetters.stop() });
     const live = projector.runLive();
     parts.push({
       name: 'projector',
@@ -225,12 +220,6 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
 function configuredApiKeys(config: ProjectorConfig): ApiKeyRecord[] {
   const json = config.PROV_API_KEYS_FILE ? readFileSync(config.PROV_API_KEYS_FILE, 'utf8') : config.PROV_API_KEYS;
   return json ? parseApiKeyConfig(json, config.PROV_API_KEYS_FILE ?? 'PROV_API_KEYS') : [];
-}
-
-function openStore(config: ProjectorConfig): Promise<LineageStore> {
-  if (config.PROV_STORE === 'memory') return Promise.resolve(new InMemoryLineageStore());
-  if (!config.MONGODB_URI) throw new Error('PROV_STORE=mongodb needs MONGODB_URI (mongodb://host:27017/...)');
-  return MongoLineageStore.connect({ uri: config.MONGODB_URI, database: config.MONGODB_DATABASE });
 }
 
 async function untilActive(store: LineageStore, stopped: () => boolean): Promise<string> {

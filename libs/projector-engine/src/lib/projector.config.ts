@@ -8,8 +8,11 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'c
  */
 export class ProjectorConfig extends ProducerServiceConfig {
   @IsInt() @Min(1) @Max(65535) PROV_PROJECTOR_PORT: number = 8084;
-  /** `memory`: the in-process store of the embedded mode, rebuilt from the log at start; `mongodb`: MONGODB_URI. */
-  @IsIn(['memory', 'mongodb']) PROV_STORE: 'memory' | 'mongodb' = 'memory';
+  /**
+   * `lmdb`: the embedded mode's views on disk (`<PROV_DATA_DIR>/views`), resumed at start; `memory`: in
+   * process memory, rebuilt from the log at start; `mongodb`: MONGODB_URI.
+   */
+  @IsIn(['lmdb', 'memory', 'mongodb']) PROV_STORE: 'lmdb' | 'memory' | 'mongodb' = 'lmdb';
   @IsOptional() @IsString() MONGODB_URI?: string;
   @IsString() MONGODB_DATABASE: string = 'provenance';
   /**
