@@ -140,14 +140,19 @@ export class ProvenancePublisher {
   }
 }
 
+/**
+ * The Kafka headers that describe an event, so that consumers can route on
+ * them without parsing the value; the projector refuses a message whose
+ * headers say otherwise than its envelope.
+ */
+export function describingHeaders(envelope: { type: string; schemaVersion: number }): Record<string, string> {
+  return { 'event-type': envelope.type, 'schema-version': String(envelope.schemaVersion) };
+}
+
 export function toMessage(event: EventEnvelope<EventType>): OutgoingMessage {
   return {
     key: event.subject,
     value: Buffer.from(JSON.stringify(event), 'utf8'),
-    headers: {
-      'event-type': event.type,
-      'schema-version': String(event.schemaVersion),
-      'content-type': 'application/json',
-    },
+    headers: { ...describingHeaders(event), 'content-type': 'application/json' },
   };
 }

@@ -11,6 +11,7 @@ import {
 import type { LogRecord } from '@prov/event-log';
 import { eventDigest, verifyEnvelope } from '@prov/integrity';
 import { TextDecoder } from 'node:util';
+import { describingHeaders } from '@prov/publishing';
 import type { TrustedKeys } from './trusted-keys';
 
 export type DecodedRecord =
@@ -123,28 +124,15 @@ export function decodeRecord(record: LogRecord, policy: DecodingPolicy): Decoded
   return { kind: 'event', event: upcastEvent(envelope), digest: eventDigest(envelope) };
 }
 
-/**
- * The headers the platform's producers set, beside the envelope they
- * describe. Consumers route on them without parsing the value, so a message
- * whose headers say something else than its envelope is refused rather than
- * read two ways. A producer that sets none is not refused.
- */
-const DESCRIBING_HEADERS = {
-  'event-type': (envelope: { type: string }) => envelope.type,
-  'schema-version': (envelope: { schemaVersion: number }) => String(envelope.schemaVersion),
-} as const;
-
+/** A header the producers set (describingHeaders) that names another type or version than the envelope; absent ones pass. */
 function disagreeingHeader(
   record: LogRecord,
   envelope: { type: string; schemaVersion: number },
 ): { name: string; problem: string } | undefined {
-  for (const [name, expected] of Object.entries(DESCRIBING_HEADERS)) {
+  for (const [name, expected] of Object.entries(describingHeaders(envelope))) {
     const value = record.headers[name];
-    if (value !== undefined && value !== expected(envelope)) {
-      return {
-        name,
-        problem: `the header says ${JSON.stringify(value)}, the envelope ${JSON.stringify(expected(envelope))}`,
-      };
+    if (value !== undefined && value !== expected) {
+      return { name, problem: `the header says ${JSON.stringify(value)}, the envelope ${JSON.stringify(expected)}` };
     }
   }
   return undefined;
