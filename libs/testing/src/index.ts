@@ -12,3 +12,4 @@ export * from './lib/scenario-publisher';
 export * from './lib/service-processes';
 export * from './lib/process-memory';
 export * from './lib/local-store';
+export * from './lib/embedded-platform-process';

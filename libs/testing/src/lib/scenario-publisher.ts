@@ -1,4 +1,4 @@
-import { KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
+import { EventLog, KafkaEventLog, NamespacedEventLog } from '@prov/event-log';
 import { integrationEnv } from './integration-env';
 import type { ProvenanceScenario } from './provenance-scenario';
 
@@ -17,23 +17,28 @@ export async function publishScenario(
     topicPrefix,
   );
   try {
-    await log.ensureTopics(
-      ['training', 'registry', 'inference', 'deadletter', 'audit'].map((t) => ({
-        name: `provenance.${t}.v1`,
-        partitions,
-      })),
-    );
-    for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
-      const messages = scenario.messages.filter((m) => m.topic === topic);
-      for (let i = 0; i < messages.length; i += 100) {
-        await log.publish(
-          topic,
-          messages.slice(i, i + 100).map((m) => ({ key: m.key, value: m.value })),
-        );
-      }
-    }
+    await writeScenario(log, scenario, partitions);
   } finally {
     await log.close();
+  }
+}
+
+/** Creates the platform's topics on `log` with `partitions` each and publishes the scenario's messages, 100 per request, in order. */
+export async function writeScenario(log: EventLog, scenario: ProvenanceScenario, partitions: number): Promise<void> {
+  await log.ensureTopics(
+    ['training', 'registry', 'inference', 'deadletter', 'audit'].map((t) => ({
+      name: `provenance.${t}.v1`,
+      partitions,
+    })),
+  );
+  for (const topic of new Set(scenario.messages.map((m) => m.topic))) {
+    const messages = scenario.messages.filter((m) => m.topic === topic);
+    for (let i = 0; i < messages.length; i += 100) {
+      await log.publish(
+        topic,
+        messages.slice(i, i + 100).map((m) => ({ key: m.key, value: m.value })),
+      );
+    }
   }
 }
 

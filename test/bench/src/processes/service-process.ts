@@ -28,7 +28,7 @@ export function peakRssOf(pid: number): number | undefined {
  * `PROV_BENCH_CPU_PROF=<dir>` profiles every service process (`--cpu-prof`),
  * one `.cpuprofile` per process in that directory, written when it stops.
  */
-function profilingOptions(label: string): string[] {
+export function profilingOptions(label: string): string[] {
   const directory = process.env['PROV_BENCH_CPU_PROF'];
   if (!directory) return [];
   return [

@@ -1,11 +1,9 @@
 import type { EventOf } from '@prov/contracts';
-import { verifyEnvelope } from '@prov/integrity';
 import { encodeValue, VIEW_INDEXES } from '@prov/lineage-store';
 import { predictionRecords, PredictionDocument } from '@prov/projections';
-import type { KeyObject } from 'node:crypto';
 import { PREDICTIONS_PER_BATCH } from '../bench-options';
 import type { BenchSession } from '../bench-session';
-import { ratePerSecond } from '../measure/latency-sample';
+import { verificationRate } from '../measure/verification-rate';
 import type { ServiceProcess } from '../processes/service-process';
 import { row } from '../report/bench-report';
 import { publishMessages, publishPredictionBatches } from '../workload/workload-publisher';
@@ -138,7 +136,7 @@ export class ProjectionBench {
         row: `projection, in-memory store @${label}`,
         figure: scale / memory.seconds,
         unit: 'predictions/s',
-        raw: this.verificationRate(sample),
+        raw: verificationRate(session.workload, sample),
         notes: `a projector with PROV_STORE=memory building the whole log (${events} events) from scratch, timed from its answering to its generation active; raw: JSON.parse and verifyEnvelope (digest and signature) of the same messages in one process, the least work any projector does per event`,
       }),
     );
@@ -228,22 +226,5 @@ export class ProjectionBench {
     const rate = documents.length / ((performance.now() - started) / 1000);
     await collection.drop();
     return rate;
-  }
-
-  /** Predictions per second whose batches one process can parse and verify (digest and signature). */
-  private verificationRate(sample: Array<EventOf<'prediction.batch.recorded'>>): number {
-    const { workload } = this.session;
-    const keys = new Map<string, KeyObject>(
-      Object.values(workload.signers).map((pair) => [pair.keyId, pair.publicKey]),
-    );
-    const messages = sample.slice(0, 20).map((event) => workload.message(event).value);
-    let next = 0;
-    const batches = ratePerSecond(2, () => {
-      const verification = verifyEnvelope(JSON.parse(messages[next++ % messages.length].toString('utf8')), (id) =>
-        keys.get(id),
-      );
-      if (!verification.ok) throw new Error(`a bench event does not verify: ${verification.reason}`);
-    });
-    return batches * PREDICTIONS_PER_BATCH;
   }
 }
