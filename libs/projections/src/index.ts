@@ -24,6 +24,7 @@ export type {
   PredictionBatchDocument,
   PredictionBatchIdsDocument,
   PredictionClaimDocument,
+  PredictionClaimsDocument,
   PredictionLossDocument,
   ContestedPredictionDocument,
   BatchFacts,

@@ -5,7 +5,7 @@ import { InMemoryViews } from './in-memory-views';
 import { CONFLICTING_PREDICTION } from './prediction-conflicts';
 import { projectEvents } from './project-events';
 import { given, snapshotOf } from './projection-scenario.test-helper';
-import { readRecordedPredictions } from './recorded-predictions.reader';
+import { readClaims, readRecordedPredictions } from './recorded-predictions.reader';
 import { servedTotals } from './served-predictions';
 
 type Batch = EventOf<'prediction.batch.recorded'>;
@@ -62,6 +62,32 @@ describe('predictions', () => {
     expect(await totalOf(then.store)).toBe(2);
     // The same content sent again is no conflict.
     expect(then.ids('alerts').filter((id) => id.startsWith(CONFLICTING_PREDICTION))).toEqual([]);
+  });
+
+  it('keeps the claims of a contested id in one document, read by its id', async () => {
+    const then = await given(first).when(resent);
+    expect(then.ids('prediction_claims')).toEqual(['pred:dup']);
+    const [doc] = (await then.store.get('prediction_claims', ['pred:dup'])).values();
+    expect(Object.keys(doc['claims'] as object).sort()).toEqual([first.eventId, resent.eventId].sort());
+  });
+
+  it('reads the claims of a generation that kept one document per claim', async () => {
+    const then = await given(first).when(resent);
+    const claims = await readClaims(then.store, ['pred:dup']);
+    // The same claims, stored as generations folded before one document per id kept them.
+    const legacy = new InMemoryViews();
+    const stored = (claims.get('pred:dup') ?? []).map((claim) => ({
+      op: 'replace' as const,
+      view: 'prediction_claims' as const,
+      id: claim._id,
+      doc: claim,
+    }));
+    await legacy.apply([
+      ...stored,
+      { op: 'replace', view: 'predictions', id: 'pred:dup', doc: { _id: 'pred:dup', contested: true } },
+    ]);
+    expect(claims.get('pred:dup')).toHaveLength(2);
+    expect(await readClaims(legacy, ['pred:dup'])).toEqual(claims);
   });
 
   it('raises one conflicting-prediction alert naming the fields a contradicting record differs in', async () => {

@@ -1,5 +1,5 @@
 import type { EventOf, JsonValue, SealedValue } from '@prov/contracts';
-import { compareInstants } from './ordering';
+import { compareInstants, compareText } from './ordering';
 import { HourCount, hourOf, predictionHours } from './prediction-hours';
 import type { ViewDocument, ViewWrite } from './view-store.port';
 
@@ -71,6 +71,20 @@ export type BatchFacts = Pick<
 /** One event's record of a contested prediction id, with what its batch shares (claims are few, so self-contained). */
 export interface PredictionClaimDocument extends ViewDocument, PredictionRecordFields, BatchFacts {
   predictionId: string;
+}
+
+/** A claim as its claims document keeps it, under its event id. */
+export type ClaimFacts = Omit<PredictionRecordFields, 'eventId'> & BatchFacts;
+
+/**
+ * What `prediction_claims` holds for a contested prediction id: every claim
+ * of it, keyed by the event that made it. One document per id, read by its
+ * `_id` (a store that pushes down no `$in` would scan every claim for each
+ * round that meets a re-sent id); writers add their own claims with `set`
+ * on their own keys, so writers racing on one id never overwrite each other.
+ */
+export interface PredictionClaimsDocument extends ViewDocument {
+  claims: Record<string, ClaimFacts>;
 }
 
 /**
@@ -159,6 +173,28 @@ export function claimOf(record: PredictionDocument, batch: BatchFacts): Predicti
     _id: claimId(record._id, record.eventId),
     predictionId: record._id,
   };
+}
+
+/** The write that adds these claims (all of one prediction id) to its claims document. */
+export function claimsWrite(predictionId: string, claims: readonly PredictionClaimDocument[]): ViewWrite {
+  const fields: Record<string, unknown> = {};
+  for (const claim of claims) {
+    const { _id, predictionId: _predictionId, eventId, ...facts } = claim;
+    fields[`claims.${eventId}`] = facts;
+  }
+  return { op: 'set', view: 'prediction_claims', id: predictionId, fields };
+}
+
+/** The claims a claims document holds, least event id first. */
+export function claimsOf(doc: PredictionClaimsDocument): PredictionClaimDocument[] {
+  return Object.entries(doc.claims ?? {})
+    .map(([eventId, facts]): PredictionClaimDocument => ({
+      ...facts,
+      _id: claimId(doc._id, eventId),
+      predictionId: doc._id,
+      eventId,
+    }))
+    .sort((a, b) => compareText(a.eventId, b.eventId));
 }
 
 export function lossOf(claim: PredictionClaimDocument): PredictionLossDocument {

@@ -9,6 +9,7 @@ import {
   PredictionDocument,
   batchFactsOf,
   claimOf,
+  claimsWrite,
   isContested,
   lossOf,
   predictionRecords,
@@ -153,13 +154,12 @@ function contestedDocument(id: string): ContestedPredictionDocument {
 
 async function storeClaims(views: ViewWriter, claims: Map<string, PredictionClaimDocument>): Promise<void> {
   if (claims.size === 0) return;
-  await views.apply(
-    [...claims.values()].map((claim): ViewWrite => ({
-      op: 'replace',
-      view: 'prediction_claims',
-      id: claim._id,
-      doc: claim,
-    })),
-  );
+  const byPrediction = new Map<string, PredictionClaimDocument[]>();
+  for (const claim of claims.values()) {
+    const list = byPrediction.get(claim.predictionId);
+    if (list) list.push(claim);
+    else byPrediction.set(claim.predictionId, [claim]);
+  }
+  await views.apply([...byPrediction].map(([predictionId, list]) => claimsWrite(predictionId, list)));
   claims.clear();
 }

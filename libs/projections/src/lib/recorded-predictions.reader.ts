@@ -3,7 +3,9 @@ import {
   BatchFacts,
   PredictionBatchDocument,
   PredictionClaimDocument,
+  PredictionClaimsDocument,
   PredictionDocument,
+  claimsOf,
   isContested,
 } from './prediction.projection';
 import type { ViewReader } from './view-store.port';
@@ -11,22 +13,30 @@ import type { ViewReader } from './view-store.port';
 /** A prediction as recorded, with what its batch shares: what traces, bundles and producers are shown. */
 export type RecordedPrediction = PredictionDocument & BatchFacts;
 
-/** Claims are read for this many prediction ids per query. */
-const CLAIM_READS = 500;
+/** Claims documents of generations folded before they were kept one per id are read for this many ids per query. */
+const LEGACY_CLAIM_READS = 500;
 
 /**
  * Every claim of each contested prediction id, least event id first (ids
- * without claims are left out). One query per few hundred ids: claims are
- * few, so even a store that scans them for an `in` (FerretDB does) reads
- * them quickly, where one query per id would scan them once per id.
+ * without claims are left out): one point read of its claims document per
+ * id. A generation folded before claims were kept one document per
+ * prediction id holds one document per claim instead, found by its
+ * `predictionId` (only ids that have no claims document are looked for so).
  */
 export async function readClaims(
   views: ViewReader,
   predictionIds: readonly string[],
 ): Promise<Map<string, PredictionClaimDocument[]>> {
   const found = new Map<string, PredictionClaimDocument[]>();
-  for (let start = 0; start < predictionIds.length; start += CLAIM_READS) {
-    const chunk = predictionIds.slice(start, start + CLAIM_READS);
+  const docs = await views.get('prediction_claims', predictionIds);
+  const legacy: string[] = [];
+  for (const id of new Set(predictionIds)) {
+    const doc = docs.get(id);
+    if (doc && 'claims' in doc) found.set(id, claimsOf(doc as PredictionClaimsDocument));
+    else legacy.push(id);
+  }
+  for (let start = 0; start < legacy.length; start += LEGACY_CLAIM_READS) {
+    const chunk = legacy.slice(start, start + LEGACY_CLAIM_READS);
     const claims = (await views.find('prediction_claims', {
       where: { predictionId: { in: chunk } },
     })) as PredictionClaimDocument[];
