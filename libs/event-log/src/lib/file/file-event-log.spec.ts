@@ -2,12 +2,13 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdtemp, open, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describeEventLogContract } from '../event-log.contract';
 import { EventLogClosedError, OffsetOutOfRangeError, UnknownTopicError } from '../event-log.errors';
 import { ConsumerHandle, LogRecord, RecordBatch } from '../event-log.port';
 import { partitionForKey } from '../partitioner';
 import { FileEventLog } from './file-event-log';
+import { bytesReadDuring } from './file-reads.test-helper';
 import { DataDirectoryLockedError, LogCorruptedError } from './file-event-log.errors';
 import { FileEventLogOptions } from './file-event-log.options';
 
@@ -171,6 +172,154 @@ describe('FileEventLog', () => {
       await reopened.ensureTopics([{ name: 't', partitions: 3 }]);
 
       expect(await reopened.offsets('t')).toHaveLength(3);
+    });
+  });
+
+  describe('index files of sealed segments', () => {
+    const options: FileEventLogOptions = { segmentBytes: 1_024 };
+    const expected = Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(100, '.'));
+    const partitionDirectory = () => join(directory, 'topics', 't', '0');
+    const indexFileOf = (segment: string) => segment.replace(/\.log$/, '.index');
+    const filesEndingIn = async (suffix: string) =>
+      (await readdir(partitionDirectory())).filter((name) => name.endsWith(suffix)).sort();
+    /** Where each record of a segment file starts. */
+    const startsIn = (bytes: Buffer) => {
+      const starts: number[] = [];
+      for (let at = 0; at < bytes.length; at += bytes.readUInt32BE(at) + 4) starts.push(at);
+      return starts;
+    };
+    const lastRecordBytesOf = async (segment: string) => {
+      const bytes = await readFile(segment);
+      const starts = startsIn(bytes);
+      return bytes.length - starts[starts.length - 1];
+    };
+    /** Changes the last byte of the value of the `record`th record in `segment`. */
+    const damageRecord = async (segment: string, record: number) => {
+      const bytes = await readFile(segment);
+      const end = startsIn(bytes)[record + 1] ?? bytes.length;
+      const file = await open(segment, 'r+');
+      await file.write(Buffer.from('X'), 0, 1, end - 1);
+      await file.close();
+    };
+    /** Opens the log, counting the bytes that took reading. */
+    const openCountingReads = async () => {
+      let log: FileEventLog | undefined;
+      const bytesRead = await bytesReadDuring(async () => (log = await openLog(options)));
+      return { log: log as FileEventLog, bytesRead };
+    };
+    /** A closed log whose `t`/0 holds `expected` in several segments; returns their files, oldest first. */
+    const logWithSegments = async () => {
+      const log = await openLog(options);
+      await log.ensureTopics([{ name: 't', partitions: 1 }]);
+      for (let call = 0; call < 10; call++) {
+        await log.publish(
+          't',
+          expected.slice(call * 5, call * 5 + 5).map((value) => message('k', value)),
+        );
+      }
+      await log.close();
+      return (await filesEndingIn('.log')).map((name) => join(partitionDirectory(), name));
+    };
+
+    it('writes the index file of each segment that a new one follows, and none for the active one', async () => {
+      const segments = await logWithSegments();
+
+      expect(segments.length).toBeGreaterThan(3);
+      expect((await filesEndingIn('.index')).map((name) => join(partitionDirectory(), name))).toEqual(
+        segments.slice(0, -1).map(indexFileOf),
+      );
+    });
+
+    it('reopens reading the last segment whole and of each sealed one only its last record', async () => {
+      const segments = await logWithSegments();
+      const lastRecordBytes = await Promise.all(segments.slice(0, -1).map(lastRecordBytesOf));
+      const activeBytes = (await stat(segments[segments.length - 1])).size;
+
+      const { log, bytesRead } = await openCountingReads();
+
+      expect(bytesRead).toBe(activeBytes + lastRecordBytes.reduce((sum, bytes) => sum + bytes, 0));
+      expect(values(await log.read('t', 0, '0', 100))).toEqual(expected);
+      expect(values(await log.read('t', 0, '17', 2))).toEqual(expected.slice(17, 19));
+    });
+
+    it.each<[string, (index: string) => Promise<void>]>([
+      ['missing', (index) => rm(index)],
+      ['damaged', (index) => appendFile(index, Buffer.from([0]))],
+      [
+        'left as a temporary file by a crash before its rename',
+        async (index) => {
+          await writeFile(`${index}.tmp`, (await readFile(index)).subarray(0, 20));
+          await rm(index);
+        },
+      ],
+    ])('scans a sealed segment whose index file is %s and writes that file again', async (_, spoil) => {
+      const [first] = await logWithSegments();
+      const written = await readFile(indexFileOf(first));
+      const firstBytes = (await stat(first)).size;
+      const lastRecordBytes = await lastRecordBytesOf(first);
+      const indexed = await openCountingReads();
+      await indexed.log.close();
+      await spoil(indexFileOf(first));
+
+      const { log, bytesRead } = await openCountingReads();
+
+      expect(bytesRead).toBe(indexed.bytesRead - lastRecordBytes + firstBytes);
+      expect(values(await log.read('t', 0, '0', 100))).toEqual(expected);
+      expect(await readFile(indexFileOf(first))).toEqual(written);
+      expect(await filesEndingIn('.tmp')).toEqual([]);
+      await log.close();
+      expect((await openCountingReads()).bytesRead).toBe(indexed.bytesRead);
+    });
+
+    it('seals a segment whose index file a crash interrupted when the next roll comes', async () => {
+      const segments = await logWithSegments();
+      // The crash came while rolling to the last segment: the one before it is active again, its index unrenamed.
+      const [sealedBefore, lastBefore] = segments.slice(-2);
+      const kept = expected.length - startsIn(await readFile(lastBefore)).length;
+      await rm(lastBefore);
+      await writeFile(`${indexFileOf(sealedBefore)}.tmp`, Buffer.from('half an index'));
+      await rm(indexFileOf(sealedBefore));
+
+      const log = await openLog(options);
+      expect(values(await log.read('t', 0, '0', 100))).toEqual(expected.slice(0, kept));
+      await log.publish(
+        't',
+        expected.slice(kept).map((value) => message('k', value)),
+      );
+      await log.close();
+
+      expect(await filesEndingIn('.tmp')).toEqual([]);
+      expect(await filesEndingIn('.index')).toContain(basename(indexFileOf(sealedBefore)));
+      expect(values(await (await openLog(options)).read('t', 0, '0', 100))).toEqual(expected);
+    });
+
+    it('opens a sealed segment damaged before its last record; reading that record finds the damage', async () => {
+      const [first] = await logWithSegments();
+      await damageRecord(first, 0);
+
+      const log = await openLog(options);
+
+      await expect(log.read('t', 0, '0', 100)).rejects.toMatchObject({
+        name: 'LogCorruptedError',
+        file: first,
+        position: 0,
+        reason: 'CRC mismatch',
+      });
+      expect(values(await log.read('t', 0, '1', 100))).toEqual(expected.slice(1));
+    });
+
+    it.each<[string, (starts: number[]) => number, boolean]>([
+      ['its last record is damaged', (starts) => starts.length - 1, false],
+      ['a record is damaged and it has no index file', () => 0, true],
+    ])('refuses to open a sealed segment when %s, as before index files', async (_, damaged, withoutIndex) => {
+      const [first] = await logWithSegments();
+      const starts = startsIn(await readFile(first));
+      await damageRecord(first, damaged(starts));
+      if (withoutIndex) await rm(indexFileOf(first));
+
+      await expect(FileEventLog.open(directory, { ...quiet, ...options })).rejects.toThrow(
+        `${first} is corrupt at byte ${starts[damaged(starts)]}: CRC mismatch, and later segments follow`,
+      );
     });
   });
 

@@ -41,7 +41,8 @@ const MAX_READ_BYTES = 16 * 1024 * 1024;
  *
  *   <dir>/LOCK                                 pid of the owning process
  *   <dir>/topics/<topic>/topic.json            partition count
- *   <dir>/topics/<topic>/<partition>/<base offset, 20 digits>.log   segments
+ *   <dir>/topics/<topic>/<partition>/<base offset, 20 digits>.log     segments
+ *   <dir>/topics/<topic>/<partition>/<base offset, 20 digits>.index   record positions of a sealed segment
  *   <dir>/groups/<url-encoded group id>.json   committed offsets
  */
 export class FileEventLog implements EventLog {
@@ -71,8 +72,10 @@ export class FileEventLog implements EventLog {
 
   /**
    * Opens (creating if needed) the log in `directory`: takes the directory's
-   * lock, then reads every segment, checks each record's CRC, cuts off a
-   * torn tail (see `recovery`) and rebuilds the in-memory index.
+   * lock, then rebuilds the in-memory index. The last segment of each
+   * partition is read whole, each record's CRC checked and a torn tail cut
+   * off (see `recovery`); sealed segments load their index files, and are
+   * read whole only when those are missing or do not match them.
    */
   static async open(directory: string, options: FileEventLogOptions = {}): Promise<FileEventLog> {
     const settings = resolveOptions(options);

@@ -68,6 +68,9 @@ export class PartitionLog {
    * bytes are cut off and reported. Invalid bytes anywhere else (followed by
    * later segments, or by records of a later write) are damage to records
    * that may have been acknowledged: opening fails with LogCorruptedError.
+   * Sealed segments (all but the last) whose index file describes them are
+   * not scanned, so damage inside one of those is found when its records are
+   * read (each read checks every record's CRC).
    */
   static async open(
     directory: string,
@@ -82,6 +85,7 @@ export class PartitionLog {
       .sort((a, b) => a - b);
     if (baseOffsets.length === 0) throw new LogCorruptedError(directory, 0, 'the partition has no segment file');
     const segments: Segment[] = [];
+    const sync = settings.sync !== 'never';
     try {
       let truncation: Truncation | undefined;
       for (const [i, baseOffset] of baseOffsets.entries()) {
@@ -94,7 +98,8 @@ export class PartitionLog {
             `it starts at offset ${baseOffset}, the previous one ends at ${previous.endOffset}`,
           );
         }
-        const { segment, damage } = await Segment.open(file, baseOffset);
+        const sealed = i < baseOffsets.length - 1 ? { endOffset: baseOffsets[i + 1], sync } : undefined;
+        const { segment, damage } = await Segment.open(file, baseOffset, sealed);
         segments.push(segment);
         if (!damage) continue;
         if (i < baseOffsets.length - 1) {
@@ -234,10 +239,16 @@ export class PartitionLog {
     this.onAppend();
   }
 
+  /**
+   * Seals the active segment, its index file on disk before the next segment
+   * exists, and starts that one at `baseOffset`.
+   */
   private async roll(baseOffset: number): Promise<Segment> {
+    const sync = this.settings.sync !== 'never';
     if (this.settings.sync === 'interval') await this.active.sync();
+    await this.active.seal(sync);
     const segment = await Segment.create(this.directory, baseOffset);
-    if (this.settings.sync !== 'never') await syncDirectory(this.directory);
+    if (sync) await syncDirectory(this.directory);
     this.segments.push(segment);
     return segment;
   }

@@ -173,12 +173,12 @@ function writeBytes(buffer: Buffer, bytes: Uint8Array, at: number): number {
   return at + 4 + bytes.length;
 }
 
-// Offsets and timestamps stay below 2^53, so two 32-bit halves avoid BigInt.
-function writeUint64(buffer: Buffer, value: number, at: number): number {
+// Offsets, timestamps, counts and file positions stay below 2^53, so two 32-bit halves avoid BigInt.
+export function writeUint64(buffer: Buffer, value: number, at: number): number {
   buffer.writeUInt32BE(Math.floor(value / TWO_32), at);
   return buffer.writeUInt32BE(value % TWO_32, at + 4);
 }
 
-function readUint64(buffer: Buffer, at: number): number {
+export function readUint64(buffer: Buffer, at: number): number {
   return buffer.readUInt32BE(at) * TWO_32 + buffer.readUInt32BE(at + 4);
 }

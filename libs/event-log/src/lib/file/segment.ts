@@ -1,7 +1,9 @@
-import { FileHandle, open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { FileHandle, open, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFileAtomically } from './durable-files';
 import { LogCorruptedError } from './file-event-log.errors';
 import { inspectRecord, MAX_RECORD_BYTES, MIN_RECORD_BYTES } from './record-codec';
+import { decodeSegmentIndex, encodeSegmentIndex } from './segment-index';
 
 /** Bytes read at a time when scanning a segment on open. */
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
@@ -12,15 +14,25 @@ export interface SegmentDamage {
   reason: string;
 }
 
+/** How a partition opens a segment that a later one follows: it never changes again. */
+export interface SealedSegment {
+  /** The offset after its last record: the next segment's base offset. */
+  endOffset: number;
+  /** Whether to fsync the index file written for it. */
+  sync: boolean;
+}
+
 /**
  * One append-only file of a partition, named by the offset of its first
  * record. Keeps the file position of every record it holds (the in-memory
- * index, rebuilt on open), so that reading any offset is one positioned read.
- * Only records whose write completed (and, by policy, was fsync'd) are in
- * the index, so readers never see a record that a crash could take back.
+ * index), so that reading any offset is one positioned read. Only records
+ * whose write completed (and, by policy, was fsync'd) are in the index, so
+ * readers never see a record that a crash could take back. Once a later
+ * segment follows it, the index is also kept in an index file next to it,
+ * which opening the log loads instead of scanning the segment.
  */
 export class Segment {
-  private starts = new Float64Array(1024);
+  private starts: Float64Array = new Float64Array(1024);
   private count = 0;
   private bytes = 0;
 
@@ -34,6 +46,10 @@ export class Segment {
     return `${String(baseOffset).padStart(20, '0')}.log`;
   }
 
+  static indexFileName(baseOffset: number): string {
+    return `${String(baseOffset).padStart(20, '0')}.index`;
+  }
+
   static baseOffsetOf(fileName: string): number | undefined {
     const match = /^(\d{20})\.log$/.exec(fileName);
     return match ? Number(match[1]) : undefined;
@@ -45,13 +61,22 @@ export class Segment {
   }
 
   /**
-   * Opens a segment and indexes its records, stopping at the first bytes that
-   * are not the expected next record.
+   * Opens a segment and indexes its records. A sealed one takes its index from
+   * its index file when that file describes it. Otherwise the records are
+   * scanned, stopping at the first bytes that are not the expected next
+   * record, and a sealed segment that scans whole gets its index file written
+   * again, so that the next open need not scan it.
    */
-  static async open(file: string, baseOffset: number): Promise<{ segment: Segment; damage?: SegmentDamage }> {
+  static async open(
+    file: string,
+    baseOffset: number,
+    sealed?: SealedSegment,
+  ): Promise<{ segment: Segment; damage?: SegmentDamage }> {
     const segment = new Segment(file, baseOffset, await open(file, 'r+'));
     try {
+      if (sealed && (await segment.loadIndex(sealed.endOffset))) return { segment };
       const damage = await segment.scan();
+      if (sealed && !damage && segment.endOffset === sealed.endOffset) await segment.seal(sealed.sync);
       return { segment, damage };
     } catch (error) {
       await segment.close();
@@ -82,6 +107,17 @@ export class Segment {
 
   async sync(): Promise<void> {
     await this.handle.datasync();
+  }
+
+  /**
+   * Writes the index file of a segment that takes no more records (a later
+   * one follows it), atomically. Its in-memory index shrinks to fit, as it
+   * never grows again.
+   */
+  async seal(sync: boolean): Promise<void> {
+    this.starts = this.starts.slice(0, this.count);
+    const index = encodeSegmentIndex(this.starts, { bytes: this.bytes, records: this.count });
+    await writeFileAtomically(this.indexFile, index, sync);
   }
 
   /**
@@ -147,6 +183,10 @@ export class Segment {
     return next < this.count ? this.starts[next] : this.bytes;
   }
 
+  private get indexFile(): string {
+    return join(dirname(this.file), Segment.indexFileName(this.baseOffset));
+  }
+
   private index(position: number): void {
     if (this.count === this.starts.length) {
       const grown = new Float64Array(this.starts.length * 2);
@@ -154,6 +194,35 @@ export class Segment {
       this.starts = grown;
     }
     this.starts[this.count++] = position;
+  }
+
+  /**
+   * Takes the record positions from the index file, if it describes this
+   * segment: its checksum holds, it counts the records up to `endOffset` and
+   * the file's bytes, and its last position holds that record, ending where
+   * the file does. Records before it are not read here; reads check them.
+   */
+  private async loadIndex(endOffset: number): Promise<boolean> {
+    const contents = await readIfPresent(this.indexFile);
+    if (!contents) return false;
+    const { size } = await this.handle.stat();
+    const starts = decodeSegmentIndex(contents, { bytes: size, records: endOffset - this.baseOffset });
+    if (typeof starts === 'string') return false;
+    if (starts.length > 0 && !(await this.endsWithRecord(starts[starts.length - 1], endOffset - 1, size))) {
+      return false;
+    }
+    this.starts = starts;
+    this.count = starts.length;
+    this.bytes = size;
+    return true;
+  }
+
+  /** Whether the bytes from `position` to `size` (the end of the file) are the record `offset`. */
+  private async endsWithRecord(position: number, offset: number, size: number): Promise<boolean> {
+    if (size - position > MAX_RECORD_BYTES) return false;
+    const buffer = await this.readAt(position, size - position);
+    const record = inspectRecord(buffer, 0, buffer.length, { min: offset, max: offset });
+    return typeof record !== 'string' && record.size === buffer.length;
   }
 
   private async scan(): Promise<SegmentDamage | undefined> {
@@ -190,5 +259,14 @@ export class Segment {
       read += bytesRead;
     }
     return buffer.subarray(0, read);
+  }
+}
+
+async function readIfPresent(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
