@@ -64,9 +64,12 @@ export function validateEnvelope(
   const nonJson = findNonJsonValue(raw);
   if (nonJson) return { ok: false, problems: [nonJson] };
 
+  // The envelope's own fields only: class-transformer would deep-copy a payload of a thousand predictions
+  // that the envelope merely requires to be an object (the payload's contract checks it next).
+  const fields = isPlainObject(raw['payload']) ? { ...raw, payload: {} } : raw;
   const envelopeProblems = recordedTimesForgiven(
     raw,
-    toValidationProblems(validateSync(plainToInstance(EventEnvelopeFields, raw), STRICT)),
+    toValidationProblems(validateSync(plainToInstance(EventEnvelopeFields, fields), STRICT)),
   );
   if (envelopeProblems.length > 0) return { ok: false, problems: envelopeProblems };
 
