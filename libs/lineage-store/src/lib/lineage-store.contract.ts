@@ -426,6 +426,32 @@ export function describeLineageStoreContract(
       });
     });
 
+    describe('queries on the views that grow with the predictions', () => {
+      it('answers an in over a few values as one query would, sorted, limited, counted and summed', async () => {
+        const { apply, findBoth, generation, reference } = await twins();
+        const losses = Array.from({ length: 24 }, (_, i) => ({
+          _id: `e${i % 4}|pred-${String(i).padStart(2, '0')}`,
+          eventId: `e${i % 4}`,
+          predictionId: `pred-${String(i).padStart(2, '0')}`,
+          modelVersionId: `m${i % 3}`,
+          recordedAt: `2024-01-0${1 + (i % 5)}T00:00:00Z`,
+        }));
+        await apply(losses.map((doc) => ({ op: 'replace', view: 'prediction_losses', id: doc._id, doc })));
+        const where = { modelVersionId: { in: ['m0', 'm2', 'm0', 'absent'] } };
+        expect(await findBoth('prediction_losses', { where })).toHaveLength(16);
+        expect(await findBoth('prediction_losses', { where, sort: [['recordedAt', -1]], limit: 5 })).toHaveLength(5);
+        expect(await findBoth('prediction_losses', { where: { ...where, eventId: 'e1' } })).toHaveLength(4);
+        for (const query of [where, { ...where, recordedAt: { gte: '2024-01-03T00:00:00Z' } }]) {
+          expect(await generation.count('prediction_losses', query)).toBe(
+            await reference.count('prediction_losses', query),
+          );
+          expect(await generation.sum('prediction_losses', query, 'count', 'eventId')).toEqual(
+            await reference.sum('prediction_losses', query, 'count', 'eventId'),
+          );
+        }
+      });
+    });
+
     describe('user data', () => {
       const userMaps = {
         hyperparameters: {

@@ -1,4 +1,4 @@
-import { compareScalars } from '@prov/projections';
+import { compareScalars, selectDocuments } from '@prov/projections';
 import type { FieldPath, Scalar, ViewDocument, ViewName, ViewQuery, ViewWrite } from '@prov/projections';
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { checkFieldPath, checkQueryPaths, checkWritePaths } from '../field-path';
@@ -6,6 +6,7 @@ import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
 import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
 import { decodeDocument, decodeValue, encodeDocument } from './document-codec';
 import { guarded } from './driver-errors';
+import { equalitySplit } from './equality-split';
 import { INSERT_CHUNK, insertAbsent } from './insert-absent';
 import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
@@ -85,6 +86,12 @@ export class MongoViewGeneration implements ViewGeneration {
       checkQueryPaths(query);
       // The driver reads limit 0 as "no limit".
       if (query.limit === 0) return [];
+      const split = equalitySplit(view, query.where);
+      if (split) {
+        const parts = await Promise.all(split.map((where) => this.find(view, { ...query, where })));
+        // Each part sorted and limited alike: the first `limit` of them all, in the same order, are the answer.
+        return selectDocuments(parts.flat(), { sort: query.sort, limit: query.limit });
+      }
       const docs = await this.collection(view)
         .find(toFilter(query.where), {
           sort: toSort(query.sort),
@@ -96,7 +103,12 @@ export class MongoViewGeneration implements ViewGeneration {
   }
 
   count(view: ViewName, where?: ViewQuery['where']): Promise<number> {
-    return guarded(`count in ${view}`, () => this.collection(view).countDocuments(toFilter(where)));
+    return guarded(`count in ${view}`, async () => {
+      const split = equalitySplit(view, where);
+      if (!split) return this.collection(view).countDocuments(toFilter(where));
+      const counts = await Promise.all(split.map((part) => this.collection(view).countDocuments(toFilter(part))));
+      return counts.reduce((sum, count) => sum + count, 0);
+    });
   }
 
   sum(
@@ -106,6 +118,20 @@ export class MongoViewGeneration implements ViewGeneration {
     groupBy: FieldPath,
   ): Promise<Array<{ key: Scalar; total: number; count: number }>> {
     return guarded(`sum in ${view}`, async () => {
+      const split = equalitySplit(view, where);
+      if (split) {
+        const parts = await Promise.all(split.map((part) => this.sum(view, part, field, groupBy)));
+        const merged = new Map<string, { key: Scalar; total: number; count: number }>();
+        for (const group of parts.flat()) {
+          const key = JSON.stringify(group.key);
+          const into = merged.get(key);
+          if (into) {
+            into.total += group.total;
+            into.count += group.count;
+          } else merged.set(key, { ...group });
+        }
+        return [...merged.values()].sort((a, b) => compareScalars(a.key, b.key));
+      }
       const $match = toFilter(where);
       const $group = `$${checkFieldPath(groupBy)}`;
       // FerretDB v1 computes only the first accumulator of a $group (the others come back 0), so one pipeline each.
