@@ -81,6 +81,44 @@ describe('a Kafka consumer group member', () => {
     expect(payload.resolveOffset.mock.calls).toEqual([['6'], ['8'], ['9']]);
   });
 
+  it('ends a slice once its values reach maxBatchBytes, with one message at least', async () => {
+    const { kafka, deliver } = fakeKafka();
+    const slices: string[][] = [];
+    await KafkaGroupConsumer.start(
+      kafka,
+      { groupId: 'g', topics: ['t'], onBatch: async (batch) => void slices.push(offsetsOf(batch)) },
+      // Each value is 2 bytes ("v5"): two fit in 4 bytes, a third does not; 1 byte still takes one.
+      settings({ maxBatchSize: 10, maxBatchBytes: 4 }),
+    );
+    await deliver([5, 6, 7, 8, 9]).done;
+    expect(slices).toEqual([['5', '6'], ['7', '8'], ['9']]);
+  });
+
+  it('stops after the slice during which the group began rebalancing, leaving the rest for whoever gets the partition', async () => {
+    jest.useFakeTimers();
+    const { kafka, deliver } = fakeKafka();
+    const slices: string[][] = [];
+    await KafkaGroupConsumer.start(
+      kafka,
+      {
+        groupId: 'g',
+        topics: ['t'],
+        // A round that outlasts a heartbeat interval.
+        onBatch: async (batch) => {
+          slices.push(offsetsOf(batch));
+          await new Promise((r) => setTimeout(r, 10_000));
+        },
+      },
+      settings(),
+    );
+    const { payload, done } = deliver([5, 6, 7, 8, 9]);
+    payload.heartbeat.mockRejectedValueOnce(new Error('The group is rebalancing, so a rejoin is needed'));
+    await jest.advanceTimersByTimeAsync(10_000);
+    await done;
+    expect(slices).toEqual([['5', '6']]);
+    expect(payload.resolveOffset.mock.calls).toEqual([['6']]);
+  });
+
   it('leaves a failed slice and the rest unconsumed, reports it, and keeps the error from kafkajs', async () => {
     const { kafka, deliver } = fakeKafka();
     const onConsumerError = jest.fn();

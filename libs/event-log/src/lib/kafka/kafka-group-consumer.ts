@@ -15,11 +15,20 @@ const HEARTBEAT_INTERVAL_MS = 3_000;
 const MAX_WAIT_MS = 500;
 const MAX_BYTES_PER_PARTITION = 16 * 1024 * 1024;
 const MAX_BYTES = 64 * 1024 * 1024;
+/** About 32 batches of 1,000 predictions: a round of seconds on the store. */
+const MAX_SLICE_BYTES = 8 * 1024 * 1024;
 const FIRST_RETRY_MS = 100;
 const LAST_RETRY_MS = 5_000;
 
 export interface GroupConsumerSettings {
   maxBatchSize: number;
+  /**
+   * A slice also ends once its messages' values reach this many bytes (it
+   * holds one message at least). A handler runs a slice as one round, and
+   * while it runs the member cannot rejoin a rebalancing group, which waits
+   * for it: rounds of a few seconds keep a rebalance short. Default 8 MiB.
+   */
+  maxBatchBytes?: number;
   onConsumerError: (error: unknown, context: ConsumerErrorContext) => void;
   /** Refuses positions of partitions that do not exist, or invalid offsets, before they are committed. */
   checkPositions: (positions: PartitionPosition[]) => Promise<void>;
@@ -162,13 +171,15 @@ export class KafkaGroupConsumer implements ConsumerHandle {
 
   private async deliver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    for (let start = 0; start < batch.messages.length; start += this.settings.maxBatchSize) {
-      if (this.stopping || !isRunning() || isStale()) return;
-      const records = batch.messages
-        .slice(start, start + this.settings.maxBatchSize)
-        .map((message) => toLogRecord(topic, partition, message));
+    // Set by a heartbeat the group refused (it is rebalancing): no more slices, so that the member rejoins soon.
+    const rebalance = { seen: false };
+    for (const messages of this.slices(batch.messages)) {
+      if (this.stopping || rebalance.seen || !isRunning() || isStale()) return;
+      const records = messages.map((message) => toLogRecord(topic, partition, message));
       try {
-        await this.whileHeartbeating(heartbeat, () => this.options.onBatch({ topic, partition, records }, this));
+        await this.whileHeartbeating(heartbeat, rebalance, () =>
+          this.options.onBatch({ topic, partition, records }, this),
+        );
       } catch (error) {
         this.failures += 1;
         this.settings.onConsumerError(error, {
@@ -186,14 +197,43 @@ export class KafkaGroupConsumer implements ConsumerHandle {
     }
   }
 
+  /** The fetched messages in slices of at most `maxBatchSize` messages and `maxBatchBytes` bytes of values (one at least). */
+  private *slices<T extends { value: Buffer | null }>(messages: readonly T[]): Iterable<T[]> {
+    const maxBytes = this.settings.maxBatchBytes ?? MAX_SLICE_BYTES;
+    let slice: T[] = [];
+    let bytes = 0;
+    for (const message of messages) {
+      const size = message.value?.length ?? 0;
+      if (slice.length > 0 && (slice.length >= this.settings.maxBatchSize || bytes + size > maxBytes)) {
+        yield slice;
+        slice = [];
+        bytes = 0;
+      }
+      slice.push(message);
+      bytes += size;
+    }
+    if (slice.length > 0) yield slice;
+  }
+
   /**
    * kafkajs heartbeats only between batches, so a handler slower than the
    * session timeout would cost the member its partitions: keep heartbeating
-   * while it runs. A heartbeat that fails here (the group is rebalancing) fails
-   * again at the one after the batch, where kafkajs rejoins the group.
+   * while it runs. A heartbeat that fails here (the group is rebalancing, or
+   * no longer knows the member) marks `rebalance` and fails again at the one
+   * after the slice, where kafkajs rejoins the group.
    */
-  private async whileHeartbeating(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
-    const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_INTERVAL_MS);
+  private async whileHeartbeating(
+    heartbeat: () => Promise<void>,
+    rebalance: { seen: boolean },
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const timer = setInterval(
+      () =>
+        void heartbeat().catch(() => {
+          rebalance.seen = true;
+        }),
+      HEARTBEAT_INTERVAL_MS,
+    );
     try {
       await work();
     } finally {
