@@ -117,6 +117,19 @@ describe('MongoDB lineage store', () => {
     });
   });
 
+  it("counts its bytes on disk as dbStats tells them: the database's collections and indexes", async () => {
+    await withStore(async (store, database) => {
+      const generation = await store.generation('live-1');
+      await generation.apply([{ op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1', kind: 'model' } }]);
+      await store.activate('live-1');
+      const held = await store.holdings();
+      const stats = await client.db(database).command({ dbStats: 1 });
+      expect(held).toMatchObject({ kind: 'mongodb', active: { name: 'live-1', documents: { nodes: 1 } } });
+      expect(held.bytesOnDisk).toBe(Number(stats['storageSize']) + Number(stats['indexSize']));
+      expect(held.bytesOnDisk).toBeGreaterThan(0);
+    });
+  });
+
   it('surfaces any other write error as a typed, non-retriable rejection', async () => {
     await withStore(async (store) => {
       const generation = await store.generation('live-1');
