@@ -13,6 +13,7 @@ import { check } from './commands/check';
 import { compare, impact, trace } from './commands/queries';
 import { rotateKeys } from './commands/keys';
 import { rebuild } from './commands/rebuild';
+import { status } from './commands/status';
 import { up } from './commands/up';
 import { verifyData } from './commands/verify-data';
 
@@ -117,6 +118,13 @@ function program(): Command {
     .action((id: string, options: { out?: string }) =>
       run((globals, out) => attest(clientFor(globals), out, id, options))(),
     );
+
+  cli
+    .command('status')
+    .description(
+      'what the event log and the views hold: records per topic, documents per view, size on disk, the active generation (role auditor)',
+    )
+    .action(() => run((globals, out) => status(clientFor(globals), out))());
 
   cli
     .command('rebuild')

@@ -42,6 +42,7 @@ export const ANSWER_TYPES = [
   'SliceImpact',
   'SliceTimeline',
   'StageChanged',
+  'StatusAnswer',
   'SubjectErased',
 ] as const;
 

@@ -195,6 +195,7 @@ describe('the OpenAPI documents hold for what the services answer', () => {
       ['query-gateway', '/v1/dead-letters', '/v1/dead-letters?limit=5'],
       ['query-gateway', '/v1/session', '/v1/session'],
       ['projector', '/v1/generations', '/v1/generations'],
+      ['projector', '/v1/status', '/v1/status'],
     ];
 
     const documents = new Map<string, OpenApiDocument>();

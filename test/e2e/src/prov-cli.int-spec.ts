@@ -1,4 +1,7 @@
+import { Topics } from '@prov/contracts';
+import { FileEventLog } from '@prov/event-log';
 import type { PredictionTrace, SliceImpact } from '@prov/lineage-queries';
+import type { StatusAnswer } from '@prov/sdk';
 import { integrationEnv, uniqueName } from '@prov/testing';
 import { RunningServices } from '@prov/platform-testing';
 import { existsSync } from 'node:fs';
@@ -6,6 +9,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedPlatform, embeddedPlatformEnv } from './embedded-platform';
+import { eventually } from './eventually';
 import { prov } from './prov-command';
 
 /**
@@ -75,6 +79,14 @@ function expectDemoAnswers(demo: DemoAnswer, trace: PredictionTrace): void {
   expect(demo.flaggedSliceImpact.modelVersions).toHaveLength(1);
 }
 
+/** The records of the topics the producers write, by topic, as `prov status` reports them. */
+function producedRecords(status: StatusAnswer): Record<string, number> {
+  const produced: string[] = [Topics.training, Topics.registry, Topics.inference];
+  return Object.fromEntries(
+    status.eventLog.topics.filter((t) => produced.includes(t.topic)).map((t) => [t.topic, t.records]),
+  );
+}
+
 describe('npm start and the prov command line, embedded', () => {
   let dataDir: string;
   let env: Record<string, string>;
@@ -104,6 +116,22 @@ describe('npm start and the prov command line, embedded', () => {
     const human = await prov(['trace', 'pred:demo-000042'], env);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('model:churn@1');
+
+    // What the log and the views hold: the demo's records, and its 200 predictions in the views on disk.
+    expect(platform.output).toMatch(/the log holds \d+ records .*; the views of generation \S+ \d+ documents/);
+    const held = await eventually('the active generation to hold every record of the log', async () => {
+      const status = await provJson<StatusAnswer>(['status'], env);
+      return status.store.activeGeneration?.recordsToFold === 0 ? status : undefined;
+    });
+    expect(held.eventLog.kind).toBe('file');
+    expect(held.store.kind).toBe('lmdb');
+    expect(held.store.activeGeneration?.documentsByView.predictions).toBe(120 + 80);
+    expect(Object.values(producedRecords(held)).every((records) => records > 0)).toBe(true);
+    expect(held.eventLog.bytesOnDisk).toBeGreaterThan(0);
+    expect(held.store.bytesOnDisk).toBeGreaterThan(0);
+    const statusText = await prov(['status'], env);
+    expect(statusText.code).toBe(0);
+    expect(statusText.stdout).toContain(`Event log (file): ${held.eventLog.records.toLocaleString('en-US')} records`);
 
     // The files the dataset version was registered with verify; a changed byte does not.
     const october = join(demo.scenario.dataDirectory, 'customer-events', '2026-10');
@@ -151,6 +179,10 @@ describe('npm start and the prov command line, embedded', () => {
     await platform.start();
     // The views were rebuilt from the log: the very same answer.
     expect(await provJson<PredictionTrace>(['trace', 'demo-000042'], env)).toEqual(trace);
+    // Nothing recorded was lost, nor folded twice, across the SIGKILL.
+    const afterKill = await provJson<StatusAnswer>(['status'], env);
+    expect(producedRecords(afterKill)).toEqual(producedRecords(held));
+    expect(afterKill.store.activeGeneration?.documentsByView.predictions).toBe(120 + 80);
     const impact = await provJson<SliceImpact>(['impact', demo.scenario.flaggedSlice], env);
     expect(impact).toEqual(demo.flaggedSliceImpact);
 
@@ -167,11 +199,20 @@ describe('npm start and the prov command line, embedded', () => {
     expect((await prov(['verify-data', demo.scenario.datasetVersions.october, october], env)).code).toBe(1);
 
     // Ctrl-C (SIGINT to the terminal's process group) stops everything cleanly: the log's lock is released.
+    const beforeStop = await provJson<StatusAnswer>(['status'], env);
     expect(existsSync(join(dataDir, 'log', 'LOCK'))).toBe(true);
     await platform.kill('SIGINT');
     expect(platform.output).toContain('SIGINT: stopping');
     expect(platform.output).not.toMatch(/while stopping/);
     expect(existsSync(join(dataDir, 'log', 'LOCK'))).toBe(false);
+    // What `prov status` said the log holds is what the stopped platform's log holds.
+    const stopped = await FileEventLog.open(join(dataDir, 'log'));
+    try {
+      const held = await stopped.holdings(Object.keys(producedRecords(beforeStop)));
+      expect(Object.fromEntries(held.topics.map((t) => [t.topic, t.records]))).toEqual(producedRecords(beforeStop));
+    } finally {
+      await stopped.close();
+    }
   }, 240_000);
 });
 

@@ -47,6 +47,7 @@ const ACCESS: Record<ServiceName, Record<string, readonly Role[]>> = {
     'GET /v1/generations': ['auditor'],
     'POST /v1/generations/rebuild': ['auditor'],
     'POST /v1/generations/audit': ['auditor'],
+    'GET /v1/status': ['auditor'],
   },
   'query-gateway': {
     'GET /v1/predictions/{id}/trace': EVERY_ROLE,

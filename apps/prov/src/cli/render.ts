@@ -1,5 +1,5 @@
 import type { DatasetVersionImpact, LineageComparison, PredictionTrace, SliceImpact } from '@prov/lineage-queries';
-import type { DeadLetterPage } from '@prov/sdk';
+import type { DeadLetterPage, StatusAnswer } from '@prov/sdk';
 import pc from 'picocolors';
 
 /** Human-readable answers: what a person reads at a terminal (--json gives the API's answer itself). */
@@ -129,4 +129,83 @@ export function renderDeadLetters({ deadLetters, nextCursor }: DeadLetterPage): 
     ...rows.map(line),
     ...(nextCursor === null ? [] : [pc.dim(`more: --cursor ${nextCursor} (or --all)`)]),
   ].join('\n');
+}
+
+/** Bytes in binary units, one decimal from KiB up; null (a size the store or log cannot tell) as such. */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return 'size unknown';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${size.toFixed(1)} ${units[unit]}`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+const onDisk = (bytes: number | null, kind: string) =>
+  bytes === null
+    ? kind === 'memory'
+      ? 'in memory, nothing on disk'
+      : 'size on disk unknown'
+    : `${formatBytes(bytes)} on disk`;
+
+/** Rows of cells, the first a header, in columns as wide as their widest cell; numbers aligned right. */
+function table(rows: string[][], rightAligned: number[]): string[] {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row, index) => {
+    const line = row
+      .map((cell, column) =>
+        rightAligned.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+      )
+      .join('   ')
+      .trimEnd();
+    return index === 0 ? `  ${pc.dim(line)}` : `  ${line}`;
+  });
+}
+
+/** `prov status`: the log's records per topic, the active generation's documents per view, and sizes on disk. */
+export function renderStatus({ eventLog, store }: StatusAnswer): string {
+  const lines = [
+    `${heading('Event log')} (${eventLog.kind}): ${count(eventLog.records)} records, ${onDisk(eventLog.bytesOnDisk, eventLog.kind)}`,
+    ...table(
+      [
+        ['topic', 'partitions', 'records', 'on disk'],
+        ...eventLog.topics.map((t) => [t.topic, String(t.partitions), count(t.records), formatBytes(t.bytesOnDisk)]),
+      ],
+      [1, 2, 3],
+    ),
+    '',
+    `${heading('Views')} (${store.kind}): ${onDisk(store.bytesOnDisk, store.kind)}`,
+  ];
+  const active = store.activeGeneration;
+  if (!active) {
+    lines.push(pc.yellow('  no active generation yet: the projector is building the first one'));
+    return lines.join('\n');
+  }
+  const behind =
+    active.recordsToFold === 0
+      ? pc.green('holds everything in the log')
+      : pc.yellow(`${count(active.recordsToFold)} records of the log still to fold`);
+  lines.push(`  active generation ${pc.bold(active.name)}: ${count(active.documents)} documents, ${behind}`);
+  lines.push(
+    ...table(
+      [['view', 'documents'], ...Object.entries(active.documentsByView).map(([view, n]) => [view, count(n)])],
+      [1],
+    ),
+  );
+  return lines.join('\n');
+}
+
+/** One line of what the log and the views hold (the start banner's). */
+export function statusSummary({ eventLog, store }: StatusAnswer): string {
+  const log = `the log holds ${count(eventLog.records)} records (${onDisk(eventLog.bytesOnDisk, eventLog.kind)})`;
+  const active = store.activeGeneration;
+  const views = active
+    ? `the views of generation ${active.name} ${count(active.documents)} documents (${onDisk(store.bytesOnDisk, store.kind)})`
+    : `the views have no active generation yet (${onDisk(store.bytesOnDisk, store.kind)})`;
+  return `${log}; ${views}`;
 }

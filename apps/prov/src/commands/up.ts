@@ -1,13 +1,16 @@
 import { exitOnSignals } from '@prov/http-service';
 import { logSettings, startLogging } from '@prov/logging';
+import type { StatusAnswer } from '@prov/sdk';
 import pc from 'picocolors';
 import { describeFailure } from '../cli/exit-codes';
+import { statusSummary } from '../cli/render';
 import { startEmbeddedPlatform } from '../embedded/embedded-platform';
 
 /**
  * `prov up` (and `npm start`): the whole platform in this process until
  * Ctrl-C. Prints where each service listens and the local API key; the
- * projector logs its progress while it rebuilds the views from the log. With
+ * projector logs its progress while it rebuilds the views from the log, and
+ * once they are ready one line says what the log and the views hold. With
  * JSON logs (PROV_LOG_FORMAT=json, the default when stdout is no terminal),
  * the same facts are log records, less the key, which stays in its file.
  */
@@ -47,11 +50,33 @@ export async function up(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   exitOnSignals(platform.shutdownSteps, settings.shutdownTimeoutMs, logger);
 
   await platform.viewsReady.then(
-    (generation) => {
+    async (generation) => {
       const ready = `the views (generation ${generation}) hold everything in the log`;
-      if (pretty) process.stdout.write(`${pc.green('ready')}: ${ready}\n`);
-      else logger.info({ generation }, `ready: ${ready}`);
+      const status = await platform.status().catch((error: Error) => {
+        logger.warn(`what the log and the views hold could not be read: ${error.message}`);
+        return undefined;
+      });
+      if (pretty) {
+        const holds = status ? `\n  ${statusSummary(status)}` : '';
+        process.stdout.write(`${pc.green('ready')}: ${ready}${holds}\n`);
+      } else {
+        logger.info({ generation }, `ready: ${ready}`);
+        if (status) logger.info(bannerFacts(status), statusSummary(status));
+      }
     },
     (error: Error) => logger.warn(error.message),
   );
+}
+
+/** The start banner's facts as fields of its JSON log record. */
+function bannerFacts({ eventLog, store }: StatusAnswer) {
+  return {
+    eventLog: { kind: eventLog.kind, records: eventLog.records, bytesOnDisk: eventLog.bytesOnDisk },
+    views: {
+      store: store.kind,
+      generation: store.activeGeneration?.name ?? null,
+      documents: store.activeGeneration?.documents ?? null,
+      bytesOnDisk: store.bytesOnDisk,
+    },
+  };
 }

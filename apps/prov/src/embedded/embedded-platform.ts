@@ -21,10 +21,12 @@ import {
   createProjectorHttp,
   loadTrustedKeys,
   openLineageStore,
+  readPlatformStatus,
 } from '@prov/projector-engine';
 import { PolicyCatalog } from '@prov/policy-directory';
 import { QueryGatewayConfig, createQueryGateway } from '@prov/query-api';
 import { GatewayPolicyCheck, RegistryServiceConfig, createRegistryService } from '@prov/registry-api';
+import type { StatusAnswer } from '@prov/sdk';
 import { TrainingServiceConfig, createTrainingService } from '@prov/training-api';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -49,6 +51,8 @@ export interface RunningPlatform {
   localKeyFile: string;
   /** Resolves once the projector has built (or rebuilt from the log) the views that queries read. */
   viewsReady: Promise<string>;
+  /** What the event log and the views hold now (GET /v1/status of the projector). */
+  status: () => Promise<StatusAnswer>;
   /** What stops it, in order: the HTTP servers stop taking requests, then the projector, the store and the log close. */
   shutdownSteps: ShutdownStep[];
 }
@@ -208,6 +212,7 @@ export async function startEmbeddedPlatform(env: NodeJS.ProcessEnv = process.env
       localKey,
       localKeyFile: localApiKeyFile(settings.dataDirectory),
       viewsReady: untilActive(store, () => stopping),
+      status: () => readPlatformStatus(log, store),
       shutdownSteps: shutdownSteps(),
     };
   } catch (error) {

@@ -1,4 +1,13 @@
-import { ConsumerHandle, ConsumerOptions, EventLog, LogRecord, OutgoingMessage, RecordBatch } from './event-log.port';
+import {
+  ConsumerHandle,
+  ConsumerOptions,
+  EventLog,
+  LogHoldings,
+  LogRecord,
+  OutgoingMessage,
+  RecordBatch,
+} from './event-log.port';
+import { UnknownTopicError } from './event-log.errors';
 import { partitionForKey } from './partitioner';
 
 /** What an adapter's spec hands the contract for each test: a log, and how to reopen and dispose of it. */
@@ -289,6 +298,43 @@ export function describeEventLogContract(adapterName: string, open: () => Promis
         expect(await log.publish(topic, [])).toEqual([]);
 
         expect(await log.offsets(topic)).toEqual(before);
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'holdings count the records of each topic asked about, in the order asked, and refuse a topic that does not exist',
+      async () => {
+        const topic = await createTopic('holdings', 3);
+        const other = await createTopic('holdings-other', 1);
+        const counts = ({ topics }: LogHoldings) =>
+          topics.map(({ topic, partitions, records }) => ({ topic, partitions, records }));
+        const before = await log.holdings([topic, other]);
+        expect(counts(before)).toEqual([
+          { topic, partitions: 3, records: 0 },
+          { topic: other, partitions: 1, records: 0 },
+        ]);
+
+        await log.publish(
+          topic,
+          Array.from({ length: 25 }, (_, i) => message(`key-${i}`, `value-${i}`)),
+        );
+        await log.publish(other, [message('k', 'v')]);
+        await log.publish(topic, [message('key-0', 'one more')]);
+        const after = await log.holdings([other, topic]);
+
+        expect(after.kind).toBe(before.kind);
+        expect(counts(after)).toEqual([
+          { topic: other, partitions: 1, records: 1 },
+          { topic, partitions: 3, records: 26 },
+        ]);
+        // An adapter that cannot tell the bytes says so for every topic; one that can counts the records' bytes.
+        const bytes = (held: LogHoldings, name: string) => held.topics.find((t) => t.topic === name)?.bytesOnDisk;
+        for (const name of [topic, other]) {
+          if (bytes(before, name) === null) expect(bytes(after, name)).toBeNull();
+          else expect(bytes(after, name)).toBeGreaterThan(bytes(before, name) as number);
+        }
+        await expect(log.holdings([topic, uniqueName('contract-missing')])).rejects.toBeInstanceOf(UnknownTopicError);
       },
       TEST_TIMEOUT_MS,
     );

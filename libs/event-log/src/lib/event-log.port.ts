@@ -82,6 +82,22 @@ export interface ConsumerHandle {
   stop(): Promise<void>;
 }
 
+/** What the log holds of one topic. */
+export interface TopicHoldings {
+  topic: string;
+  partitions: number;
+  /** Records over its partitions: each one's next offset to be written minus its earliest. */
+  records: number;
+  /** Bytes its partitions take on disk; null when the log cannot tell. */
+  bytesOnDisk: number | null;
+}
+
+/** Which log this is (the embedded file log, or Kafka) and what it holds of the topics asked about. */
+export interface LogHoldings {
+  kind: 'file' | 'kafka';
+  topics: TopicHoldings[];
+}
+
 export interface EventLog {
   /** Creates the topics that do not exist yet (idempotent). */
   ensureTopics(topics: TopicSpec[]): Promise<void>;
@@ -93,6 +109,8 @@ export interface EventLog {
   committedOffsets(groupId: string, topic: string): Promise<PartitionPosition[]>;
   /** The earliest and next-to-be-written offset of every partition of a topic. */
   offsets(topic: string): Promise<Array<{ partition: number; earliest: string; latest: string }>>;
+  /** What the log holds of each of these topics, in the order asked: records, and bytes on disk. */
+  holdings(topics: readonly string[]): Promise<LogHoldings>;
   /** Reads up to `max` records of one partition from `offset`, without a group (replay, audit). */
   read(topic: string, partition: number, offset: string, max: number): Promise<LogRecord[]>;
   close(): Promise<void>;

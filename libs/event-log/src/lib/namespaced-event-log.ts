@@ -2,6 +2,7 @@ import type {
   ConsumerHandle,
   ConsumerOptions,
   EventLog,
+  LogHoldings,
   LogRecord,
   OutgoingMessage,
   PartitionPosition,
@@ -57,6 +58,11 @@ export class NamespacedEventLog implements EventLog {
 
   offsets(topic: string): Promise<Array<{ partition: number; earliest: string; latest: string }>> {
     return this.inner.offsets(this.outer(topic));
+  }
+
+  async holdings(topics: readonly string[]): Promise<LogHoldings> {
+    const held = await this.inner.holdings(topics.map((t) => this.outer(t)));
+    return { ...held, topics: held.topics.map((t) => ({ ...t, topic: this.local(t.topic) })) };
   }
 
   async read(topic: string, partition: number, offset: string, max: number): Promise<LogRecord[]> {

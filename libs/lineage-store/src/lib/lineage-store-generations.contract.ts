@@ -1,3 +1,4 @@
+import { VIEW_NAMES } from '@prov/projections';
 import { ActiveGenerationDropError, InvalidGenerationNameError, UnknownGenerationError } from './lineage-store.errors';
 import type { LineageStore } from './lineage-store.port';
 
@@ -151,6 +152,55 @@ export function describeGenerationsContract(current: () => LineageStore): void {
         expect(createdAt >= before && createdAt <= after).toBe(true);
       }
       await expect(store.markCaughtUp('missing', '2024-07-01T00:00:00Z')).rejects.toThrow(UnknownGenerationError);
+    });
+
+    it('holds no active generation at first, then the documents of each view of the active one and its offsets', async () => {
+      const empty = await store.holdings();
+      expect(empty.active).toBeNull();
+      const live = await store.generation('live-1');
+      const other = await store.generation('live-2');
+      await live.apply([
+        ...['n:1', 'n:2', 'n:3'].map((id) => ({
+          op: 'replace' as const,
+          view: 'nodes' as const,
+          id,
+          doc: { _id: id },
+        })),
+        { op: 'set', view: 'edges', id: 'e:1', fields: { from: 'n:1', to: 'n:2' } },
+        { op: 'set', view: 'edges', id: 'e:2', fields: { from: 'n:2', to: 'n:3' } },
+        { op: 'replace', view: 'predictions', id: 'p:1', doc: { _id: 'p:1' } },
+      ]);
+      await live.apply([{ op: 'delete', view: 'predictions', id: 'p:1' }]);
+      await live.insertNew('folded_events', [{ _id: 'ev:1' }, { _id: 'ev:2' }]);
+      await live.saveOffsets([
+        { topic: 'provenance.training.v1', partition: 1, offset: '4' },
+        { topic: 'provenance.inference.v1', partition: 0, offset: '12' },
+      ]);
+      await other.apply([{ op: 'replace', view: 'nodes', id: 'n:9', doc: { _id: 'n:9' } }]);
+      expect((await store.holdings()).active).toBeNull();
+
+      await store.activate('live-1');
+      const held = await store.holdings();
+      const none = Object.fromEntries(VIEW_NAMES.map((view) => [view, 0]));
+      expect(held.kind).toBe(empty.kind);
+      expect(held.active).toEqual({
+        name: 'live-1',
+        documents: { ...none, nodes: 3, edges: 2, folded_events: 2 },
+        offsets: [
+          { topic: 'provenance.inference.v1', partition: 0, offset: '12' },
+          { topic: 'provenance.training.v1', partition: 1, offset: '4' },
+        ],
+      });
+      // A store on disk counts what it takes there; one in memory says it takes nothing.
+      if (held.bytesOnDisk !== null) expect(held.bytesOnDisk).toBeGreaterThan(0);
+      else expect(empty.bytesOnDisk).toBeNull();
+
+      await store.activate('live-2');
+      expect((await store.holdings()).active).toEqual({
+        name: 'live-2',
+        documents: { ...none, nodes: 1 },
+        offsets: [],
+      });
     });
 
     it('refuses invalid generation names with a typed error', async () => {

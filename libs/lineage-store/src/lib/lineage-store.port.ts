@@ -37,6 +37,22 @@ export interface GenerationInfo {
   caughtUpAt?: string;
 }
 
+/** What the store holds: which store it is, the active generation's documents, and the bytes it takes on disk. */
+export interface StoreHoldings {
+  kind: 'memory' | 'lmdb' | 'mongodb';
+  /**
+   * The generation queries read: the documents each of its views holds, and
+   * its saved offsets (what it has folded, see `ViewGeneration.loadOffsets`).
+   * Null before the first activation.
+   */
+  active: { name: string; documents: Record<ViewName, number>; offsets: ConsumedPosition[] } | null;
+  /**
+   * Bytes the store takes on disk: every generation, the audit log and the
+   * dead letters, indexes included. Null for a store that keeps nothing on disk.
+   */
+  bytesOnDisk: number | null;
+}
+
 /**
  * Where the projector keeps view generations and which one queries read.
  * A rebuild fills a new generation while queries read the active one, then
@@ -58,6 +74,8 @@ export interface LineageStore {
   activate(name: string): Promise<void>;
   /** Deletes a generation's views, offsets and info (nothing to do if it does not exist); refuses the active one. */
   dropGeneration(name: string): Promise<void>;
+  /** Its kind, the active generation's documents per view, and its bytes on disk. */
+  holdings(): Promise<StoreHoldings>;
   /** The tamper-evident audit log, beside the generations (never rebuilt with them). */
   readonly auditLog: AuditLogStore;
   /** The messages the projector refused, folded from the dead-letter topic (never rebuilt with the generations). */

@@ -16,6 +16,7 @@ import { DeadLetterPublisher } from './dead-letters/dead-letter-publisher';
 import { GenerationsModule } from './generations/generations.module';
 import { Projector } from './generations/projector';
 import { ProjectorMetrics } from './metrics/projector-metrics';
+import { StatusModule } from './status/status.module';
 import type { FeedProgress } from './projection/generation-feed';
 import { answerSchemas } from '@prov/sdk';
 
@@ -117,7 +118,7 @@ export async function createProjector(deps: ProjectorDependencies): Promise<{
   return { projector, metrics, auditLog, deadLetters };
 }
 
-/** The projector's HTTP face: health, readiness, metrics, docs and the generations API. */
+/** The projector's HTTP face: health, readiness, metrics, docs, the generations API and the status of the log and the views. */
 export function createProjectorHttp(
   projector: Projector,
   deps: Pick<ProjectorDependencies, 'log' | 'store'> & {
@@ -128,7 +129,7 @@ export function createProjectorHttp(
   return createHttpService({
     name: SERVICE,
     description: 'Folds the provenance topics into the lineage views; rebuilds them, whole or as of a past time.',
-    imports: [GenerationsModule.register(projector, deps.store)],
+    imports: [GenerationsModule.register(projector, deps.store), StatusModule.register(deps.log, deps.store)],
     apiKeys: deps.apiKeys,
     readinessChecks: [
       { name: 'event-log', check: async () => (await deps.log.offsets(ALL_TOPICS[0])).length > 0 },

@@ -2,7 +2,7 @@ import type { LoggedEvent, PublicKeyRecord } from '@prov/audit';
 import type { OpenLineageRunEventReceivedV1, RejectionReason, ValidationProblem } from '@prov/contracts';
 import type { ConsistencyProof, InclusionProof, SignedCheckpoint } from '@prov/integrity';
 import type { GraphQuery, TimelineBucket, TraceLevel } from '@prov/lineage-queries';
-import type { AlertDocument, AlertType, DeadLetterDocument } from '@prov/projections';
+import type { AlertDocument, AlertType, DeadLetterDocument, ViewName } from '@prov/projections';
 
 /** The gateway answers with the query results as they are; their types come from the queries. */
 export type {
@@ -117,6 +117,46 @@ export interface GenerationsAnswer {
   active: string | null;
   live: string | null;
   generations: GenerationInfo[];
+}
+
+/** The documents each view holds. */
+export type DocumentsByView = { [view in ViewName]: number };
+
+/** What the event log holds of one topic. */
+export interface TopicStatus {
+  topic: string;
+  partitions: number;
+  records: number;
+  /** Null when the log cannot tell (Kafka). */
+  bytesOnDisk: number | null;
+}
+
+/** `GET /v1/status`: what the event log and the views hold, their size on disk, and what the views have still to fold. */
+export interface StatusAnswer {
+  eventLog: {
+    /** `file`: the embedded log in the data directory; `kafka`: the brokers. */
+    kind: 'file' | 'kafka';
+    /** Records over every topic. */
+    records: number;
+    /** Bytes over every topic; null when the log cannot tell (Kafka). */
+    bytesOnDisk: number | null;
+    topics: TopicStatus[];
+  };
+  store: {
+    /** `lmdb`: the embedded views on disk; `memory`: in the process; `mongodb`: MongoDB or FerretDB. */
+    kind: 'memory' | 'lmdb' | 'mongodb';
+    /** Bytes the store takes on disk (every generation, the audit log, the dead letters); null in memory. */
+    bytesOnDisk: number | null;
+    /** The generation queries read; null before the first one is built. */
+    activeGeneration: {
+      name: string;
+      /** Documents over every view. */
+      documents: number;
+      documentsByView: DocumentsByView;
+      /** Records of the projected topics past its saved offsets: what it has still to fold. */
+      recordsToFold: number;
+    } | null;
+  };
 }
 
 export interface RebuildStarted {

@@ -231,6 +231,20 @@ describe('queries and generations', () => {
     await server.close();
   });
 
+  it('asks the projector what the log and the views hold', async () => {
+    const status = {
+      eventLog: { kind: 'file', records: 3, bytesOnDisk: 420, topics: [] },
+      store: { kind: 'memory', bytesOnDisk: null, activeGeneration: null },
+    };
+    const server = await scriptedServer([{ status: 200, body: status }]);
+    const client = new ProvenanceClient({ apiKey: 'auditor_key', projectorUrl: server.url });
+    await expect(client.status()).resolves.toEqual(status);
+    expect(server.received.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([
+      ['GET', '/v1/status', 'Bearer auditor_key'],
+    ]);
+    await server.close();
+  });
+
   it('retries a 503 of a GET, backing off', async () => {
     const unavailable = { status: 503, body: { error: { code: 'unavailable', message: 'views down', details: [] } } };
     const server = await scriptedServer([unavailable, { status: 200, body: { alerts: [], truncated: false } }]);

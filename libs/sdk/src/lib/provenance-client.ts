@@ -36,6 +36,7 @@ import type {
   SignedCheckpoint,
   SliceImpact,
   SliceTimeline,
+  StatusAnswer,
   TimelineQuery,
   TraceQuery,
 } from './answers';
@@ -326,6 +327,15 @@ export class ProvenanceClient {
     auditRebuild: async (body: AuditRebuild): Promise<AuditRebuildStarted> =>
       (await this.transport.post<AuditRebuildStarted>(this.url('projector', '/v1/generations/audit'), body)).body,
   };
+
+  /**
+   * What the event log and the views hold: records per topic, documents per
+   * view of the active generation, bytes on disk, and the records the active
+   * generation has still to fold (the API key needs the auditor role).
+   */
+  status(): Promise<StatusAnswer> {
+    return this.read<StatusAnswer>('projector', '/v1/status');
+  }
 
   private async read<T>(
     service: 'gateway' | 'projector',

@@ -445,6 +445,47 @@ describe('FileEventLog', () => {
       expect(values(await reopened.read('t', 0, '17', 2))).toEqual(expected.slice(17, 19));
     });
 
+    it('holds as many bytes on disk as its segment files, across segments and after a torn tail is cut', async () => {
+      const log = await openLog({ segmentBytes: 1_024 });
+      await log.ensureTopics([
+        { name: 't', partitions: 2 },
+        { name: 'u', partitions: 1 },
+      ]);
+      for (let call = 0; call < 10; call++) {
+        await log.publish(
+          't',
+          Array.from({ length: 5 }, (_, i) => message(`k${i}`, `${call * 5 + i}`.padEnd(100, '.'))),
+        );
+      }
+      const filesOf = async (topic: string, partitions: number) => {
+        let bytes = 0;
+        for (let partition = 0; partition < partitions; partition++) {
+          const partitionDirectory = join(directory, 'topics', topic, String(partition));
+          for (const file of await readdir(partitionDirectory))
+            bytes += (await stat(join(partitionDirectory, file))).size;
+        }
+        return bytes;
+      };
+
+      expect((await log.holdings(['t', 'u'])).topics).toEqual([
+        { topic: 't', partitions: 2, records: 50, bytesOnDisk: await filesOf('t', 2) },
+        { topic: 'u', partitions: 1, records: 0, bytesOnDisk: 0 },
+      ]);
+      expect((await readdir(join(directory, 'topics', 't', '0'))).length).toBeGreaterThan(1);
+      await log.close();
+      await expect(log.holdings(['t'])).rejects.toThrow(EventLogClosedError);
+
+      // A torn write at the end of a partition's last segment is cut on open, and counted neither way.
+      const segments = (await readdir(join(directory, 'topics', 't', '0'))).sort();
+      const before = await filesOf('t', 2);
+      await appendFile(join(directory, 'topics', 't', '0', segments[segments.length - 1]), randomBytes(50));
+      const reopened = await openLog({ segmentBytes: 1_024 });
+      expect(reopened.recovery.truncatedBytes).toBe(50);
+      expect((await reopened.holdings(['t'])).topics).toEqual([
+        { topic: 't', partitions: 2, records: 50, bytesOnDisk: before },
+      ]);
+    });
+
     it('refuses unknown topics and partitions, offsets past the end, and use after close', async () => {
       const log = await openLog();
       await log.ensureTopics([{ name: 't', partitions: 1 }]);

@@ -5,6 +5,7 @@ import {
   ConsumerHandle,
   ConsumerOptions,
   EventLog,
+  LogHoldings,
   LogRecord,
   OutgoingMessage,
   PartitionPosition,
@@ -181,6 +182,22 @@ export class FileEventLog implements EventLog {
       earliest: String(log.earliest),
       latest: String(log.latest),
     }));
+  }
+
+  async holdings(topics: readonly string[]): Promise<LogHoldings> {
+    this.assertOpen();
+    return {
+      kind: 'file',
+      topics: topics.map((name) => {
+        const { partitions } = this.topic(name);
+        return {
+          topic: name,
+          partitions: partitions.length,
+          records: partitions.reduce((sum, log) => sum + log.latest - log.earliest, 0),
+          bytesOnDisk: partitions.reduce((sum, log) => sum + log.bytes, 0),
+        };
+      }),
+    };
   }
 
   async read(topic: string, partition: number, offset: string, max: number): Promise<LogRecord[]> {

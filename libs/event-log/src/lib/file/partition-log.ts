@@ -132,6 +132,11 @@ export class PartitionLog {
     return this.active.endOffset;
   }
 
+  /** Bytes of the records its segment files hold (what reads can see). */
+  get bytes(): number {
+    return this.segments.reduce((sum, segment) => sum + segment.size, 0);
+  }
+
   /** Appends messages; resolves with the first one's offset once they are written (and fsync'd, by policy). */
   append(messages: EncodedMessage[]): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);

@@ -13,12 +13,14 @@ import {
   ConsumerHandle,
   ConsumerOptions,
   EventLog,
+  LogHoldings,
   LogRecord,
   OutgoingMessage,
   PartitionPosition,
   PublishedRecord,
   TopicSpec,
 } from '../event-log.port';
+import { recordsHeld } from '../holdings';
 import { partitionForKey } from '../partitioner';
 import { bytesOf, IdempotentProducer } from './idempotent-producer';
 import { kafkaErrorType, KafkaLogError, toLogError, topicCreationFailures } from './kafka-event-log.errors';
@@ -197,6 +199,21 @@ export class KafkaEventLog implements EventLog {
     return offsets
       .map(({ partition, low, high }) => ({ partition, earliest: low, latest: high }))
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  /**
+   * Records from each topic's offsets. Bytes on disk stay null: the brokers
+   * tell them only through DescribeLogDirs, which kafkajs does not implement.
+   */
+  async holdings(topics: readonly string[]): Promise<LogHoldings> {
+    this.assertOpen();
+    const held = await Promise.all(
+      topics.map(async (topic) => {
+        const offsets = await this.offsets(topic);
+        return { topic, partitions: offsets.length, records: recordsHeld(offsets), bytesOnDisk: null };
+      }),
+    );
+    return { kind: 'kafka', topics: held };
   }
 
   async read(topic: string, partition: number, offset: string, max: number): Promise<LogRecord[]> {

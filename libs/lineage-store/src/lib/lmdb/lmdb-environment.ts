@@ -1,6 +1,7 @@
 import { compareScalars, VIEW_NAMES, type ViewName } from '@prov/projections';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConsumedPosition, GenerationInfo } from '../lineage-store.port';
 import type { GenerationDatabases } from './lmdb-view-generation';
@@ -23,13 +24,23 @@ export class LmdbEnvironment {
   readonly catalog: Database<unknown, CatalogKey>;
   private readonly generations = new Map<string, GenerationDatabases>();
 
-  private constructor(readonly root: RootDatabase) {
+  private constructor(
+    readonly root: RootDatabase,
+    /** The data file (LMDB keeps its lock table beside it, in `<file>-lock`). */
+    readonly file: string,
+  ) {
     this.catalog = root.openDB<unknown, CatalogKey>('catalog', { encoding: 'json' });
   }
 
   static open(directory: string): LmdbEnvironment {
     mkdirSync(directory, { recursive: true });
-    return new LmdbEnvironment(open({ path: join(directory, 'views.mdb'), maxDbs: MAX_DATABASES }));
+    const file = join(directory, 'views.mdb');
+    return new LmdbEnvironment(open({ path: file, maxDbs: MAX_DATABASES }), file);
+  }
+
+  /** The size of the data file: LMDB grows it as pages are used, and reuses freed pages rather than shrink it. */
+  async bytesOnDisk(): Promise<number> {
+    return (await stat(this.file)).size;
   }
 
   /** Runs the writes in one transaction and resolves once it is flushed to disk. */

@@ -1,6 +1,13 @@
 import { checkGenerationName } from '../generation-name';
 import { ActiveGenerationDropError, UnknownGenerationError } from '../lineage-store.errors';
-import type { GenerationInfo, GenerationKind, LineageStore, ViewGeneration } from '../lineage-store.port';
+import type {
+  GenerationInfo,
+  GenerationKind,
+  LineageStore,
+  StoreHoldings,
+  ViewGeneration,
+} from '../lineage-store.port';
+import { generationHoldings } from '../generation-holdings';
 import { LmdbAuditLog } from './lmdb-audit-log';
 import { LmdbDeadLetters } from './lmdb-dead-letters';
 import { LmdbEnvironment } from './lmdb-environment';
@@ -70,6 +77,15 @@ export class LmdbLineageStore implements LineageStore {
     await this.environment.dropDatabasesOf(name);
     // Last, so that a drop cut short still lists the generation and can be done again.
     await this.environment.durably(() => this.environment.forgetGeneration(name));
+  }
+
+  async holdings(): Promise<StoreHoldings> {
+    const name = await this.activeGeneration();
+    const active =
+      name === undefined
+        ? null
+        : await generationHoldings(new LmdbViewGeneration(name, this.environment.databasesOf(name), this.environment));
+    return { kind: 'lmdb', active, bytesOnDisk: await this.environment.bytesOnDisk() };
   }
 
   close(): Promise<void> {

@@ -18,8 +18,10 @@ import type {
   GenerationInfo,
   GenerationKind,
   LineageStore,
+  StoreHoldings,
   ViewGeneration,
 } from '../lineage-store.port';
+import { generationHoldings } from '../generation-holdings';
 
 interface StoredGeneration {
   info: GenerationInfo;
@@ -82,6 +84,15 @@ export class InMemoryLineageStore implements LineageStore {
     generation.views.clear();
     generation.offsets.clear();
     this.stored.delete(name);
+  }
+
+  async holdings(): Promise<StoreHoldings> {
+    const active = this.active === undefined ? undefined : this.stored.get(this.active);
+    return {
+      kind: 'memory',
+      active: active ? await generationHoldings(new InMemoryViewGeneration(active.info.name, active)) : null,
+      bytesOnDisk: null,
+    };
   }
 
   async close(): Promise<void> {

@@ -117,6 +117,25 @@ describe('MongoDB lineage store', () => {
     });
   });
 
+  it("counts its bytes on disk as dbStats tells them: the database's collections and indexes", async () => {
+    await withStore(async (store, database) => {
+      const generation = await store.generation('live-1');
+      await generation.apply([{ op: 'replace', view: 'nodes', id: 'n:1', doc: { _id: 'n:1', kind: 'model' } }]);
+      await store.activate('live-1');
+      const bytes = async () => {
+        const stats = await client.db(database).command({ dbStats: 1 });
+        return Number(stats['storageSize']) + Number(stats['indexSize']);
+      };
+      // Read on either side: a server may settle its sizes in the background (a checkpoint) meanwhile.
+      const before = await bytes();
+      const held = await store.holdings();
+      const after = await bytes();
+      expect(held).toMatchObject({ kind: 'mongodb', active: { name: 'live-1', documents: { nodes: 1 } } });
+      expect([before, after]).toContain(held.bytesOnDisk);
+      expect(held.bytesOnDisk).toBeGreaterThan(0);
+    });
+  });
+
   it('surfaces any other write error as a typed, non-retriable rejection', async () => {
     await withStore(async (store) => {
       const generation = await store.generation('live-1');

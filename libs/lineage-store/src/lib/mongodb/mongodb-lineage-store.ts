@@ -1,9 +1,16 @@
 import { processLogger } from '@prov/logging';
 import { VIEW_NAMES } from '@prov/projections';
-import { Db, MongoClient } from 'mongodb';
+import { Db, Long, MongoClient } from 'mongodb';
 import { checkGenerationName } from '../generation-name';
 import { ActiveGenerationDropError, UnknownGenerationError } from '../lineage-store.errors';
-import type { GenerationInfo, GenerationKind, LineageStore, ViewGeneration } from '../lineage-store.port';
+import type {
+  GenerationInfo,
+  GenerationKind,
+  LineageStore,
+  StoreHoldings,
+  ViewGeneration,
+} from '../lineage-store.port';
+import { generationHoldings } from '../generation-holdings';
 import { VIEW_INDEXES } from '../view-indexes';
 import {
   ACTIVE_POINTER_ID,
@@ -174,6 +181,23 @@ export class MongoLineageStore implements LineageStore {
     });
   }
 
+  /** Bytes on disk from `dbStats` (which FerretDB v1 answers too): the database's collections and indexes. */
+  holdings(): Promise<StoreHoldings> {
+    return guarded('read what the store holds', async () => {
+      const name = await this.activeGeneration();
+      const active =
+        name === undefined ? null : await generationHoldings(new MongoViewGeneration(name, this.db, this.updates));
+      const stats = await this.db.command({ dbStats: 1 });
+      const storage = byteCount(stats['storageSize']);
+      const indexes = byteCount(stats['indexSize']);
+      return {
+        kind: 'mongodb',
+        active,
+        bytesOnDisk: storage === undefined || indexes === undefined ? null : storage + indexes,
+      };
+    });
+  }
+
   close(): Promise<void> {
     return guarded('close', () => this.client.close());
   }
@@ -203,6 +227,12 @@ async function retriedOnDuplicateKey<T>(write: () => Promise<T>): Promise<T> {
 
 /** The server's code for "collection already exists". */
 const NAMESPACE_EXISTS = 48;
+
+/** A size the server reported (a number, or a 64-bit Long past 2^53); undefined when it reported none. */
+function byteCount(value: unknown): number | undefined {
+  const bytes = typeof value === 'number' ? value : value instanceof Long ? value.toNumber() : NaN;
+  return Number.isFinite(bytes) && bytes >= 0 ? bytes : undefined;
+}
 
 function toGenerationInfo(doc: GenerationDocument): GenerationInfo {
   return {

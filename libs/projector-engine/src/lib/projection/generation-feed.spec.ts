@@ -19,6 +19,10 @@ function silentLog(committed: () => string | undefined = () => undefined): Event
     offsets: async (topic: string) => [
       { partition: 0, earliest: '0', latest: topic === PROJECTED_TOPICS[2] ? '5' : '0' },
     ],
+    holdings: async (topics: readonly string[]) => ({
+      kind: 'file',
+      topics: topics.map((topic) => ({ topic, partitions: 1, records: 0, bytesOnDisk: 0 })),
+    }),
     read: async () => [],
     close: async () => undefined,
   };
