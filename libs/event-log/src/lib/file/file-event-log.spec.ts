@@ -445,7 +445,7 @@ describe('FileEventLog', () => {
       expect(values(await reopened.read('t', 0, '17', 2))).toEqual(expected.slice(17, 19));
     });
 
-    it('holds as many bytes on disk as its segment files, across segments and after a torn tail is cut', async () => {
+    it('holds as many bytes on disk as its segment and index files, across segments and after a torn tail is cut', async () => {
       const log = await openLog({ segmentBytes: 1_024 });
       await log.ensureTopics([
         { name: 't', partitions: 2 },

@@ -5,6 +5,7 @@ import { syncDirectory } from './durable-files';
 import { LogCorruptedError, PartitionWriteFailedError } from './file-event-log.errors';
 import { FileEventLogSettings } from './file-event-log.options';
 import { decodeRecord, EncodedMessage, encodeRecords, inspectRecord } from './record-codec';
+import { segmentIndexBytes } from './segment-index';
 import { Segment } from './segment';
 
 /** A damaged tail that recovery cut off a segment. */
@@ -133,8 +134,14 @@ export class PartitionLog {
   }
 
   /** Bytes of the records its segment files hold (what reads can see). */
+  /** Its segment files and the index files of the sealed ones (all but the last). */
   get bytes(): number {
-    return this.segments.reduce((sum, segment) => sum + segment.size, 0);
+    const last = this.segments.length - 1;
+    return this.segments.reduce(
+      (sum, segment, i) =>
+        sum + segment.size + (i < last ? segmentIndexBytes(segment.endOffset - segment.baseOffset) : 0),
+      0,
+    );
   }
 
   /** Appends messages; resolves with the first one's offset once they are written (and fsync'd, by policy). */

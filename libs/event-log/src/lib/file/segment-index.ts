@@ -22,8 +22,11 @@ export interface IndexedSegment {
   records: number;
 }
 
+/** The size of the index file of a segment of `records` records. */
+export const segmentIndexBytes = (records: number): number => HEADER_BYTES + records * POSITION_BYTES;
+
 export function encodeSegmentIndex(starts: Float64Array, { bytes, records }: IndexedSegment): Buffer {
-  const buffer = Buffer.allocUnsafe(HEADER_BYTES + records * POSITION_BYTES);
+  const buffer = Buffer.allocUnsafe(segmentIndexBytes(records));
   let at = buffer.writeUInt8(INDEX_FORMAT_VERSION, 4);
   at = writeUint64(buffer, bytes, at);
   at = writeUint64(buffer, records, at);
