@@ -204,8 +204,9 @@ export function renderStatus({ eventLog, store }: StatusAnswer): string {
 export function statusSummary({ eventLog, store }: StatusAnswer): string {
   const log = `the log holds ${count(eventLog.records)} records (${onDisk(eventLog.bytesOnDisk, eventLog.kind)})`;
   const active = store.activeGeneration;
+  const behind = active?.recordsToFold ? `, ${count(active.recordsToFold)} records still to fold` : '';
   const views = active
-    ? `the views of generation ${active.name} ${count(active.documents)} documents (${onDisk(store.bytesOnDisk, store.kind)})`
+    ? `the views of generation ${active.name} ${count(active.documents)} documents (${onDisk(store.bytesOnDisk, store.kind)})${behind}`
     : `the views have no active generation yet (${onDisk(store.bytesOnDisk, store.kind)})`;
   return `${log}; ${views}`;
 }

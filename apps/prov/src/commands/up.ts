@@ -51,7 +51,8 @@ export async function up(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   await platform.viewsReady.then(
     async (generation) => {
-      const ready = `the views (generation ${generation}) hold everything in the log`;
+      // After a restart the views on disk answer at once, while what the log gained since is still folded in.
+      const ready = `the views (generation ${generation}) answer queries`;
       const status = await platform.status().catch((error: Error) => {
         logger.warn(`what the log and the views hold could not be read: ${error.message}`);
         return undefined;
