@@ -1,6 +1,7 @@
 import { ALL_TOPICS, DEFAULT_TOPIC_PARTITIONS } from '@prov/contracts';
 import { FileEventLog } from '@prov/event-log';
 import { EmbeddedPlatformProcess } from '@prov/testing';
+import { MemoryCgroup } from './memory-cgroup';
 import { open as openLmdb } from 'lmdb';
 import { randomInt } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -25,6 +26,8 @@ export interface EmbeddedBenchOptions {
   traceRate: number;
   /** Scales up to which a platform on the in-memory store builds the same log, for comparison. */
   memoryStoreUpTo: number;
+  /** Each `prov up` of the embedded mode runs in a memory cgroup of this limit (MiB), as in a container. */
+  memoryLimitMiB?: number;
 }
 
 /** A first build (or a restart) this long without progress is a failure, not a slow run. */
@@ -51,15 +54,31 @@ export async function measureEmbedded(
   const label = `${scale.toLocaleString('en-US')} predictions`;
   const dataDirectory = mkdtempSync(join(tmpdir(), 'prov-bench-embedded-'));
   const rows: BenchRow[] = [];
-  const peaks: PeakMemory[] = [];
+  const peaks: Array<PeakMemory & { chargedBytes?: number }> = [];
   try {
     const workload = new ProvenanceWorkload(options.models, PREDICTIONS_PER_BATCH);
     const env = { PROV_TRUSTED_KEYS: workload.trustedKeysJson(), PROV_PROJECTOR_POLL_MS: '200' };
-    const launch = (name: string, settings: Record<string, string> = {}, nodeOptions: string[] = []) =>
-      EmbeddedPlatformProcess.start(name, dataDirectory, { ...env, ...settings }, [
+    const cgroups = new Map<EmbeddedPlatformProcess, MemoryCgroup>();
+    const launch = async (name: string, settings: Record<string, string> = {}, nodeOptions: string[] = []) => {
+      const platform = await EmbeddedPlatformProcess.start(name, dataDirectory, { ...env, ...settings }, [
         ...nodeOptions,
         ...profilingOptions(name),
       ]);
+      if (options.memoryLimitMiB !== undefined && settings['PROV_STORE'] === undefined) {
+        const cgroup = MemoryCgroup.create(`prov-bench-${platform.pid}`, options.memoryLimitMiB * 2 ** 20);
+        cgroup.add(platform.pid);
+        cgroups.set(platform, cgroup);
+      }
+      return platform;
+    };
+    /** Stops it, and says what its memory cgroup was charged at most (when it ran in one). */
+    const stop = async (platform: EmbeddedPlatformProcess) => {
+      const stopped = await platform.stop();
+      const cgroup = cgroups.get(platform);
+      const charged = cgroup?.peakBytes();
+      cgroup?.remove();
+      return { ...stopped, chargedBytes: charged };
+    };
     const sample = await writeLog(dataDirectory, workload, scale, say);
     const logBytes = bytesUnder(join(dataDirectory, 'log'));
 
@@ -73,7 +92,7 @@ export async function measureEmbedded(
       say(`embedded @${label}: built in ${seconds.toFixed(1)} s; traces`);
       built = { seconds, traces: await measureTraces(first, scale, options) };
     } finally {
-      const stopped = await first.stop();
+      const stopped = await stop(first);
       peaks.push(stopped);
       say(`embedded @${label}: stopped in ${stopped.stopSeconds.toFixed(1)} s`);
     }
@@ -86,7 +105,7 @@ export async function measureEmbedded(
       restartSeconds = (await untilTraceAnswered(again, scale)) / 1000;
       await untilReady(again);
     } finally {
-      peaks.push(await again.stop());
+      peaks.push(await stop(again));
     }
 
     const projection = scale / built.seconds;
@@ -138,7 +157,11 @@ export async function measureEmbedded(
         row: `embedded peak RSS @${label}`,
         figure: peaks[0].peakRssBytes / 2 ** 20,
         unit: 'MiB',
-        notes: `the platform's one process (VmHWM) through its first build and the trace load, of which at most ${mib(first.peaks.anonymous)} MiB its own memory (RssAnon, sampled every 200 ms) and at most ${mib(first.peaks.file)} MiB mapped from files (RssFile: code, and the pages of LMDB's memory map, which the kernel takes back when memory is short); after the restart: ${mib(peaks[1].peakRssBytes)} MiB`,
+        notes: `the platform's one process (VmHWM) through its first build and the trace load, of which at most ${mib(first.peaks.anonymous)} MiB its own memory (RssAnon, sampled every 200 ms) and at most ${mib(first.peaks.file)} MiB mapped from files (RssFile: code, and the pages of LMDB's memory map, which the kernel takes back when memory is short); after the restart: ${mib(peaks[1].peakRssBytes)} MiB${
+          options.memoryLimitMiB === undefined
+            ? ''
+            : `; in a memory cgroup limited to ${options.memoryLimitMiB} MiB (charged at most ${mib(peaks[0].chargedBytes ?? Number.NaN)} MiB), as in a container`
+        }`,
         ...(scale >= 10_000_000
           ? {
               goal: {

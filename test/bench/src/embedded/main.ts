@@ -19,6 +19,8 @@ by prov up from scratch, traced, stopped and started again.
   --duration <seconds>     length of the trace measurement (default 20)
   --trace-rate <n>         traces offered per second (default 100)
   --memory-store-up-to <n> scales up to which the in-memory store builds the same log too (default 1000000)
+  --memory-limit-mib <n>   runs each prov up on the views on disk in a memory cgroup of this limit, as a container
+                           would (needs a writable cgroup filesystem); by default none
   --help`;
 
 function say(line: string): void {
@@ -35,6 +37,7 @@ function parseOptions(argv: string[]): EmbeddedBenchOptions | 'help' {
       duration: { type: 'string' },
       'trace-rate': { type: 'string' },
       'memory-store-up-to': { type: 'string' },
+      'memory-limit-mib': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -56,6 +59,9 @@ function parseOptions(argv: string[]): EmbeddedBenchOptions | 'help' {
     durationSeconds: positive('--duration', values.duration ?? '20'),
     traceRate: positive('--trace-rate', values['trace-rate'] ?? '100'),
     memoryStoreUpTo: positive('--memory-store-up-to', values['memory-store-up-to'] ?? '1000000'),
+    ...(values['memory-limit-mib'] === undefined
+      ? {}
+      : { memoryLimitMiB: positive('--memory-limit-mib', values['memory-limit-mib']) }),
   };
 }
 
