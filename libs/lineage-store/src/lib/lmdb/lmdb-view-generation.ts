@@ -49,7 +49,9 @@ export class LmdbViewGeneration implements ViewGeneration {
 
   async count(view: ViewName, where?: ViewQuery['where']): Promise<number> {
     checkQueryPaths({ where });
-    if (Object.keys(where ?? {}).length === 0) return this.viewDatabase(view).getCount();
+    // LMDB's own entry count: getCount() would read every document of the view (all of its pages) to count them.
+    if (Object.keys(where ?? {}).length === 0)
+      return (this.viewDatabase(view).getStats() as { entryCount: number }).entryCount;
     return selectDocuments(this.candidates(view, where), { where }).length;
   }
 
