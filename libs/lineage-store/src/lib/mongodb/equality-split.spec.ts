@@ -14,7 +14,7 @@ describe('equalitySplit', () => {
     expect(equalitySplit('prediction_losses', { modelVersionId: { in: many } })).toBeUndefined();
     expect(equalitySplit('prediction_losses', { hour: { in: ['x', 'y'] } })).toBeUndefined();
     expect(equalitySplit('model_lineage', { sliceIds: { in: ['x', 'y'] } })).toBeUndefined();
-    expect(equalitySplit('prediction_batches', { modelVersionId: 'a' })).toBeUndefined();
+    expect(equalitySplit('prediction_batches', { modelVersionId: { in: ['a', 'b'] } })).toBeUndefined();
     expect(equalitySplit('prediction_batches', undefined)).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import type { ConsumedPosition, ViewGeneration } from '../lineage-store.port';
 import { OFFSETS_COLLECTION, REVISIONS_COLLECTION, offsetId, revisionId, viewCollectionName } from './collection-names';
 import { decodeDocument, decodeValue, encodeDocument } from './document-codec';
 import { guarded } from './driver-errors';
-import { equalitySplit } from './equality-split';
+import { askInTurns, equalitySplit } from './equality-split';
 import { INSERT_CHUNK, insertAbsent } from './insert-absent';
 import { UpdateGate } from './update-gate';
 import { toFilter, toSort } from './view-query.filter';
@@ -88,7 +88,7 @@ export class MongoViewGeneration implements ViewGeneration {
       if (query.limit === 0) return [];
       const split = equalitySplit(view, query.where);
       if (split) {
-        const parts = await Promise.all(split.map((where) => this.find(view, { ...query, where })));
+        const parts = await askInTurns(split, (where) => this.find(view, { ...query, where }));
         // Each part sorted and limited alike: the first `limit` of them all, in the same order, are the answer.
         return selectDocuments(parts.flat(), { sort: query.sort, limit: query.limit });
       }
@@ -106,7 +106,7 @@ export class MongoViewGeneration implements ViewGeneration {
     return guarded(`count in ${view}`, async () => {
       const split = equalitySplit(view, where);
       if (!split) return this.collection(view).countDocuments(toFilter(where));
-      const counts = await Promise.all(split.map((part) => this.collection(view).countDocuments(toFilter(part))));
+      const counts = await askInTurns(split, (part) => this.collection(view).countDocuments(toFilter(part)));
       return counts.reduce((sum, count) => sum + count, 0);
     });
   }
@@ -120,7 +120,7 @@ export class MongoViewGeneration implements ViewGeneration {
     return guarded(`sum in ${view}`, async () => {
       const split = equalitySplit(view, where);
       if (split) {
-        const parts = await Promise.all(split.map((part) => this.sum(view, part, field, groupBy)));
+        const parts = await askInTurns(split, (part) => this.sum(view, part, field, groupBy));
         const merged = new Map<string, { key: Scalar; total: number; count: number }>();
         for (const group of parts.flat()) {
           const key = JSON.stringify(group.key);
