@@ -53,17 +53,16 @@ export async function up(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     async (generation) => {
       // After a restart the views on disk answer at once, while what the log gained since is still folded in.
       const ready = `the views (generation ${generation}) answer queries`;
+      // Said before the holdings are read: counting a MongoDB store's views can take a while, and the views answer now.
+      if (pretty) process.stdout.write(`${pc.green('ready')}: ${ready}\n`);
+      else logger.info({ generation }, `ready: ${ready}`);
       const status = await platform.status().catch((error: Error) => {
         logger.warn(`what the log and the views hold could not be read: ${error.message}`);
         return undefined;
       });
-      if (pretty) {
-        const holds = status ? `\n  ${statusSummary(status)}` : '';
-        process.stdout.write(`${pc.green('ready')}: ${ready}${holds}\n`);
-      } else {
-        logger.info({ generation }, `ready: ${ready}`);
-        if (status) logger.info(bannerFacts(status), statusSummary(status));
-      }
+      if (!status) return;
+      if (pretty) process.stdout.write(`  ${statusSummary(status)}\n`);
+      else logger.info(bannerFacts(status), statusSummary(status));
     },
     (error: Error) => logger.warn(error.message),
   );
