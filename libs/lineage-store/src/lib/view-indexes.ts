@@ -22,8 +22,8 @@ export const VIEW_INDEXES: Readonly<Record<ViewName, readonly IndexKey[]>> = {
     { deploymentId: 1, recordedAt: 1 },
   ],
   prediction_batch_ids: [],
-  // Both hold only prediction ids that more than one event recorded; claims are read by `_id` (one document per id).
-  prediction_claims: [],
+  // Both hold only prediction ids that more than one event recorded.
+  prediction_claims: [{ predictionId: 1 }],
   prediction_losses: [{ modelVersionId: 1, recordedAt: 1 }, { eventId: 1 }],
   model_lineage: [{ sliceIds: 1 }, { datasetVersionIds: 1 }, { runId: 1 }, { pipelineId: 1 }],
   slice_impact: [{ datasetVersionId: 1 }],

@@ -28,6 +28,7 @@ const INDEXED_FIELDS: Partial<Record<ViewName, readonly string[]>> = {
   nodes: ['kind'],
   edges: ['from', 'to'],
   prediction_batches: ['modelVersionId', 'deploymentId'],
+  prediction_claims: ['predictionId'],
   prediction_losses: ['eventId', 'modelVersionId'],
   alerts: ['modelVersionId', 'type'],
 };

@@ -64,30 +64,30 @@ describe('predictions', () => {
     expect(then.ids('alerts').filter((id) => id.startsWith(CONFLICTING_PREDICTION))).toEqual([]);
   });
 
-  it('keeps the claims of a contested id in one document, read by its id', async () => {
+  it('keeps each claim of a contested id in a document of its own, which no other writer changes', async () => {
     const then = await given(first).when(resent);
-    expect(then.ids('prediction_claims')).toEqual(['pred:dup']);
-    const [doc] = (await then.store.get('prediction_claims', ['pred:dup'])).values();
-    expect(Object.keys(doc['claims'] as object).sort()).toEqual([first.eventId, resent.eventId].sort());
+    expect(then.ids('prediction_claims')).toEqual([`pred:dup|${first.eventId}`, `pred:dup|${resent.eventId}`].sort());
+    const claims = await readClaims(then.store, ['pred:dup']);
+    expect(claims.get('pred:dup')?.map((claim) => claim.eventId)).toEqual([first.eventId, resent.eventId].sort());
   });
 
-  it('reads the claims of a generation that kept one document per claim', async () => {
-    const then = await given(first).when(resent);
+  it('reads the claims of a generation that kept them in one document per id, with claims written since', async () => {
+    const contradicting = batchOf(events, 'deployment:other', OTHER_MODEL, [{ id: 'pred:dup', output: '7' }]);
+    const then = await given(first, resent).when(contradicting);
     const claims = await readClaims(then.store, ['pred:dup']);
-    // The same claims, stored as generations folded before one document per id kept them.
-    const legacy = new InMemoryViews();
-    const stored = (claims.get('pred:dup') ?? []).map((claim) => ({
-      op: 'replace' as const,
-      view: 'prediction_claims' as const,
-      id: claim._id,
-      doc: claim,
-    }));
-    await legacy.apply([
-      ...stored,
+    expect(claims.get('pred:dup')).toHaveLength(3);
+    // The two earlier claims as such a generation kept them; the third one as written since.
+    const kept = new InMemoryViews();
+    const [earlier, later] = [claims.get('pred:dup')?.slice(0, 2) ?? [], claims.get('pred:dup')?.[2]];
+    const held = Object.fromEntries(earlier.map(({ _id, predictionId: _predictionId, eventId, ...facts }) => [eventId, facts]));
+    await kept.apply([
+      { op: 'replace', view: 'prediction_claims', id: 'pred:dup', doc: { _id: 'pred:dup', claims: held } },
+      ...(later ? [{ op: 'replace' as const, view: 'prediction_claims' as const, id: later._id, doc: later }] : []),
+      // Written by both: one claim is read once.
+      { op: 'replace', view: 'prediction_claims', id: earlier[0]._id, doc: earlier[0] },
       { op: 'replace', view: 'predictions', id: 'pred:dup', doc: { _id: 'pred:dup', contested: true } },
     ]);
-    expect(claims.get('pred:dup')).toHaveLength(2);
-    expect(await readClaims(legacy, ['pred:dup'])).toEqual(claims);
+    expect(await readClaims(kept, ['pred:dup'])).toEqual(claims);
   });
 
   it('raises one conflicting-prediction alert naming the fields a contradicting record differs in', async () => {

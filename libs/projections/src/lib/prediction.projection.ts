@@ -73,15 +73,17 @@ export interface PredictionClaimDocument extends ViewDocument, PredictionRecordF
   predictionId: string;
 }
 
-/** A claim as its claims document keeps it, under its event id. */
+/** A claim as a claims document of one prediction id keeps it, under its event id. */
 export type ClaimFacts = Omit<PredictionRecordFields, 'eventId'> & BatchFacts;
 
 /**
- * What `prediction_claims` holds for a contested prediction id: every claim
- * of it, keyed by the event that made it. One document per id, read by its
- * `_id` (a store that pushes down no `$in` would scan every claim for each
- * round that meets a re-sent id); writers add their own claims with `set`
- * on their own keys, so writers racing on one id never overwrite each other.
+ * Every claim of one contested prediction id in one document, keyed by
+ * event id: how generations folded from 2026-12-07 (20:10) to 2026-12-08
+ * kept claims, still read. It is no longer written: adding a claim to it
+ * is an update of a shared document, and a store without atomic updates
+ * (FerretDB 1.x reads, changes and rewrites the document) lost one of two
+ * claims written at once by two replicas. Claims are now one document each,
+ * inserted under an id of their own, which no other writer can touch.
  */
 export interface PredictionClaimsDocument extends ViewDocument {
   claims: Record<string, ClaimFacts>;
@@ -175,17 +177,12 @@ export function claimOf(record: PredictionDocument, batch: BatchFacts): Predicti
   };
 }
 
-/** The write that adds these claims (all of one prediction id) to its claims document. */
-export function claimsWrite(predictionId: string, claims: readonly PredictionClaimDocument[]): ViewWrite {
-  const fields: Record<string, unknown> = {};
-  for (const claim of claims) {
-    const { _id, predictionId: _predictionId, eventId, ...facts } = claim;
-    fields[`claims.${eventId}`] = facts;
-  }
-  return { op: 'set', view: 'prediction_claims', id: predictionId, fields };
+/** The write that stores a claim: its own document, whose content depends only on its event. */
+export function claimWrite(claim: PredictionClaimDocument): ViewWrite {
+  return { op: 'replace', view: 'prediction_claims', id: claim._id, doc: claim };
 }
 
-/** The claims a claims document holds, least event id first. */
+/** The claims a claims document of one prediction id holds, least event id first. */
 export function claimsOf(doc: PredictionClaimsDocument): PredictionClaimDocument[] {
   return Object.entries(doc.claims ?? {})
     .map(([eventId, facts]): PredictionClaimDocument => ({

@@ -9,7 +9,7 @@ import {
   PredictionDocument,
   batchFactsOf,
   claimOf,
-  claimsWrite,
+  claimWrite,
   isContested,
   lossOf,
   predictionRecords,
@@ -154,12 +154,6 @@ function contestedDocument(id: string): ContestedPredictionDocument {
 
 async function storeClaims(views: ViewWriter, claims: Map<string, PredictionClaimDocument>): Promise<void> {
   if (claims.size === 0) return;
-  const byPrediction = new Map<string, PredictionClaimDocument[]>();
-  for (const claim of claims.values()) {
-    const list = byPrediction.get(claim.predictionId);
-    if (list) list.push(claim);
-    else byPrediction.set(claim.predictionId, [claim]);
-  }
-  await views.apply([...byPrediction].map(([predictionId, list]) => claimsWrite(predictionId, list)));
+  await views.apply([...claims.values()].map(claimWrite));
   claims.clear();
 }

@@ -13,40 +13,46 @@ import type { ViewReader } from './view-store.port';
 /** A prediction as recorded, with what its batch shares: what traces, bundles and producers are shown. */
 export type RecordedPrediction = PredictionDocument & BatchFacts;
 
-/** Claims documents of generations folded before they were kept one per id are read for this many ids per query. */
-const LEGACY_CLAIM_READS = 500;
+/** Claims are looked for by `predictionId` for this many ids per query. */
+const CLAIM_READS = 500;
 
 /**
  * Every claim of each contested prediction id, least event id first (ids
- * without claims are left out): one point read of its claims document per
- * id. A generation folded before claims were kept one document per
- * prediction id holds one document per claim instead, found by its
- * `predictionId` (only ids that have no claims document are looked for so).
+ * without claims are left out). Claims are one document each, found by
+ * their `predictionId`: one query per few hundred ids, since a store that
+ * pushes no `in` down (FerretDB on SQLite) scans the claims once per query.
+ * A generation folded while claims were kept one document per prediction
+ * id holds that document under the id itself; it is read too, and a claim
+ * found both ways is counted once.
  */
 export async function readClaims(
   views: ViewReader,
   predictionIds: readonly string[],
 ): Promise<Map<string, PredictionClaimDocument[]>> {
-  const found = new Map<string, PredictionClaimDocument[]>();
-  const docs = await views.get('prediction_claims', predictionIds);
-  const legacy: string[] = [];
-  for (const id of new Set(predictionIds)) {
-    const doc = docs.get(id);
-    if (doc && 'claims' in doc) found.set(id, claimsOf(doc as PredictionClaimsDocument));
-    else legacy.push(id);
+  const ids = [...new Set(predictionIds)];
+  const byEvent = new Map<string, Map<string, PredictionClaimDocument>>();
+  const keep = (claim: PredictionClaimDocument) => {
+    const claims = byEvent.get(claim.predictionId) ?? new Map<string, PredictionClaimDocument>();
+    claims.set(claim.eventId, claim);
+    byEvent.set(claim.predictionId, claims);
+  };
+  for (const doc of (await views.get('prediction_claims', ids)).values()) {
+    if ('claims' in doc) claimsOf(doc as PredictionClaimsDocument).forEach(keep);
   }
-  for (let start = 0; start < legacy.length; start += LEGACY_CLAIM_READS) {
-    const chunk = legacy.slice(start, start + LEGACY_CLAIM_READS);
+  for (let start = 0; start < ids.length; start += CLAIM_READS) {
+    const chunk = ids.slice(start, start + CLAIM_READS);
     const claims = (await views.find('prediction_claims', {
       where: { predictionId: { in: chunk } },
     })) as PredictionClaimDocument[];
-    for (const claim of claims) {
-      const list = found.get(claim.predictionId);
-      if (list) list.push(claim);
-      else found.set(claim.predictionId, [claim]);
-    }
+    claims.forEach(keep);
   }
-  for (const claims of found.values()) claims.sort((a, b) => compareText(a.eventId, b.eventId));
+  const found = new Map<string, PredictionClaimDocument[]>();
+  for (const [predictionId, claims] of byEvent) {
+    found.set(
+      predictionId,
+      [...claims.values()].sort((a, b) => compareText(a.eventId, b.eventId)),
+    );
+  }
   return found;
 }
 
