@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import { AuditKey, AuditLeaf, AuditLogState, AuditLogStore, AuditNode, AuditRecord, nodeKey } from '../audit-log.port';
 import { DUPLICATE_KEY, guarded } from './driver-errors';
-import { insertAbsent } from './insert-absent';
+import { INSERT_CHUNK, insertAbsent } from './insert-absent';
 
 /** Fewer ids than this are read one `_id` equality each (FerretDB indexes those, not `$in`). */
 const POINT_READS = 64;
@@ -31,6 +31,24 @@ interface EventDocument {
   /** The canonical JSON of the event as published. */
   envelope: string;
 }
+
+/**
+ * Where an event's leaf is, under the event id: the projector asks for it
+ * before it appends each event, and a store that pushes down only `_id`
+ * lookups (FerretDB on SQLite) scanned every leaf and subtree root to find
+ * it by its `eventId` field. One document marks that every leaf appended
+ * before this was kept has been added.
+ */
+interface EventLeafDocument {
+  _id: string;
+  logId?: string;
+  index?: number;
+  offset?: string;
+  hash?: string;
+}
+
+/** Not an event id (those are UUIDs): the mark that the leaves appended before the index was kept are in it. */
+const EVENT_LEAVES_COMPLETE = 'leaves-appended-earlier-added';
 
 interface KeyDocument extends AuditKey {
   _id: string;
@@ -65,11 +83,31 @@ export class MongoAuditLog implements AuditLogStore {
   /** Creates the collections' indexes (idempotent). */
   async prepare(): Promise<void> {
     await guarded('prepare the audit log', async () => {
-      await this.hashes().createIndex({ eventId: 1 }, { sparse: true });
       await this.hashes().createIndex({ logId: 1, level: 1, index: 1 });
       await this.events().createIndex({ logId: 1, index: 1 });
       await this.checkpointsCollection().createIndex({ logId: 1, treeSize: 1 });
+      await this.indexEarlierLeaves();
     });
+  }
+
+  /**
+   * Adds the leaves of a store written before leaves were kept by event id
+   * (one scan, once: by the first process to start, or by several at once
+   * with the same result).
+   */
+  private async indexEarlierLeaves(): Promise<void> {
+    if (await this.eventLeaves().findOne({ _id: EVENT_LEAVES_COMPLETE })) return;
+    const batch: EventLeafDocument[] = [];
+    const flush = async () => {
+      await insertAbsent(this.eventLeaves(), batch.splice(0));
+    };
+    for await (const leaf of this.hashes().find({ level: 0 })) {
+      if (leaf.eventId === undefined) continue;
+      batch.push(eventLeafOf(leaf));
+      if (batch.length >= INSERT_CHUNK) await flush();
+    }
+    await flush();
+    await insertAbsent(this.eventLeaves(), [{ _id: EVENT_LEAVES_COMPLETE }]);
   }
 
   states(): Promise<AuditLogState[]> {
@@ -111,7 +149,12 @@ export class MongoAuditLog implements AuditLogStore {
         envelope: l.envelope,
       }));
       // A leaf or subtree root never changes: a replayed batch finds the very same documents there.
-      await Promise.all([insertAbsent(this.hashes(), hashes), insertAbsent(this.events(), events)]);
+      // An event's first leaf stays its leaf in the index (a copy appended elsewhere by a race is not it).
+      await Promise.all([
+        insertAbsent(this.hashes(), hashes),
+        insertAbsent(this.events(), events),
+        insertAbsent(this.eventLeaves(), hashes.filter((h) => h.eventId !== undefined).map(eventLeafOf)),
+      ]);
       const { logId, ...rest } = state;
       await this.statesCollection().replaceOne(
         { _id: logId },
@@ -123,18 +166,26 @@ export class MongoAuditLog implements AuditLogStore {
 
   leafByEventId(eventId: string): Promise<AuditLeaf | undefined> {
     return guarded(`find the audit leaf of ${eventId}`, async () => {
-      const doc = await this.hashes().findOne({ eventId });
+      const doc = await this.leafOf(eventId);
       return doc ? toLeaf(doc) : undefined;
     });
   }
 
   recordByEventId(eventId: string): Promise<AuditRecord | undefined> {
     return guarded(`find the audit record of ${eventId}`, async () => {
-      const leaf = await this.hashes().findOne({ eventId });
+      const leaf = await this.leafOf(eventId);
       if (!leaf) return undefined;
       const event = await this.events().findOne({ _id: leaf._id });
       return toRecord(leaf, event?.envelope);
     });
+  }
+
+  /** The leaf of an event, as the index by event id keeps it: one point read. */
+  private async leafOf(eventId: string): Promise<HashDocument | undefined> {
+    const at = await this.eventLeaves().findOne({ _id: eventId });
+    if (!at || at.logId === undefined || at.index === undefined || at.hash === undefined) return undefined;
+    const { logId, index, offset, hash } = at;
+    return { _id: `${logId}#${nodeKey(0, index)}`, logId, level: 0, index, hash, eventId, offset };
   }
 
   records(logId: string, from: number, limit: number): Promise<AuditRecord[]> {
@@ -268,6 +319,9 @@ export class MongoAuditLog implements AuditLogStore {
   private events() {
     return this.db.collection<EventDocument>('audit_events');
   }
+  private eventLeaves() {
+    return this.db.collection<EventLeafDocument>('audit_event_leaves');
+  }
   private statesCollection() {
     return this.db.collection<StateDocument>('audit_logs');
   }
@@ -286,6 +340,10 @@ export class MongoAuditLog implements AuditLogStore {
 
 function toState({ _id, frontier, ...rest }: StateDocument): AuditLogState {
   return { ...rest, logId: _id, frontier: frontier.map((h) => (h === '' ? null : h)) };
+}
+
+function eventLeafOf(leaf: HashDocument): EventLeafDocument {
+  return { _id: leaf.eventId as string, logId: leaf.logId, index: leaf.index, offset: leaf.offset, hash: leaf.hash };
 }
 
 function toLeaf(doc: HashDocument): AuditLeaf {

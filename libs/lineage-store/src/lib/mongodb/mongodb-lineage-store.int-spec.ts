@@ -93,6 +93,31 @@ describe('MongoDB lineage store', () => {
     });
   });
 
+  it('finds the audit leaves of events appended before leaves were kept by event id', async () => {
+    await withStore(async (store, database) => {
+      const logId = 'auditlog:provenance.inference.v1/0';
+      const records = [0, 1, 2].map((index) => ({
+        logId,
+        index,
+        eventId: `0190f1a4-8c1e-7b2a-9c3d-4e5f607182${index}0`,
+        offset: String(index),
+        leafHash: String(index).repeat(64),
+        envelope: JSON.stringify({ index }),
+      }));
+      const state = { logId, topic: 'provenance.inference.v1', partition: 0, treeSize: 3, nextOffset: '3' };
+      await store.auditLog.append(records, [], { ...state, frontier: [records[2].leafHash, null] });
+      // As such a store holds them: leaves, and no index by event id.
+      await client.db(database).collection('audit_event_leaves').drop();
+      const reopened = await connect(database);
+      try {
+        expect(await reopened.auditLog.recordByEventId(records[1].eventId)).toEqual(records[1]);
+        expect(await reopened.auditLog.leafByEventId('0190f1a4-8c1e-7b2a-9c3d-4e5f60718299')).toBeUndefined();
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+
   it('stores user data in the documented encoding, leaving the views own fields queryable as they are', async () => {
     await withStore(async (store, database) => {
       const generation = await store.generation('live-1');
