@@ -13,6 +13,7 @@ import { assembleModelLineage } from './model-lineage.assembly';
 import type { ModelLineageDocument } from './model-lineage.document';
 import { compareText } from './ordering';
 import { predictionAlertVersions } from './settlement';
+import { predictionFactsSnapshot } from './prediction-facts.snapshot';
 import { sliceImpactWrites } from './slice-impact.assembly';
 import type { ViewReader, ViewWrite } from './view-store.port';
 
@@ -35,9 +36,10 @@ export async function derivedWrites(
     ...affected.modelVersionIds,
     ...(await servedBatchesMayRaise(affected.servedBatches, views, lineage.lineages)),
   ]);
-  // Read before the alerts are computed: what they are computed from is at least what this version counts.
-  const alertsOf = await predictionAlertVersions(views, [...served], lineage.lineages);
-  const alerts = await predictionAlerts(served, views, lineage.lineages);
+  // One read of their batches and losses: the alerts and their version are computed from the same facts.
+  const facts = await predictionFactsSnapshot(views, served);
+  const alertsOf = await predictionAlertVersions(facts, [...served], lineage.lineages);
+  const alerts = await predictionAlerts(served, facts, lineage.lineages);
   return {
     writes: [...lineage.writes, ...(await alertWrites(alerts, served, PREDICTION_ALERT_TYPES, views)), ...impact],
     alertsOf,

@@ -79,7 +79,9 @@ describe('predictions', () => {
     // The two earlier claims as such a generation kept them; the third one as written since.
     const kept = new InMemoryViews();
     const [earlier, later] = [claims.get('pred:dup')?.slice(0, 2) ?? [], claims.get('pred:dup')?.[2]];
-    const held = Object.fromEntries(earlier.map(({ _id, predictionId: _predictionId, eventId, ...facts }) => [eventId, facts]));
+    const held = Object.fromEntries(
+      earlier.map(({ _id, predictionId: _predictionId, eventId, ...facts }) => [eventId, facts]),
+    );
     await kept.apply([
       { op: 'replace', view: 'prediction_claims', id: 'pred:dup', doc: { _id: 'pred:dup', claims: held } },
       ...(later ? [{ op: 'replace' as const, view: 'prediction_claims' as const, id: later._id, doc: later }] : []),

@@ -2,6 +2,7 @@ import { settleUnknownDeployments } from './deployment-alerts';
 import { CONFLICTING_PREDICTION, CONFLICT_SEVERITY, predictionConflict } from './prediction-conflicts';
 import { PREDICTION_ALERT_TYPES, alertWrites, predictionAlerts, type AlertDocument } from './lineage-alerts';
 import type { ModelLineageDocument } from './model-lineage.document';
+import { predictionFactsSnapshot } from './prediction-facts.snapshot';
 import { readClaims } from './recorded-predictions.reader';
 import type { PredictionClaimDocument } from './prediction.projection';
 import type { ViewReader, ViewWrite } from './view-store.port';
@@ -100,8 +101,10 @@ export async function settle(
   const next = settled();
   if (isSettled(settlement)) return { writes: [], settlement: next };
   // A prediction's claims are the facts of its alert, and their number its version: one read gives both.
+  // The alerts of the model versions whose facts moved are computed from the facts their new version counts.
+  const facts = await predictionFactsSnapshot(views, settlement.alertsOf.keys());
   const [alertVersions, claims, deployments] = await Promise.all([
-    predictionAlertVersions(views, [...settlement.alertsOf.keys()]),
+    predictionAlertVersions(facts, [...settlement.alertsOf.keys()]),
     readClaims(views, [...settlement.conflictsOf.keys()]),
     settleUnknownDeployments(settlement.deploymentsOf, views),
   ]);
@@ -110,7 +113,7 @@ export async function settle(
   const writes: ViewWrite[] = [];
   if (models.length > 0) {
     const ids = new Set(models.map(([id]) => id));
-    writes.push(...(await alertWrites(await predictionAlerts(ids, views), ids, PREDICTION_ALERT_TYPES, views)));
+    writes.push(...(await alertWrites(await predictionAlerts(ids, facts), ids, PREDICTION_ALERT_TYPES, views)));
     for (const [id, version] of models) next.alertsOf.set(id, version);
   }
   writes.push(...conflictAlertWrites(moved));
