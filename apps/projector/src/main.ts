@@ -5,6 +5,7 @@ import { startLogging } from '@prov/logging';
 import { parseArgs } from 'node:util';
 import {
   alertWebhookSettings,
+  auditLogGroupId,
   lineageCacheEntries,
   loadTrustedKeys,
   ProjectorConfig,
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
     auditCheckpointEvery: config.PROV_AUDIT_CHECKPOINT_EVERY,
     auditCheckpointIntervalMs: config.PROV_AUDIT_CHECKPOINT_SECONDS * 1000,
     alertWebhook: alertWebhookSettings(config),
+    // Replicas on Kafka share the audit log's partitions as they share the views'.
+    ...(config.PROV_EVENT_LOG === 'kafka' ? { auditGroupId: auditLogGroupId(config.PROV_TOPIC_PREFIX) } : {}),
   });
   const steps = [
     { name: 'audit log', stop: () => auditLog.stop() },

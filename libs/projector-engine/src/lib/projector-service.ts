@@ -40,6 +40,8 @@ export interface ProjectorDependencies {
   /** The audit log's checkpoints: after this many new leaves of a log, and this often for a log that grew. */
   auditCheckpointEvery?: number;
   auditCheckpointIntervalMs?: number;
+  /** The consumer group the audit log's feed shares the partitions in (see auditLogGroupId); none: it reads them all. */
+  auditGroupId?: string;
 }
 
 const SERVICE = 'projector';
@@ -93,6 +95,7 @@ export async function createProjector(deps: ProjectorDependencies): Promise<{
     checkpointEvery: deps.auditCheckpointEvery ?? 1000,
     checkpointIntervalMs: deps.auditCheckpointIntervalMs ?? 30_000,
     maxBatchSize: deps.maxBatchSize,
+    ...(deps.auditGroupId === undefined ? {} : { groupId: deps.auditGroupId }),
     pollIntervalMs: Math.min(deps.pollIntervalMs, 1000),
   });
   // Its own key, and any trusted key of the projector (a key it signed with before), vouch for dead letters.

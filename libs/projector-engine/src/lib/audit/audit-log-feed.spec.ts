@@ -180,6 +180,58 @@ describe('the audit log feed', () => {
     });
   });
 
+  describe('in a consumer group', () => {
+    /** Until every partition's log holds what a feed reading the whole log alone appends. */
+    async function untilAppended(store: InMemoryLineageStore): Promise<void> {
+      const alone = new InMemoryLineageStore();
+      await feedOn(alone).catchUp();
+      const expected = await alone.auditLog.states();
+      for (let waited = 0; ; waited += 50) {
+        if (JSON.stringify(await store.auditLog.states()) === JSON.stringify(expected)) return;
+        if (waited > 20_000) expect(await store.auditLog.states()).toEqual(expected);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+
+    it('shares the partitions among its members, whose logs are those one feed appends alone', async () => {
+      const store = new InMemoryLineageStore();
+      const members = [0, 1].map(() => new AuditLogFeed(log, { ...feedOptions(store), groupId: 'audit-shared' }));
+      for (const member of members) await member.start();
+      try {
+        await untilAppended(store);
+        // Each member signs checkpoints of the logs it appended, and only of those.
+        const signed = await Promise.all(members.map((member) => member.checkpointNow()));
+        expect(signed.map((checkpoints) => checkpoints.length > 0)).toEqual([true, true]);
+        const logIds = signed.flat().map((checkpoint) => checkpoint.logId);
+        expect(new Set(logIds).size).toBe(logIds.length);
+      } finally {
+        for (const member of members) await member.stop();
+      }
+    });
+
+    it("appends what lies between a log's state and a batch the group delivers past it", async () => {
+      // The group's offsets ahead of the logs' states: as after a state written late by a member the group left.
+      const ahead = await log.consume({
+        groupId: 'audit-ahead',
+        topics: [...PROJECTED_TOPICS],
+        onBatch: async (batch, handle) => {
+          const third = batch.records[Math.floor(batch.records.length / 3)];
+          await handle.commit([{ topic: batch.topic, partition: batch.partition, offset: third.offset }]);
+        },
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      await ahead.stop();
+      const store = new InMemoryLineageStore();
+      const feed = new AuditLogFeed(log, { ...feedOptions(store), groupId: 'audit-ahead' });
+      await feed.start();
+      try {
+        await untilAppended(store);
+      } finally {
+        await feed.stop();
+      }
+    });
+  });
+
   // Folds a signed log three times over: more than jest's default 5 s on a busy machine.
   it('goes on after a restart from its stored state, with the roots of one that never stopped, and proves', async () => {
     const store = new InMemoryLineageStore();

@@ -1,5 +1,5 @@
 import { Topics } from '@prov/contracts';
-import type { EventLog, LogRecord } from '@prov/event-log';
+import type { ConsumerHandle, EventLog, LogRecord, RecordBatch } from '@prov/event-log';
 import { MerkleAccumulator, SignedCheckpoint, canonicalJson, leafHash, signCheckpoint } from '@prov/integrity';
 import type { AuditKey, AuditLogState, AuditLogStore, AuditNode, AuditRecord } from '@prov/lineage-store';
 import { KeyObject, createPublicKey } from 'node:crypto';
@@ -20,6 +20,13 @@ export interface AuditLogFeedOptions {
   /** ...or, when it grew at all, this often. */
   checkpointIntervalMs: number;
   maxBatchSize: number;
+  /**
+   * The consumer group whose members share the partitions: each partition's
+   * log is appended by the member the group gave it to, and projector
+   * replicas divide the audit log as they divide the views. Without one,
+   * the feed reads every partition itself.
+   */
+  groupId?: string;
   /** How long to wait for new records when every partition has been read to its end. */
   pollIntervalMs: number;
   clock?: () => Date;
@@ -35,10 +42,18 @@ const hex = (hash: Buffer) => hash.toString('hex');
  * feed does) to the tamper-evident audit log, as the leaf of its
  * partition's Merkle log, and signs checkpoints: every `checkpointEvery`
  * leaves, and every `checkpointIntervalMs` for a log that grew. Checkpoints
- * are stored and published to `provenance.audit.v1`. It reads each
- * partition from the next offset its log's state names (no consumer group:
- * the state is the position), and writes leaves and subtree roots before
- * that state, so a crash in between re-appends the same documents.
+ * are stored and published to `provenance.audit.v1`. Each partition is
+ * appended from the next offset its log's state names, read from the store
+ * (the state is the position), and leaves and subtree roots are written
+ * before that state, so a crash in between re-appends the same documents.
+ *
+ * With a `groupId`, the group decides which member appends a partition,
+ * and its commits follow the states. A member given a partition reads the
+ * log's state from the store before each batch (another member may have
+ * appended since), and reads from the log what lies between the state and
+ * the batch: two members appending one partition for a moment during a
+ * rebalance write the same leaves, and a state one of them writes late is
+ * caught up again from the records.
  */
 export class AuditLogFeed {
   private readonly states = new Map<string, AuditLogState>();
@@ -47,6 +62,9 @@ export class AuditLogFeed {
   private readonly keptKeys = new Set<string>();
   private timer?: NodeJS.Timeout;
   private readonly poller: SerialPoller;
+  private consumer?: ConsumerHandle;
+  /** The logs this feed appended to since it started: with a group, the only ones it checkpoints. */
+  private readonly appendedHere = new Set<string>();
   private readonly clock: () => Date;
 
   constructor(
@@ -68,7 +86,16 @@ export class AuditLogFeed {
         publicKey: pemOf(this.options.signer.privateKey),
       },
     ]);
-    this.poller.start();
+    const { groupId } = this.options;
+    if (groupId === undefined) this.poller.start();
+    else {
+      this.consumer = await this.log.consume({
+        groupId,
+        topics: [...PROJECTED_TOPICS],
+        maxBatchSize: this.options.maxBatchSize,
+        onBatch: (batch, handle) => this.poller.serialized(() => this.appendDelivered(batch, handle)),
+      });
+    }
     this.timer = setInterval(() => {
       void this.poller.serialized(() => this.checkpointGrown(1)).catch(() => undefined);
     }, this.options.checkpointIntervalMs);
@@ -77,7 +104,34 @@ export class AuditLogFeed {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.consumer?.stop();
+    this.consumer = undefined;
     await this.poller.stop();
+  }
+
+  /**
+   * A batch the group delivered: the log is appended from its state in the
+   * store up to the batch's end (what lies before the batch is read from
+   * the event log), then the group's offset is committed.
+   */
+  private async appendDelivered(batch: RecordBatch, handle: ConsumerHandle): Promise<void> {
+    if (batch.records.length === 0) return;
+    const { topic, partition, records } = batch;
+    const logId = auditLogIdOf(topic, partition);
+    const stored = await this.options.store.state(logId);
+    if (stored) this.states.set(logId, stored);
+    else this.states.delete(logId);
+    const first = BigInt(records[0].offset);
+    for (let from = BigInt(stored?.nextOffset ?? '0'); from < first;) {
+      const missing = await this.log.read(topic, partition, from.toString(), this.options.maxBatchSize);
+      const before = missing.filter((record) => BigInt(record.offset) < first);
+      if (before.length === 0) break;
+      await this.append(topic, partition, before);
+      from = BigInt(before[before.length - 1].offset) + 1n;
+    }
+    await this.append(topic, partition, records);
+    const next = (BigInt(records[records.length - 1].offset) + 1n).toString();
+    await handle.commit([{ topic, partition, offset: next }]);
   }
 
   /** Signs a checkpoint of every log that grew since its last one (also what the timer does). */
@@ -160,6 +214,7 @@ export class AuditLogFeed {
     await this.keepKeys(keys);
     await this.options.store.append(leaves, nodes, next);
     this.states.set(logId, next);
+    this.appendedHere.add(logId);
     await this.checkpointGrown(this.options.checkpointEvery, logId);
   }
 
@@ -187,6 +242,8 @@ export class AuditLogFeed {
     const signed: SignedCheckpoint[] = [];
     for (const state of this.states.values()) {
       if (only !== undefined && state.logId !== only) continue;
+      // Another member appends the logs the group gave it: what this one holds of them may be behind.
+      if (this.options.groupId !== undefined && !this.appendedHere.has(state.logId)) continue;
       if (state.treeSize - (this.checkpointed.get(state.logId) ?? 0) < minGrowth) continue;
       const root = MerkleAccumulator.fromFrontier(
         state.treeSize,

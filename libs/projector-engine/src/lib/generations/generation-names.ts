@@ -43,3 +43,11 @@ export function generationGroupId(generation: { name: string; kind: 'live' | 'au
   const reused = generation.kind === 'audit' || generation.name === FIRST_LIVE_GENERATION;
   return reused ? `${base}.${generation.createdAt.replace(/[^0-9]/g, '')}` : base;
 }
+
+/**
+ * The consumer group of the audit log's feed: one per platform on a Kafka
+ * cluster, so the topic prefix (platforms sharing a cluster) is part of it.
+ */
+export function auditLogGroupId(topicPrefix = ''): string {
+  return `${topicPrefix}provenance-projector.audit-log`;
+}
