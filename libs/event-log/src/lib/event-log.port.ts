@@ -80,7 +80,17 @@ export interface ConsumerHandle {
   commit(positions: PartitionPosition[]): Promise<void>;
   /** Stops consuming; a batch in progress completes first. */
   stop(): Promise<void>;
+  /**
+   * What the group gave this member, and since when; or that the group is
+   * rebalancing, since when. Adapters whose groups have one member in a
+   * process leave it out.
+   */
+  assignment?(): MemberAssignment;
 }
+
+export type MemberAssignment =
+  | { state: 'assigned'; partitions: Array<{ topic: string; partition: number }>; since: number }
+  | { state: 'rebalancing'; since: number };
 
 /** What the log holds of one topic. */
 export interface TopicHoldings {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEventLogContract } from './event-log.contract';
 import { InvalidTopicError } from './event-log.errors';
-import type { RecordBatch } from './event-log.port';
+import type { ConsumerHandle, EventLog, RecordBatch } from './event-log.port';
 import { FileEventLog } from './file/file-event-log';
 import { NamespacedEventLog } from './namespaced-event-log';
 import { openEventLog } from './open-event-log';
@@ -64,6 +64,27 @@ describe('NamespacedEventLog', () => {
     expect(batches[0]).toMatchObject({ topic: 'events', records: [{ topic: 'events' }] });
     expect(await a.committedOffsets('g', 'events')).toEqual([{ topic: 'events', partition: 0, offset: '1' }]);
     expect(await inner.committedOffsets('g', 'a.events')).toEqual([{ topic: 'a.events', partition: 0, offset: '1' }]);
+    await inner.close();
+  });
+
+  it("names a member's partitions by their plain topics, as the group gave them", async () => {
+    const inner = await FileEventLog.open(directory, quiet);
+    const given: ConsumerHandle = {
+      commit: async () => undefined,
+      stop: async () => undefined,
+      assignment: () => ({ state: 'assigned', partitions: [{ topic: 'tenant-a.orders', partition: 2 }], since: 7 }),
+    };
+    const grouped: EventLog = Object.assign(Object.create(inner) as EventLog, { consume: async () => given });
+    const handle = await new NamespacedEventLog(grouped, 'tenant-a.').consume({
+      groupId: 'g',
+      topics: ['orders'],
+      onBatch: async () => undefined,
+    });
+    expect(handle.assignment?.()).toEqual({
+      state: 'assigned',
+      partitions: [{ topic: 'orders', partition: 2 }],
+      since: 7,
+    });
     await inner.close();
   });
 

@@ -86,9 +86,20 @@ export class NamespacedEventLog implements EventLog {
   }
 
   private localHandle(handle: ConsumerHandle): ConsumerHandle {
+    const assignment = handle.assignment?.bind(handle);
     return {
       commit: (positions) => handle.commit(positions.map((p) => ({ ...p, topic: this.outer(p.topic) }))),
       stop: () => handle.stop(),
+      ...(assignment
+        ? {
+            assignment: () => {
+              const held = assignment();
+              return held.state === 'assigned'
+                ? { ...held, partitions: held.partitions.map((p) => ({ ...p, topic: this.local(p.topic) })) }
+                : held;
+            },
+          }
+        : {}),
     };
   }
 }

@@ -116,6 +116,11 @@ describe('Kafka event log', () => {
       },
     });
     await waitUntil(() => delivered.size >= expected.size);
+    // The only member of its group holds every partition.
+    const held = consumer.assignment?.();
+    expect(held?.state === 'assigned' && held.partitions.map((p) => `${p.topic}|${p.partition}`).sort()).toEqual(
+      [0, 1, 2].map((partition) => `${topic}|${partition}`),
+    );
     const stopping = Date.now();
     await consumer.stop();
 

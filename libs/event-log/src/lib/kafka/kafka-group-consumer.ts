@@ -1,5 +1,5 @@
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { ConsumerHandle, ConsumerOptions, PartitionPosition } from '../event-log.port';
+import type { ConsumerHandle, ConsumerOptions, MemberAssignment, PartitionPosition } from '../event-log.port';
 import type { ConsumerErrorContext } from '../file/file-event-log.options';
 import { KafkaLogError, toLogError } from './kafka-event-log.errors';
 import { toLogRecord } from './log-record';
@@ -59,6 +59,8 @@ export class KafkaGroupConsumer implements ConsumerHandle {
   private consumer?: Consumer;
   /** A rejoin under way after kafkajs gave the consumer up. */
   private rejoining?: Promise<void>;
+  /** Until the first join completes, the member is joining: as good as rebalancing. */
+  private held: MemberAssignment = { state: 'rebalancing', since: Date.now() };
 
   private constructor(
     private readonly kafka: Kafka,
@@ -93,6 +95,18 @@ export class KafkaGroupConsumer implements ConsumerHandle {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && consumer === this.consumer) this.rejoinAfter(payload.error);
     });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (consumer !== this.consumer) return;
+      const partitions = Object.entries(payload.memberAssignment).flatMap(([topic, numbers]) =>
+        numbers.map((partition) => ({ topic, partition })),
+      );
+      this.held = { state: 'assigned', partitions, since: Date.now() };
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      if (consumer === this.consumer && this.held.state === 'assigned') {
+        this.held = { state: 'rebalancing', since: Date.now() };
+      }
+    });
     this.consumer = consumer;
     try {
       await consumer.connect();
@@ -126,6 +140,10 @@ export class KafkaGroupConsumer implements ConsumerHandle {
         }
       }
     })().finally(() => (this.rejoining = undefined));
+  }
+
+  assignment(): MemberAssignment {
+    return this.held;
   }
 
   async commit(positions: PartitionPosition[]): Promise<void> {
@@ -231,6 +249,7 @@ export class KafkaGroupConsumer implements ConsumerHandle {
       () =>
         void heartbeat().catch(() => {
           rebalance.seen = true;
+          if (this.held.state === 'assigned') this.held = { state: 'rebalancing', since: Date.now() };
         }),
       HEARTBEAT_INTERVAL_MS,
     );

@@ -1,4 +1,4 @@
-import type { ConsumerHandle, EventLog, PartitionPosition } from '@prov/event-log';
+import type { ConsumerHandle, EventLog, MemberAssignment, PartitionPosition } from '@prov/event-log';
 import { InMemoryLineageStore } from '@prov/lineage-store';
 import type { DeadLetterPublisher } from '../dead-letters/dead-letter-publisher';
 import { ProjectorMetrics } from '../metrics/projector-metrics';
@@ -6,8 +6,15 @@ import { GenerationFeed } from './generation-feed';
 import { PROJECTED_TOPICS } from './projected-topics';
 
 /** A log with 5 records on the first partition of the inference topic, whose consumer delivers nothing. */
-function silentLog(committed: () => string | undefined = () => undefined): EventLog {
-  const handle: ConsumerHandle = { commit: async () => undefined, stop: async () => undefined };
+function silentLog(
+  committed: () => string | undefined = () => undefined,
+  assignment?: () => MemberAssignment,
+): EventLog {
+  const handle: ConsumerHandle = {
+    commit: async () => undefined,
+    stop: async () => undefined,
+    ...(assignment ? { assignment } : {}),
+  };
   return {
     ensureTopics: async () => undefined,
     publish: async () => [],
@@ -56,5 +63,29 @@ describe('a generation feed that is not handed its partitions', () => {
     const feed = await feedOn(silentLog(() => String((committed += 1))));
     const now = Date.now();
     for (const later of [0, 61_000, 122_000]) expect(await feed.stalledPartitions(60_000, now + later)).toEqual([]);
+  });
+
+  describe('whose group says what it gave each member', () => {
+    const partition = { topic: PROJECTED_TOPICS[2], partition: 0 };
+
+    it('names only a partition the group gave it, counting from when it was given', async () => {
+      const now = Date.now();
+      let held: MemberAssignment = { state: 'assigned', partitions: [partition], since: now + 30_000 };
+      const feed = await feedOn(silentLog(undefined, () => held));
+      expect(await feed.stalledPartitions(60_000, now)).toEqual([]);
+      expect(await feed.stalledPartitions(60_000, now + 61_000)).toEqual([]);
+      expect(await feed.stalledPartitions(60_000, now + 91_000)).toEqual([`${PROJECTED_TOPICS[2]}|0`]);
+      // Another member's partition is that member's to report.
+      held = { state: 'assigned', partitions: [], since: now };
+      expect(await feed.stalledPartitions(60_000, now + 200_000)).toEqual([]);
+    });
+
+    it('names none while the group rebalances, unless the rebalance lasts twice the stall time', async () => {
+      const now = Date.now();
+      const feed = await feedOn(silentLog(undefined, () => ({ state: 'rebalancing', since: now })));
+      expect(await feed.stalledPartitions(60_000, now)).toEqual([]);
+      expect(await feed.stalledPartitions(60_000, now + 61_000)).toEqual([]);
+      expect(await feed.stalledPartitions(60_000, now + 121_000)).toEqual([`${PROJECTED_TOPICS[2]}|0`]);
+    });
   });
 });

@@ -165,9 +165,19 @@ export class GenerationFeed {
    * (nor since it started): a consumer that stopped fetching them. A
    * partition that keeps failing is still handed over, so a store that is
    * away never counts; one that another replica folds moves.
+   *
+   * Where the group says what it gave this member, only its own partitions
+   * count, from when they were given: a partition another member folds in
+   * long rounds, or holds up a rebalance with, is that member's to report,
+   * and a member that left the group for it would only start another
+   * rebalance. While the group rebalances, nothing counts, unless the
+   * rebalance itself has lasted twice `stallMs`.
    */
   async stalledPartitions(stallMs: number, now = Date.now()): Promise<string[]> {
     const ends = await this.logEnds();
+    const held = this.handle?.assignment?.();
+    const mine =
+      held?.state === 'assigned' ? new Set(held.partitions.map((p) => key(p.topic, p.partition))) : undefined;
     const stalled: string[] = [];
     (await this.lagByPartition(ends)).forEach((part, index) => {
       const partition = key(part.topic, part.partition);
@@ -177,8 +187,14 @@ export class GenerationFeed {
         this.committedSeen.set(partition, { offset: committed, since: now });
         return;
       }
-      const quietSince = Math.max(seen.since, this.delivered.get(partition) ?? 0, this.startedAt);
-      if (part.offset !== '0' && now - quietSince > stallMs) stalled.push(partition);
+      if (part.offset === '0') return;
+      if (held?.state === 'rebalancing') {
+        if (now - held.since > 2 * stallMs) stalled.push(partition);
+        return;
+      }
+      if (mine && !mine.has(partition)) return;
+      const quietSince = Math.max(seen.since, this.delivered.get(partition) ?? 0, this.startedAt, held?.since ?? 0);
+      if (now - quietSince > stallMs) stalled.push(partition);
     });
     return stalled;
   }
