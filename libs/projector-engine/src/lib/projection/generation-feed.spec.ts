@@ -35,11 +35,11 @@ function silentLog(
   };
 }
 
-async function feedOn(log: EventLog): Promise<GenerationFeed> {
+async function feedOn(log: EventLog, deadLetters = {} as DeadLetterPublisher): Promise<GenerationFeed> {
   const feed = new GenerationFeed(log, {
     generation: await new InMemoryLineageStore().generation('live-1'),
     groupId: 'group',
-    deadLetters: {} as DeadLetterPublisher,
+    deadLetters,
     policy: {} as never,
     metrics: new ProjectorMetrics(),
     maxBatchSize: 10,
@@ -87,5 +87,39 @@ describe('a generation feed that is not handed its partitions', () => {
       expect(await feed.stalledPartitions(60_000, now + 61_000)).toEqual([]);
       expect(await feed.stalledPartitions(60_000, now + 121_000)).toEqual([`${PROJECTED_TOPICS[2]}|0`]);
     });
+  });
+
+  it('names none while it folds a batch, however long, and counts quiet time from when the fold ended', async () => {
+    let fail = () => undefined as void;
+    // The dead letter fails in the end: nothing is committed, so only the fold's end restarts the quiet time.
+    const publishing = new Promise<void>((_, reject) => (fail = () => reject(new Error('the log is away'))));
+    let folded: Promise<void> = Promise.resolve();
+    const log: EventLog = {
+      ...silentLog(),
+      // One batch of the partition, whose refused record's dead letter takes as long as the test says.
+      consume: async (options) => {
+        const handle: ConsumerHandle = { commit: async () => undefined, stop: async () => undefined };
+        const record = {
+          topic: PROJECTED_TOPICS[2],
+          partition: 0,
+          offset: '0',
+          key: 'k',
+          value: Buffer.from('{'),
+          headers: {},
+          timestamp: 0,
+        };
+        folded = options.onBatch({ topic: PROJECTED_TOPICS[2], partition: 0, records: [record] }, handle);
+        return handle;
+      },
+    };
+    const feed = await feedOn(log, { publish: () => publishing } as unknown as DeadLetterPublisher);
+    const now = Date.now();
+    expect(await feed.stalledPartitions(60_000, now)).toEqual([]);
+    expect(await feed.stalledPartitions(60_000, now + 600_000)).toEqual([]);
+    fail();
+    await folded.catch(() => undefined);
+    const ended = Date.now();
+    expect(await feed.stalledPartitions(60_000, ended + 30_000)).toEqual([]);
+    expect(await feed.stalledPartitions(60_000, ended + 61_000)).toEqual([`${PROJECTED_TOPICS[2]}|0`]);
   });
 });

@@ -51,6 +51,9 @@ export class GenerationFeed {
   private readonly positions = new Map<string, bigint>();
   /** When each partition was last handed to this feed (a fold begun, whether or not it succeeded). */
   private readonly delivered = new Map<string, number>();
+  /** When the fold under way began; and when the last one ended. */
+  private foldingSince?: number;
+  private lastFoldEnded = 0;
   /** Each partition's committed offset when last looked at, and since when it has been that. */
   private readonly committedSeen = new Map<string, { offset: bigint; since: number }>();
   private startedAt = Date.now();
@@ -172,6 +175,11 @@ export class GenerationFeed {
    * and a member that left the group for it would only start another
    * rebalance. While the group rebalances, nothing counts, unless the
    * rebalance itself has lasted twice `stallMs`.
+   *
+   * A member folds one batch at a time, so its other partitions wait while
+   * it folds (a round can take minutes on a slow store): time spent folding
+   * is not quiet time. Nothing counts while a fold is under way, and a
+   * partition's quiet time starts again when the last fold ended.
    */
   async stalledPartitions(stallMs: number, now = Date.now()): Promise<string[]> {
     const ends = await this.logEnds();
@@ -193,14 +201,30 @@ export class GenerationFeed {
         return;
       }
       if (mine && !mine.has(partition)) return;
-      const quietSince = Math.max(seen.since, this.delivered.get(partition) ?? 0, this.startedAt, held?.since ?? 0);
+      const quietSince = Math.max(
+        seen.since,
+        this.delivered.get(partition) ?? 0,
+        this.startedAt,
+        held?.since ?? 0,
+        this.lastFoldEnded,
+      );
       if (now - quietSince > stallMs) stalled.push(partition);
     });
-    return stalled;
+    return this.foldingSince === undefined ? stalled : [];
   }
 
   private async fold(batch: RecordBatch, handle: ConsumerHandle): Promise<void> {
     if (batch.records.length === 0) return;
+    this.foldingSince = Date.now();
+    try {
+      await this.foldRecords(batch, handle);
+    } finally {
+      this.foldingSince = undefined;
+      this.lastFoldEnded = Date.now();
+    }
+  }
+
+  private async foldRecords(batch: RecordBatch, handle: ConsumerHandle): Promise<void> {
     this.delivered.set(key(batch.topic, batch.partition), Date.now());
     const { generation, metrics, policy } = this.options;
     const decodedEvents: DigestedEvent[] = [];
