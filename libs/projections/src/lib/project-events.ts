@@ -60,6 +60,7 @@ export async function foldFacts(
       alertsOf: derived.alertsOf,
       conflictsOf: recorded.conflictsOf,
       deploymentsOf: deployments.deploymentsOf,
+      claimTokens: recorded.claimTokens,
     },
   };
 }

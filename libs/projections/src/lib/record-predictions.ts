@@ -1,6 +1,6 @@
 import type { EventOf, ProvenanceEvent } from '@prov/contracts';
 import { readClaims } from './recorded-predictions.reader';
-import { conflictAlertWrites } from './settlement';
+import { conflictAlertWrites, insertClaimTokens, lossesOf } from './settlement';
 import {
   BatchFacts,
   ContestedPredictionDocument,
@@ -11,7 +11,6 @@ import {
   claimOf,
   claimWrite,
   isContested,
-  lossOf,
   predictionRecords,
 } from './prediction.projection';
 import { compareText } from './ordering';
@@ -24,12 +23,15 @@ export interface RecordedPredictions {
   alertWrites: ViewWrite[];
   /** Per contested id, how many claims its alert was computed from (see Settlement). */
   conflictsOf: Map<string, string>;
+  /** Ids contested first here, whose claim token is inserted once their alert is written (see Settlement). */
+  claimTokens: string[];
 }
 
 const NOTHING_CONTESTED = (): RecordedPredictions => ({
   modelVersionIds: new Set(),
   alertWrites: [],
   conflictsOf: new Map(),
+  claimTokens: [],
 });
 
 /**
@@ -49,6 +51,17 @@ const NOTHING_CONTESTED = (): RecordedPredictions => ({
  *    writer that reads the claims; the last writer to read them has seen
  *    every claim, so the losses end up complete, and a loss once true stays
  *    true. Counts are the batches' counts less their losses.
+ * 4. Reading every claim of an id is a query by `predictionId`, which a
+ *    store that pushes down only `_id` (FerretDB) answers by scanning the
+ *    claims. A writer that finds the id uncontested before it (a record it
+ *    displaces, or records of its own round only) knows every claim unless
+ *    another writer contests the id at the same time: it writes the losses
+ *    and the alert of the claims it knows, and then inserts the id's claim
+ *    token (`{_id: predictionId}` in `prediction_claims`, the same document
+ *    whoever writes it). Every other writer inserts the token before it
+ *    reads the claims. The one writer whose insert succeeds without having
+ *    read them wrote before every insert that failed, and each failed one
+ *    reads every claim afterwards and writes last (see \`settle\`).
  *
  * A round cut short anywhere is done again by its redelivery with the same
  * result: every step is an insert of a document whose content depends only
@@ -73,11 +86,18 @@ export async function recordPredictions(
   if (recordsById.size === 0) return NOTHING_CONTESTED();
 
   const claims = new Map<string, PredictionClaimDocument>();
+  /** Every claim this round knows of, by prediction id. */
+  const known = new Map<string, Map<string, PredictionClaimDocument>>();
   const addClaim = (record: PredictionDocument, facts: BatchFacts | undefined) => {
     if (!facts) throw new Error(`no batch document for event ${record.eventId} of prediction ${record._id}`);
     const claim = claimOf(record, facts);
     claims.set(claim._id, claim);
+    const ofId = known.get(claim.predictionId) ?? new Map<string, PredictionClaimDocument>();
+    ofId.set(claim.eventId, claim);
+    known.set(claim.predictionId, ofId);
   };
+  /** Contested ids that were contested before this round (their claims are read from the store). */
+  const contestedBefore = new Set<string>();
   const contested = new Set<string>();
   const documents: ViewDocument[] = [];
   for (const [id, records] of recordsById) {
@@ -103,6 +123,7 @@ export async function recordPredictions(
       if (isContested(doc)) {
         if (more.length === 0) addClaim(own, batches.get(own.eventId));
         contested.add(id);
+        contestedBefore.add(id);
         continue;
       }
       const record = doc as PredictionDocument;
@@ -131,21 +152,19 @@ export async function recordPredictions(
   }
   if (contested.size === 0) return NOTHING_CONTESTED();
 
-  const modelVersionIds = new Set<string>();
-  const losses: ViewWrite[] = [];
-  const claimsById = await readClaims(views, [...contested].sort(compareText));
-  const conflictsOf = new Map<string, string>();
-  for (const [predictionId, all] of claimsById) {
-    const [, ...losing] = all;
-    for (const claim of losing) {
-      const loss = lossOf(claim);
-      losses.push({ op: 'replace', view: 'prediction_losses', id: loss._id, doc: loss });
-      modelVersionIds.add(claim.modelVersionId);
-    }
-    conflictsOf.set(predictionId, String(all.length));
+  // Ids contested before this round: their token first, then every claim read from the store.
+  const readIds = [...contestedBefore].sort(compareText);
+  if (readIds.length > 0) await insertClaimTokens(views, readIds);
+  const claimsById = await readClaims(views, readIds);
+  const claimTokens = [...contested].filter((id) => !contestedBefore.has(id)).sort(compareText);
+  for (const id of claimTokens) {
+    const all = [...(known.get(id)?.values() ?? [])].sort((a, b) => compareText(a.eventId, b.eventId));
+    claimsById.set(id, all);
   }
+  const { modelVersionIds, losses } = lossesOf(claimsById);
   if (losses.length > 0) await views.apply(losses);
-  return { modelVersionIds, alertWrites: conflictAlertWrites(claimsById), conflictsOf };
+  const conflictsOf = new Map(readIds.map((id) => [id, String(claimsById.get(id)?.length ?? 0)]));
+  return { modelVersionIds, alertWrites: conflictAlertWrites(claimsById), conflictsOf, claimTokens };
 }
 
 function contestedDocument(id: string): ContestedPredictionDocument {

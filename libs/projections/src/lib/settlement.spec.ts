@@ -51,6 +51,22 @@ describe('settling what several replicas write', () => {
     });
   });
 
+  it('reads every claim again where the writer that contested an id first, from the claims it knew, writes last', async () => {
+    const reference = new InMemoryViews();
+    for (const batch of [first, second, contradicting]) await projectEvents([batch], reference);
+
+    const views = new InMemoryViews();
+    await projectEvents([first], views);
+    // A contests pred:2 first and computes its conflict from two claims; C contests it too and writes first.
+    const slow = await computed([second], views);
+    await appliedAndSettled(await computed([contradicting], views), views);
+    const rounds = await appliedAndSettled(slow, views);
+
+    expect(rounds).toBeGreaterThan(0);
+    expect(snapshotOf(views)).toEqual(snapshotOf(reference));
+    expect(views.snapshot('alerts').find((alert) => alert._id === 'conflicting-prediction|pred:2')).toBeDefined();
+  });
+
   it('is settled at once when no fact arrived meanwhile', async () => {
     const views = new InMemoryViews();
     expect(await appliedAndSettled(await computed([first], views), views)).toBe(0);

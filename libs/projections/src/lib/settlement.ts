@@ -1,11 +1,12 @@
 import { settleUnknownDeployments } from './deployment-alerts';
 import { CONFLICTING_PREDICTION, CONFLICT_SEVERITY, predictionConflict } from './prediction-conflicts';
+import { lossOf } from './prediction.projection';
 import { PREDICTION_ALERT_TYPES, alertWrites, predictionAlerts, type AlertDocument } from './lineage-alerts';
 import type { ModelLineageDocument } from './model-lineage.document';
 import { predictionFactsSnapshot } from './prediction-facts.snapshot';
 import { readClaims } from './recorded-predictions.reader';
 import type { PredictionClaimDocument } from './prediction.projection';
-import type { ViewReader, ViewWrite } from './view-store.port';
+import type { ViewReader, ViewWrite, ViewWriter } from './view-store.port';
 
 /**
  * The derived documents that more than one projector replica may write at
@@ -28,12 +29,30 @@ export interface Settlement {
   conflictsOf: Map<string, string>;
   /** Deployment id to the creation and first earlier batch its unknown-deployment alert was computed from. */
   deploymentsOf: Map<string, string>;
+  /**
+   * Prediction ids a writer contested first, computing their alert from the
+   * claims it knew: their claim tokens are inserted once that alert is
+   * written (see recordPredictions). Where another writer's token is there
+   * already, every claim is read, and the losses and the alert written again.
+   */
+  claimTokens: string[];
 }
 
-export const settled = (): Settlement => ({ alertsOf: new Map(), conflictsOf: new Map(), deploymentsOf: new Map() });
+export const settled = (): Settlement => ({
+  alertsOf: new Map(),
+  conflictsOf: new Map(),
+  deploymentsOf: new Map(),
+  claimTokens: [],
+});
 
 export const isSettled = (settlement: Settlement): boolean =>
-  settlement.alertsOf.size === 0 && settlement.conflictsOf.size === 0 && settlement.deploymentsOf.size === 0;
+  settlement.alertsOf.size === 0 &&
+  settlement.conflictsOf.size === 0 &&
+  settlement.deploymentsOf.size === 0 &&
+  settlement.claimTokens.length === 0;
+
+/** Not the version of any facts: the prediction alerts of a model version given it are computed again. */
+const FACTS_MOVED = 'facts moved';
 
 /**
  * The version of the facts the prediction alerts of each model version
@@ -96,21 +115,31 @@ export function conflictAlertWrites(claimsById: ReadonlyMap<string, readonly Pre
  */
 export async function settle(
   settlement: Settlement,
-  views: ViewReader,
+  views: ViewReader & ViewWriter,
 ): Promise<{ writes: ViewWrite[]; settlement: Settlement }> {
   const next = settled();
   if (isSettled(settlement)) return { writes: [], settlement: next };
-  // A prediction's claims are the facts of its alert, and their number its version: one read gives both.
+  const writes: ViewWrite[] = [];
+  // Ids contested first by this writer, whose alert is now written: another writer's token means a claim it may not know.
+  const taken = [...(await insertClaimTokens(views, settlement.claimTokens))];
+  const contestedElsewhere = await readClaims(views, taken);
+  const late = lossesOf(contestedElsewhere);
+  writes.push(...late.losses, ...conflictAlertWrites(contestedElsewhere));
+  for (const [id, all] of contestedElsewhere) next.conflictsOf.set(id, String(all.length));
+  // A prediction alert settlement must not read the versions before the losses just found are written: once they are.
+  for (const id of late.modelVersionIds) next.alertsOf.set(id, FACTS_MOVED);
+
   // The alerts of the model versions whose facts moved are computed from the facts their new version counts.
-  const facts = await predictionFactsSnapshot(views, settlement.alertsOf.keys());
+  const alertsOf = new Map([...settlement.alertsOf].filter(([id]) => !late.modelVersionIds.has(id)));
+  const facts = await predictionFactsSnapshot(views, alertsOf.keys());
+  // A prediction's claims are the facts of its alert, and their number its version: one read gives both.
   const [alertVersions, claims, deployments] = await Promise.all([
-    predictionAlertVersions(facts, [...settlement.alertsOf.keys()]),
+    predictionAlertVersions(facts, [...alertsOf.keys()]),
     readClaims(views, [...settlement.conflictsOf.keys()]),
     settleUnknownDeployments(settlement.deploymentsOf, views),
   ]);
-  const models = [...alertVersions].filter(([id, version]) => settlement.alertsOf.get(id) !== version);
+  const models = [...alertVersions].filter(([id, version]) => alertsOf.get(id) !== version);
   const moved = new Map([...claims].filter(([id, all]) => settlement.conflictsOf.get(id) !== String(all.length)));
-  const writes: ViewWrite[] = [];
   if (models.length > 0) {
     const ids = new Set(models.map(([id]) => id));
     writes.push(...(await alertWrites(await predictionAlerts(ids, facts), ids, PREDICTION_ALERT_TYPES, views)));
@@ -121,4 +150,35 @@ export async function settle(
   writes.push(...deployments.writes);
   next.deploymentsOf = deployments.deploymentsOf;
   return { writes, settlement: next };
+}
+
+/** Every claim of each id but the least is a loss of its batch: the loss documents, and the model versions they count against. */
+export function lossesOf(claimsById: ReadonlyMap<string, readonly PredictionClaimDocument[]>): {
+  modelVersionIds: Set<string>;
+  losses: ViewWrite[];
+} {
+  const modelVersionIds = new Set<string>();
+  const losses: ViewWrite[] = [];
+  for (const all of claimsById.values()) {
+    const [, ...losing] = all;
+    for (const claim of losing) {
+      const loss = lossOf(claim);
+      losses.push({ op: 'replace', view: 'prediction_losses', id: loss._id, doc: loss });
+      modelVersionIds.add(claim.modelVersionId);
+    }
+  }
+  return { modelVersionIds, losses };
+}
+
+/**
+ * Inserts the claim tokens of these prediction ids (`{_id: predictionId}` in
+ * `prediction_claims`, the same document whoever writes it); resolves with
+ * the ids whose token another writer had inserted already.
+ */
+export async function insertClaimTokens(views: ViewWriter, predictionIds: readonly string[]): Promise<Set<string>> {
+  if (predictionIds.length === 0) return new Set();
+  return views.insertNew(
+    'prediction_claims',
+    predictionIds.map((_id) => ({ _id })),
+  );
 }
