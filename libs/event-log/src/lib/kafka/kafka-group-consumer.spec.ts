@@ -7,18 +7,24 @@ function fakeKafka() {
   let eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
   const consumers: ReturnType<typeof fakeConsumer>[] = [];
   const fakeConsumer = () => {
-    const listeners = new Map<string, (event: { payload: { error: Error; restart: boolean } }) => void>();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const listeners = new Map<string, (event: { payload: any }) => void>();
+    /** What kafkajs tells once the member has joined (it delivers nothing before). */
+    const joined = () => listeners.get('consumer.group_join')?.({ payload: { memberAssignment: { t: [2] } } });
     return {
-      events: { CRASH: 'consumer.crash' },
-      on: jest.fn((event: string, listener: (event: { payload: { error: Error; restart: boolean } }) => void) => {
+      events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join', REBALANCING: 'consumer.rebalancing' },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      on: jest.fn((event: string, listener: (event: { payload: any }) => void) => {
         listeners.set(event, listener);
       }),
       /** What kafkajs does once it has disconnected a consumer that crashed. */
       crash: (error: Error, restart: boolean) => listeners.get('consumer.crash')?.({ payload: { error, restart } }),
+      joined,
       connect: jest.fn(async () => undefined),
       subscribe: jest.fn(async () => undefined),
       run: jest.fn(async (config: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) => {
         eachBatch = config.eachBatch;
+        joined();
       }),
       commitOffsets: jest.fn(async () => undefined),
       disconnect: jest.fn(async () => undefined),
@@ -96,9 +102,9 @@ describe('a Kafka consumer group member', () => {
 
   it('stops after the slice during which the group began rebalancing, leaving the rest for whoever gets the partition', async () => {
     jest.useFakeTimers();
-    const { kafka, deliver } = fakeKafka();
+    const { kafka, consumers, deliver } = fakeKafka();
     const slices: string[][] = [];
-    await KafkaGroupConsumer.start(
+    const member = await KafkaGroupConsumer.start(
       kafka,
       {
         groupId: 'g',
@@ -117,6 +123,20 @@ describe('a Kafka consumer group member', () => {
     await done;
     expect(slices).toEqual([['5', '6']]);
     expect(payload.resolveOffset.mock.calls).toEqual([['6']]);
+    expect(member.assignment()).toMatchObject({ state: 'rebalancing' });
+
+    // Another partition's batch of the same fetch waits for the member to join again too.
+    await deliver([20, 21]).done;
+    expect(slices).toEqual([['5', '6']]);
+    consumers[consumers.length - 1].joined();
+    expect(member.assignment()).toMatchObject({ state: 'assigned', partitions: [{ topic: 't', partition: 2 }] });
+    const next = deliver([20, 21]);
+    await jest.advanceTimersByTimeAsync(10_000);
+    await next.done;
+    expect(slices).toEqual([
+      ['5', '6'],
+      ['20', '21'],
+    ]);
   });
 
   it('leaves a failed slice and the rest unconsumed, reports it, and keeps the error from kafkajs', async () => {

@@ -189,15 +189,13 @@ export class KafkaGroupConsumer implements ConsumerHandle {
 
   private async deliver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
-    // Set by a heartbeat the group refused (it is rebalancing): no more slices, so that the member rejoins soon.
-    const rebalance = { seen: false };
     for (const messages of this.slices(batch.messages)) {
-      if (this.stopping || rebalance.seen || !isRunning() || isStale()) return;
+      // A heartbeat the group refused (it is rebalancing) stops every slice, of this batch and of the others of
+      // the same fetch, until the member has joined again: the group waits for it, and its partitions may be others'.
+      if (this.stopping || this.held.state === 'rebalancing' || !isRunning() || isStale()) return;
       const records = messages.map((message) => toLogRecord(topic, partition, message));
       try {
-        await this.whileHeartbeating(heartbeat, rebalance, () =>
-          this.options.onBatch({ topic, partition, records }, this),
-        );
+        await this.whileHeartbeating(heartbeat, () => this.options.onBatch({ topic, partition, records }, this));
       } catch (error) {
         this.failures += 1;
         this.settings.onConsumerError(error, {
@@ -237,18 +235,13 @@ export class KafkaGroupConsumer implements ConsumerHandle {
    * kafkajs heartbeats only between batches, so a handler slower than the
    * session timeout would cost the member its partitions: keep heartbeating
    * while it runs. A heartbeat that fails here (the group is rebalancing, or
-   * no longer knows the member) marks `rebalance` and fails again at the one
-   * after the slice, where kafkajs rejoins the group.
+   * no longer knows the member) marks the member rebalancing until it has
+   * joined again, and fails again at kafkajs's next one, where it rejoins.
    */
-  private async whileHeartbeating(
-    heartbeat: () => Promise<void>,
-    rebalance: { seen: boolean },
-    work: () => Promise<void>,
-  ): Promise<void> {
+  private async whileHeartbeating(heartbeat: () => Promise<void>, work: () => Promise<void>): Promise<void> {
     const timer = setInterval(
       () =>
         void heartbeat().catch(() => {
-          rebalance.seen = true;
           if (this.held.state === 'assigned') this.held = { state: 'rebalancing', since: Date.now() };
         }),
       HEARTBEAT_INTERVAL_MS,
