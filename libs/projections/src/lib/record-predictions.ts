@@ -1,5 +1,5 @@
 import type { EventOf, ProvenanceEvent } from '@prov/contracts';
-import { readClaims } from './recorded-predictions.reader';
+import { claimsByPrediction, readClaims } from './recorded-predictions.reader';
 import { conflictAlertWrites, insertClaimTokens, lossesOf } from './settlement';
 import {
   BatchFacts,
@@ -86,15 +86,13 @@ export async function recordPredictions(
   if (recordsById.size === 0) return NOTHING_CONTESTED();
 
   const claims = new Map<string, PredictionClaimDocument>();
-  /** Every claim this round knows of, by prediction id. */
-  const known = new Map<string, Map<string, PredictionClaimDocument>>();
+  /** Every claim this round knows of (`claims` holds those not yet stored). */
+  const known: PredictionClaimDocument[] = [];
   const addClaim = (record: PredictionDocument, facts: BatchFacts | undefined) => {
     if (!facts) throw new Error(`no batch document for event ${record.eventId} of prediction ${record._id}`);
     const claim = claimOf(record, facts);
     claims.set(claim._id, claim);
-    const ofId = known.get(claim.predictionId) ?? new Map<string, PredictionClaimDocument>();
-    ofId.set(claim.eventId, claim);
-    known.set(claim.predictionId, ofId);
+    known.push(claim);
   };
   /** Contested ids that were contested before this round (their claims are read from the store). */
   const contestedBefore = new Set<string>();
@@ -157,8 +155,8 @@ export async function recordPredictions(
   if (readIds.length > 0) await insertClaimTokens(views, readIds);
   const claimsById = await readClaims(views, readIds);
   const claimTokens = [...contested].filter((id) => !contestedBefore.has(id)).sort(compareText);
-  for (const id of claimTokens) {
-    const all = [...(known.get(id)?.values() ?? [])].sort((a, b) => compareText(a.eventId, b.eventId));
+  const firstHere = new Set(claimTokens);
+  for (const [id, all] of claimsByPrediction(known.filter((claim) => firstHere.has(claim.predictionId)))) {
     claimsById.set(id, all);
   }
   const { modelVersionIds, losses } = lossesOf(claimsById);

@@ -30,30 +30,35 @@ export async function readClaims(
   predictionIds: readonly string[],
 ): Promise<Map<string, PredictionClaimDocument[]>> {
   const ids = [...new Set(predictionIds)];
-  const byEvent = new Map<string, Map<string, PredictionClaimDocument>>();
-  const keep = (claim: PredictionClaimDocument) => {
-    const claims = byEvent.get(claim.predictionId) ?? new Map<string, PredictionClaimDocument>();
-    claims.set(claim.eventId, claim);
-    byEvent.set(claim.predictionId, claims);
-  };
+  const claims: PredictionClaimDocument[] = [];
   for (const doc of (await views.get('prediction_claims', ids)).values()) {
-    if ('claims' in doc) claimsOf(doc as PredictionClaimsDocument).forEach(keep);
+    if ('claims' in doc) claims.push(...claimsOf(doc as PredictionClaimsDocument));
   }
   for (let start = 0; start < ids.length; start += CLAIM_READS) {
     const chunk = ids.slice(start, start + CLAIM_READS);
-    const claims = (await views.find('prediction_claims', {
-      where: { predictionId: { in: chunk } },
-    })) as PredictionClaimDocument[];
-    claims.forEach(keep);
-  }
-  const found = new Map<string, PredictionClaimDocument[]>();
-  for (const [predictionId, claims] of byEvent) {
-    found.set(
-      predictionId,
-      [...claims.values()].sort((a, b) => compareText(a.eventId, b.eventId)),
+    claims.push(
+      ...((await views.find('prediction_claims', {
+        where: { predictionId: { in: chunk } },
+      })) as PredictionClaimDocument[]),
     );
   }
-  return found;
+  return claimsByPrediction(claims);
+}
+
+/** Claims by prediction id, each event's claim once, least event id first. */
+export function claimsByPrediction(claims: Iterable<PredictionClaimDocument>): Map<string, PredictionClaimDocument[]> {
+  const byEvent = new Map<string, Map<string, PredictionClaimDocument>>();
+  for (const claim of claims) {
+    const ofId = byEvent.get(claim.predictionId) ?? new Map<string, PredictionClaimDocument>();
+    ofId.set(claim.eventId, claim);
+    byEvent.set(claim.predictionId, ofId);
+  }
+  return new Map(
+    [...byEvent].map(([predictionId, ofId]) => [
+      predictionId,
+      [...ofId.values()].sort((a, b) => compareText(a.eventId, b.eventId)),
+    ]),
+  );
 }
 
 /**

@@ -51,8 +51,8 @@ export class GenerationFeed {
   private readonly positions = new Map<string, bigint>();
   /** When each partition was last handed to this feed (a fold begun, whether or not it succeeded). */
   private readonly delivered = new Map<string, number>();
-  /** When the fold under way began; and when the last one ended. */
-  private foldingSince?: number;
+  /** Whether a fold is under way; and when the last one ended. */
+  private folding = false;
   private lastFoldEnded = 0;
   /** Each partition's committed offset when last looked at, and since when it has been that. */
   private readonly committedSeen = new Map<string, { offset: bigint; since: number }>();
@@ -210,16 +210,16 @@ export class GenerationFeed {
       );
       if (now - quietSince > stallMs) stalled.push(partition);
     });
-    return this.foldingSince === undefined ? stalled : [];
+    return this.folding ? [] : stalled;
   }
 
   private async fold(batch: RecordBatch, handle: ConsumerHandle): Promise<void> {
     if (batch.records.length === 0) return;
-    this.foldingSince = Date.now();
+    this.folding = true;
     try {
       await this.foldRecords(batch, handle);
     } finally {
-      this.foldingSince = undefined;
+      this.folding = false;
       this.lastFoldEnded = Date.now();
     }
   }
